@@ -1,0 +1,425 @@
+//! The `byline` command line: check, show, set and new, on the same post model as the window.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+use serde_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::post::check::{self, Diagnostic, Severity};
+use crate::post::{Post, PostDate, template, yaml_block};
+
+/// Byline: a desktop editor for Jekyll posts that never changes a byte you did not edit.
+#[derive(Debug, Parser)]
+#[command(
+    name = "byline",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A post to open in the editor window (the sample post when omitted).
+    pub file: Option<PathBuf>,
+    /// What to do instead of opening the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The command-line commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check posts for problems Jekyll would reject or misread.
+    ///
+    /// Prints one line per problem as `path:line:col: error|warning: message`; exits 1 when
+    /// any error is found.
+    Check {
+        /// Files or folders (folders are searched for *.md, *.markdown and *.html).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Show a post's front matter and body.
+    Show {
+        /// The post.
+        file: PathBuf,
+        /// Print `{"front_matter": {…}, "body": "…"}` (dates as their text).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set front-matter fields, changing only their lines; the file is written atomically.
+    Set {
+        /// The post.
+        file: PathBuf,
+        /// `KEY=VALUE` pairs; VALUE is read as YAML (`tags=[a, b]`, `published=false`).
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        assignments: Vec<String>,
+        /// Take every VALUE as a plain string.
+        #[arg(long)]
+        string: bool,
+    },
+    /// Create a new post from the template and print its path.
+    New {
+        /// The post's title.
+        #[arg(long)]
+        title: String,
+        /// The date (default: now, with the local UTC offset), e.g. `2025-11-30 10:00 +0100`.
+        #[arg(long)]
+        date: Option<String>,
+        /// Folder to write into (default: `_posts` or `_drafts` when present, else here).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Write a draft (`slug.md`, no date in the name).
+        #[arg(long)]
+        draft: bool,
+    },
+}
+
+/// Runs a command-line command and returns the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match command {
+        Command::Check { paths } => return check_command(&paths, &mut out),
+        Command::Show { file, json } => show_command(&file, json, &mut out),
+        Command::Set {
+            file,
+            assignments,
+            string,
+        } => set_command(&file, &assignments, string, &mut out),
+        Command::New {
+            title,
+            date,
+            dir,
+            draft,
+        } => new_command(&title, date.as_deref(), dir.as_deref(), draft, &mut out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("byline: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// File extensions `check` looks at inside folders.
+const POST_EXTENSIONS: &[&str] = &["md", "markdown", "html"];
+
+/// Folders that hold generated or third-party files, never posts to check.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "_site",
+    "node_modules",
+    "vendor",
+    ".jekyll-cache",
+    ".sass-cache",
+];
+
+/// Every post file under `paths` (files as given, folders searched recursively), sorted so
+/// output is stable.
+pub fn collect_posts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files, &mut errors);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            errors.push((dir.to_path_buf(), err));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if !SKIPPED_DIRS.contains(&name.as_str()) {
+                walk(&path, files, errors);
+            }
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            files.push(path);
+        }
+    }
+}
+
+/// `byline check`: checks files in parallel and prints problems in path order.
+pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
+    let (files, walk_errors) = collect_posts(paths);
+    let results: Vec<(PathBuf, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let diagnostics = match std::fs::read(&path) {
+                Ok(bytes) => check::check_bytes(&bytes),
+                Err(source) => vec![Diagnostic::from_error(&Error::Read {
+                    path: path.clone(),
+                    source,
+                })],
+            };
+            (path, diagnostics)
+        })
+        .collect();
+    let mut errors = walk_errors.len();
+    let mut warnings = 0;
+    for (path, err) in &walk_errors {
+        let _ = writeln!(
+            out,
+            "{}:1:1: error: cannot read folder: {err}",
+            path.display()
+        );
+    }
+    for (path, diagnostics) in &results {
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}: {}",
+                path.display(),
+                d.line,
+                d.column,
+                d.severity,
+                d.message
+            );
+        }
+    }
+    eprintln!(
+        "checked {} files: {errors} errors, {warnings} warnings",
+        results.len()
+    );
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A post as JSON: front matter values as Jekyll reads them (dates as their text), and the body.
+pub fn post_json(post: &Post) -> Result<serde_json::Value> {
+    let block = post.block()?;
+    let mut front = serde_json::Map::new();
+    if let Some(block) = block {
+        for (key, value) in &block.mapping {
+            front.insert(yaml_block::key_to_string(key), yaml_to_json(value));
+        }
+    }
+    let mut root = serde_json::Map::new();
+    root.insert("front_matter".into(), serde_json::Value::Object(front));
+    root.insert(
+        "body".into(),
+        serde_json::Value::String(post.body().to_string()),
+    );
+    Ok(serde_json::Value::Object(root))
+}
+
+fn yaml_to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(
+                        || serde_json::Value::String(n.to_string()),
+                        serde_json::Value::Number,
+                    )
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Sequence(items) => {
+            serde_json::Value::Array(items.iter().map(yaml_to_json).collect())
+        }
+        Value::Mapping(map) => serde_json::Value::Object(
+            map.iter()
+                .map(|(k, v)| (yaml_block::key_to_string(k), yaml_to_json(v)))
+                .collect(),
+        ),
+        Value::Tagged(tagged) => yaml_to_json(&tagged.value),
+    }
+}
+
+fn located(path: &Path, err: &Error) -> String {
+    match err.location() {
+        Some((line, column)) => format!("{}:{line}:{column}: {err}", path.display()),
+        None => format!("{}: {err}", path.display()),
+    }
+}
+
+fn located_front_matter(path: &Path, post: &Post, err: Error) -> String {
+    match post.front_matter().and_then(|f| f.error()) {
+        Some(e) => format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message),
+        None => located(path, &err),
+    }
+}
+
+fn show_command(path: &Path, json: bool, out: &mut impl Write) -> Result<(), String> {
+    let post = fsio::read_post(path).map_err(|e| located(path, &e))?;
+    let value = post_json(&post).map_err(|e| located_front_matter(path, &post, e))?;
+    let text = if json {
+        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+    } else {
+        let mut text = String::new();
+        for key in post.keys() {
+            let shown = post
+                .get(&key)
+                .map(|v| yaml_to_json(v).to_string())
+                .unwrap_or_default();
+            text.push_str(&format!("{key}: {shown}\n"));
+        }
+        text.push_str(&format!(
+            "\n{} words of body\n",
+            crate::post::text::word_count(post.body())
+        ));
+        text
+    };
+    writeln!(out, "{text}").map_err(|e| e.to_string())
+}
+
+/// Applies `KEY=VALUE` assignments to a post; all or nothing.
+pub fn apply_assignments(post: &mut Post, assignments: &[String], as_string: bool) -> Result<bool> {
+    let mut changed = false;
+    for assignment in assignments {
+        let Some((key, raw)) = assignment.split_once('=') else {
+            return Err(Error::InvalidValue {
+                key: assignment.clone(),
+                reason: "expected KEY=VALUE".into(),
+            });
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::InvalidValue {
+                key: assignment.clone(),
+                reason: "the key is empty".into(),
+            });
+        }
+        changed |= if key == "date" && !raw.trim().is_empty() {
+            let text = if as_string {
+                raw.to_string()
+            } else {
+                match serde_yaml::from_str::<Value>(raw) {
+                    Ok(Value::String(s)) => s,
+                    _ => raw.trim().to_string(),
+                }
+            };
+            post.set_date(&PostDate::parse(&text)?)?
+        } else if as_string {
+            post.set_text(key, raw)?
+        } else {
+            let value = serde_yaml::from_str::<Value>(raw).map_err(|e| Error::InvalidValue {
+                key: key.to_string(),
+                reason: format!("{e} (use --string to set it as text)"),
+            })?;
+            post.set_value(key, &value)?
+        };
+    }
+    Ok(changed)
+}
+
+fn set_command(
+    path: &Path,
+    assignments: &[String],
+    as_string: bool,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let mut post = fsio::read_post(path).map_err(|e| located(path, &e))?;
+    let changed = apply_assignments(&mut post, assignments, as_string).map_err(|e| match e {
+        Error::FrontMatterInvalid { .. } => located_front_matter(path, &post, e),
+        other => format!("{}: {other} (file left unchanged)", path.display()),
+    })?;
+    if changed {
+        fsio::write_atomic(path, post.to_text().as_bytes()).map_err(|e| e.to_string())?;
+        writeln!(out, "updated {}", path.display()).map_err(|e| e.to_string())
+    } else {
+        writeln!(out, "unchanged {}", path.display()).map_err(|e| e.to_string())
+    }
+}
+
+/// The author for new posts: `$BYLINE_AUTHOR`, else Byline's config file, else the site's
+/// `_config.yml` (`author` or `author.name`) found from `dir` upwards.
+pub fn default_author(dir: &Path) -> String {
+    if let Ok(author) = std::env::var("BYLINE_AUTHOR")
+        && !author.trim().is_empty()
+    {
+        return author.trim().to_string();
+    }
+    let from_yaml = |path: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let value: Value = serde_yaml::from_str(&text).ok()?;
+        let author = value.get("author")?;
+        author
+            .as_str()
+            .or_else(|| author.get("name").and_then(Value::as_str))
+            .map(str::to_string)
+    };
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "byline")
+        && let Some(author) = from_yaml(&dirs.config_dir().join("config.yml"))
+    {
+        return author;
+    }
+    let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    start
+        .ancestors()
+        .find_map(|d| from_yaml(&d.join("_config.yml")))
+        .unwrap_or_default()
+}
+
+/// Creates a new post file and returns its path; never overwrites.
+pub fn create_post(title: &str, date: Option<&str>, dir: &Path, is_draft: bool) -> Result<PathBuf> {
+    let date = match date {
+        Some(text) => PostDate::parse(text)?,
+        None => PostDate::now_local(),
+    };
+    let author = default_author(dir);
+    let path = dir.join(template::file_name(title, &date, is_draft));
+    let text = template::new_post_text(title, &date, &author, is_draft);
+    fsio::write_new(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+fn new_command(
+    title: &str,
+    date: Option<&str>,
+    dir: Option<&Path>,
+    is_draft: bool,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let dir = match dir {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let conventional = PathBuf::from(if is_draft { "_drafts" } else { "_posts" });
+            if conventional.is_dir() {
+                conventional
+            } else {
+                PathBuf::from(".")
+            }
+        }
+    };
+    let path = create_post(title, date, &dir, is_draft).map_err(|e| e.to_string())?;
+    writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
+}

@@ -1,0 +1,13 @@
+//! Byline: a native editor for Jekyll posts that never changes a byte the user did not edit.
+//!
+//! The model (`post`, `fsio`) is plain Rust with no UI; `cli` and `app` are two faces on it.
+
+pub mod app;
+pub mod cli;
+pub mod document;
+pub mod error;
+pub mod fsio;
+pub mod markdown;
+pub mod post;
+
+pub use error::{Error, Result};
