@@ -9,5 +9,6 @@ pub mod error;
 pub mod fsio;
 pub mod markdown;
 pub mod post;
+pub mod site;
 
 pub use error::{Error, Result};

@@ -1,10 +1,783 @@
-//! The editor window.
+//! The editor window: menus, the front-matter form, the Markdown editor and the live preview,
+//! wired to the post model through one `Command` enum.
 
-use std::path::PathBuf;
+pub mod command;
+pub mod editor;
+pub mod form;
+pub mod preview;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-/// Opens the editor window on `file` (or the sample post).
+use command::{Command, CommandState, ViewMode};
+use editor::EditorPanel;
+use form::FormPanel;
+use preview::PreviewPanel;
+
+use crate::document::Document;
+use crate::error::Error;
+use crate::markdown;
+use crate::post::{Post, PostDate, template};
+
+/// The sample post opened when no file is given.
+pub const SAMPLE_POST: &str =
+    "sample-posts/2025-11-30-ukraine-talks-productive-but-more-work-needed-rubio-says.md";
+
+/// Light, dark, or follow the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ThemeChoice {
+    /// Follow the desktop.
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// What Byline remembers between runs.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Theme preference.
+    pub theme: ThemeChoice,
+    /// Editor font size in points.
+    pub font_size: f32,
+    /// Editor, preview or both.
+    pub view: ViewMode,
+    /// Width of the front-matter form, in points.
+    pub form_width: f32,
+    /// Recently opened files, newest first.
+    pub recent_files: Vec<PathBuf>,
+    /// Author for new posts.
+    pub default_author: String,
+    /// Authors typed before.
+    pub recent_authors: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: ThemeChoice::System,
+            font_size: 14.0,
+            view: ViewMode::Both,
+            form_width: 380.0,
+            recent_files: Vec::new(),
+            default_author: String::new(),
+            recent_authors: Vec::new(),
+        }
+    }
+}
+
+/// How the app asks for file paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileDialogs {
+    /// The desktop's dialog (rfd), falling back to the in-app one when none appears.
+    Native,
+    /// Only the in-app path dialog (tests, and desktops without a file-dialog portal).
+    InApp,
+}
+
+/// How the window starts.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// The post to open; the sample post when None.
+    pub file: Option<PathBuf>,
+    /// Which file dialogs to use.
+    pub dialogs: FileDialogs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Info,
+    Error,
+}
+
+struct Notification {
+    text: String,
+    level: Level,
+    at: Instant,
+}
+
+/// A question the app is waiting for the user to answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Dialog {
+    /// Unsaved edits would be lost by `then`.
+    UnsavedChanges { then: Command },
+    /// Type a path (no native dialog available).
+    PathPrompt { purpose: PathPurpose, text: String },
+    /// The file changed on disk since it was opened.
+    ChangedOnDisk,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathPurpose {
+    Open,
+    SaveAs,
+    Image,
+}
+
+/// The Byline window.
+pub struct BylineApp {
+    /// The open post.
+    pub doc: Document,
+    /// Remembered settings.
+    pub settings: Settings,
+    form: FormPanel,
+    editor: EditorPanel,
+    preview: PreviewPanel,
+    commands: Vec<Command>,
+    dialog: Option<Dialog>,
+    dialogs: FileDialogs,
+    notifications: Vec<Notification>,
+    status: String,
+    is_close_confirmed: bool,
+    window_title: String,
+    stats: (u64, markdown::Stats),
+}
+
+impl BylineApp {
+    /// Creates the app, restoring settings and opening the start file.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> BylineApp {
+        egui_extras::install_image_loaders(&cc.egui_ctx);
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut app = BylineApp {
+            doc: Document::untitled(Post::from_text("")),
+            form: FormPanel::default(),
+            editor: EditorPanel::default(),
+            settings,
+            preview: PreviewPanel::default(),
+            commands: Vec::new(),
+            dialog: None,
+            dialogs: options.dialogs,
+            notifications: Vec::new(),
+            status: String::new(),
+            is_close_confirmed: false,
+            window_title: String::new(),
+            stats: (u64::MAX, markdown::Stats::default()),
+        };
+        app.form.recent_authors = app.settings.recent_authors.clone();
+        app.editor.font_size = app.settings.font_size;
+        let file = options
+            .file
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
+        app.open_path(&file);
+        app.apply_theme(&cc.egui_ctx);
+        app
+    }
+
+    /// Records a command to run after this frame (menus, shortcuts and tests use this).
+    pub fn request(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// The message in the status bar.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// True while a dialog is waiting for an answer.
+    pub fn has_dialog(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    /// The Markdown the preview shows now.
+    pub fn preview_markdown(&self) -> &str {
+        self.preview.shown_markdown()
+    }
+
+    fn notify(&mut self, level: Level, text: String) {
+        self.status = text.clone();
+        self.notifications.push(Notification {
+            text,
+            level,
+            at: Instant::now(),
+        });
+        if self.notifications.len() > 4 {
+            self.notifications.remove(0);
+        }
+    }
+
+    fn apply_theme(&self, ctx: &egui::Context) {
+        ctx.set_theme(match self.settings.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+    }
+
+    fn open_path(&mut self, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.doc = doc;
+                self.preview.reset();
+                self.settings.recent_files.retain(|p| p != path);
+                self.settings.recent_files.insert(0, path.to_path_buf());
+                self.settings.recent_files.truncate(10);
+                let message = match self.doc.post.front_matter().and_then(|f| f.error()) {
+                    Some(err) => format!(
+                        "Opened {} — front matter error at line {}: {}",
+                        path.display(),
+                        err.line,
+                        err.message
+                    ),
+                    None if self.doc.post.is_front_matter_unclosed() => {
+                        format!("Opened {} — {}", path.display(), Error::UnclosedFrontMatter)
+                    }
+                    None => format!("Opened {}", path.display()),
+                };
+                let level = if message.contains("error") || message.contains("never closed") {
+                    Level::Error
+                } else {
+                    Level::Info
+                };
+                self.notify(level, message);
+            }
+            Err(err) => self.notify(Level::Error, err.to_string()),
+        }
+    }
+
+    fn new_document(&mut self) {
+        let author = if self.settings.default_author.is_empty() {
+            crate::cli::default_author(Path::new("."))
+        } else {
+            self.settings.default_author.clone()
+        };
+        let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
+        self.doc = Document::untitled(Post::from_text(&text));
+        self.preview.reset();
+        self.notify(Level::Info, "New post".into());
+    }
+
+    fn suggested_file_name(&self) -> String {
+        let title = self.doc.post.text("title").unwrap_or_default();
+        let date = match self.doc.post.date() {
+            Some(Ok(date)) => date,
+            _ => PostDate::now_local(),
+        };
+        template::file_name(&title, &date, false)
+    }
+
+    fn save(&mut self) -> bool {
+        if self.doc.path().is_none() {
+            self.ask_path(PathPurpose::SaveAs);
+            return false;
+        }
+        match self.doc.save() {
+            Ok(path) => {
+                self.notify(Level::Info, format!("Saved {}", path.display()));
+                true
+            }
+            Err(Error::ChangedOnDisk { .. }) => {
+                self.dialog = Some(Dialog::ChangedOnDisk);
+                false
+            }
+            Err(err) => {
+                self.notify(Level::Error, format!("{err} — your edits are still here"));
+                false
+            }
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        match self.doc.save_as(path) {
+            Ok(()) => {
+                self.settings.recent_files.retain(|p| p != path);
+                self.settings.recent_files.insert(0, path.to_path_buf());
+                self.notify(Level::Info, format!("Saved {}", path.display()));
+            }
+            Err(err) => self.notify(Level::Error, format!("{err} — your edits are still here")),
+        }
+    }
+
+    fn start_dir(&self) -> PathBuf {
+        self.doc
+            .path()
+            .and_then(Path::parent)
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+
+    /// Asks for a path: the native dialog when there is one, else the in-app prompt.
+    fn ask_path(&mut self, purpose: PathPurpose) {
+        if self.dialogs == FileDialogs::Native {
+            let started = Instant::now();
+            let dialog = rfd::FileDialog::new().set_directory(self.start_dir());
+            let chosen = match purpose {
+                PathPurpose::Open => dialog
+                    .add_filter("Posts", &["md", "markdown", "html"])
+                    .pick_file(),
+                PathPurpose::SaveAs => dialog.set_file_name(self.suggested_file_name()).save_file(),
+                PathPurpose::Image => dialog
+                    .add_filter("Images", &["jpg", "jpeg", "png", "gif", "webp"])
+                    .pick_file(),
+            };
+            if let Some(path) = chosen {
+                self.path_chosen(purpose, &path);
+                return;
+            }
+            // A dialog that "returns" instantly never appeared (no portal): offer the prompt.
+            if started.elapsed() > Duration::from_millis(300) {
+                return;
+            }
+        }
+        let text = match purpose {
+            PathPurpose::SaveAs => self
+                .start_dir()
+                .join(self.suggested_file_name())
+                .display()
+                .to_string(),
+            _ => format!("{}/", self.start_dir().display()),
+        };
+        self.dialog = Some(Dialog::PathPrompt { purpose, text });
+    }
+
+    fn path_chosen(&mut self, purpose: PathPurpose, path: &Path) {
+        match purpose {
+            PathPurpose::Open => self.open_path(path),
+            PathPurpose::SaveAs => self.save_to(path),
+            PathPurpose::Image => self.form.set_image_path(&mut self.doc, path),
+        }
+    }
+
+    /// Runs one command (after the frame that recorded it).
+    pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        if command.discards_edits() && self.doc.is_modified() && !self.is_close_confirmed {
+            self.dialog = Some(Dialog::UnsavedChanges { then: command });
+            return;
+        }
+        match command {
+            Command::New => self.new_document(),
+            Command::Open => self.ask_path(PathPurpose::Open),
+            Command::OpenPath(path) => self.open_path(&path),
+            Command::Save => {
+                self.save();
+            }
+            Command::SaveAs => self.ask_path(PathPurpose::SaveAs),
+            Command::SaveTo(path) => self.save_to(&path),
+            Command::Undo => {
+                if self.doc.undo() {
+                    self.status = "Undone".into();
+                }
+            }
+            Command::Redo => {
+                if self.doc.redo() {
+                    self.status = "Redone".into();
+                }
+            }
+            Command::Format(format) => self.editor.apply_format(&mut self.doc, format),
+            Command::Find => self.editor.show_find(false),
+            Command::Replace => self.editor.show_find(true),
+            Command::View(mode) => self.settings.view = mode,
+            Command::Quit => {
+                self.is_close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+        self.is_close_confirmed = false;
+    }
+
+    fn command_state(&self) -> CommandState {
+        CommandState {
+            can_undo: self.doc.can_undo(),
+            can_redo: self.doc.can_redo(),
+            is_editor_visible: self.settings.view != ViewMode::PreviewOnly,
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let state = self.command_state();
+        for command in Command::WITH_SHORTCUTS {
+            if let Some(shortcut) = command.shortcut() {
+                if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) && command.is_enabled(&state) {
+                    self.commands.push(command.clone());
+                }
+            }
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)) {
+            self.commands.push(Command::Redo);
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.commands.push(Command::OpenPath(path));
+        }
+    }
+
+    fn menu_item(&mut self, ui: &mut egui::Ui, command: Command) {
+        let enabled = command.is_enabled(&self.command_state());
+        let mut button = egui::Button::new(command.label());
+        if let Some(shortcut) = command.shortcut() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+        }
+        if ui.add_enabled(enabled, button).clicked() {
+            self.commands.push(command);
+        }
+    }
+
+    fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                for command in [Command::New, Command::Open] {
+                    self.menu_item(ui, command);
+                }
+                ui.menu_button("Open Recent", |ui| {
+                    if self.settings.recent_files.is_empty() {
+                        ui.weak("No recent files");
+                    }
+                    for path in self.settings.recent_files.clone() {
+                        self.menu_item(ui, Command::OpenPath(path));
+                    }
+                });
+                ui.separator();
+                for command in [Command::Save, Command::SaveAs] {
+                    self.menu_item(ui, command);
+                }
+                ui.separator();
+                self.menu_item(ui, Command::Quit);
+            });
+            ui.menu_button("Edit", |ui| {
+                for command in [
+                    Command::Undo,
+                    Command::Redo,
+                    Command::Find,
+                    Command::Replace,
+                ] {
+                    self.menu_item(ui, command);
+                }
+                ui.separator();
+                for format in [
+                    markdown::Format::Bold,
+                    markdown::Format::Italic,
+                    markdown::Format::Code,
+                    markdown::Format::Link,
+                    markdown::Format::Heading,
+                ] {
+                    self.menu_item(ui, Command::Format(format));
+                }
+            });
+            ui.menu_button("View", |ui| {
+                for mode in [ViewMode::Both, ViewMode::EditorOnly, ViewMode::PreviewOnly] {
+                    let mut selected = self.settings.view == mode;
+                    if ui
+                        .toggle_value(&mut selected, Command::View(mode).label())
+                        .clicked()
+                    {
+                        self.commands.push(Command::View(mode));
+                    }
+                }
+                ui.separator();
+                ui.label("Theme");
+                let mut theme = self.settings.theme;
+                ui.radio_value(&mut theme, ThemeChoice::System, "System");
+                ui.radio_value(&mut theme, ThemeChoice::Light, "Light");
+                ui.radio_value(&mut theme, ThemeChoice::Dark, "Dark");
+                if theme != self.settings.theme {
+                    self.settings.theme = theme;
+                    self.apply_theme(ui.ctx());
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    let label = ui.label("Editor font size");
+                    ui.add(
+                        egui::DragValue::new(&mut self.settings.font_size)
+                            .range(9.0..=32.0)
+                            .suffix(" pt"),
+                    )
+                    .labelled_by(label.id);
+                });
+                self.editor.font_size = self.settings.font_size;
+                ui.horizontal(|ui| {
+                    let label = ui.label("Default author");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.settings.default_author)
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(label.id);
+                });
+            });
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        if self.stats.0 != self.doc.revision() {
+            self.stats = (self.doc.revision(), markdown::stats(self.doc.post.body()));
+        }
+        let stats = self.stats.1;
+        ui.horizontal(|ui| {
+            ui.label(format!("{} words", stats.words));
+            ui.separator();
+            ui.label(format!("{} characters", stats.characters));
+            ui.separator();
+            ui.label(format!("{} min read", stats.reading_minutes));
+            ui.separator();
+            ui.label(if self.doc.is_modified() {
+                "Modified"
+            } else {
+                "Saved"
+            });
+            ui.separator();
+            ui.add(egui::Label::new(&self.status).truncate());
+        });
+    }
+
+    fn notifications_ui(&mut self, ctx: &egui::Context) {
+        let lifetime = Duration::from_secs(6);
+        self.notifications
+            .retain(|n| n.level == Level::Error || n.at.elapsed() < lifetime);
+        if self.notifications.is_empty() {
+            return;
+        }
+        let mut dismissed = None;
+        egui::Area::new(egui::Id::unique("notifications"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -40.0])
+            .show(ctx, |ui| {
+                for (i, n) in self.notifications.iter().enumerate() {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width(420.0);
+                        ui.horizontal(|ui| {
+                            let color = if n.level == Level::Error {
+                                ui.visuals().error_fg_color
+                            } else {
+                                ui.visuals().text_color()
+                            };
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(&n.text).color(color)).wrap(),
+                            );
+                            if ui.small_button("Dismiss").clicked() {
+                                dismissed = Some(i);
+                            }
+                        });
+                    });
+                }
+            });
+        if let Some(i) = dismissed {
+            self.notifications.remove(i);
+        }
+        ctx.request_repaint_after(Duration::from_secs(1));
+    }
+
+    fn dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.clone() else {
+            return;
+        };
+        let mut close = false;
+        match dialog {
+            Dialog::UnsavedChanges { then } => {
+                egui::Modal::new(egui::Id::unique("unsaved-guard")).show(ctx, |ui| {
+                    ui.heading("Save changes?");
+                    ui.label(format!("{} has unsaved changes.", self.doc.display_name()));
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            close = true;
+                            if self.save() {
+                                self.is_close_confirmed = true;
+                                self.commands.push(then.clone());
+                            }
+                        }
+                        if ui.button("Don't save").clicked() {
+                            close = true;
+                            self.is_close_confirmed = true;
+                            self.commands.push(then.clone());
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+                if close {
+                    if matches!(self.dialog, Some(Dialog::UnsavedChanges { .. })) {
+                        self.dialog = None;
+                    }
+                }
+                return;
+            }
+            Dialog::PathPrompt { purpose, mut text } => {
+                let mut chosen = None;
+                egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+                    ui.heading(match purpose {
+                        PathPurpose::Open => "Open post",
+                        PathPurpose::SaveAs => "Save post as",
+                        PathPurpose::Image => "Choose image",
+                    });
+                    let label = ui.label("Path");
+                    let response = ui
+                        .add(egui::TextEdit::singleline(&mut text).desired_width(460.0))
+                        .labelled_by(label.id);
+                    let enter =
+                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.horizontal(|ui| {
+                        if ui.button("OK").clicked() || enter {
+                            chosen = Some(PathBuf::from(text.trim()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+                self.dialog = if close {
+                    None
+                } else {
+                    Some(Dialog::PathPrompt { purpose, text })
+                };
+                if let Some(path) = chosen {
+                    self.dialog = None;
+                    if purpose == PathPurpose::SaveAs
+                        && path.exists()
+                        && self.doc.path() != Some(path.as_path())
+                    {
+                        self.notify(
+                            Level::Error,
+                            format!("{} already exists; choose another name", path.display()),
+                        );
+                        self.dialog = Some(Dialog::PathPrompt {
+                            purpose,
+                            text: path.display().to_string(),
+                        });
+                    } else {
+                        self.path_chosen(purpose, &path);
+                    }
+                }
+            }
+            Dialog::ChangedOnDisk => {
+                egui::Modal::new(egui::Id::unique("changed-on-disk")).show(ctx, |ui| {
+                    ui.heading("The file changed on disk");
+                    ui.label("Another program changed this post since you opened it. Saving would overwrite its changes.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Overwrite").clicked() {
+                            close = true;
+                            match self.doc.save_overwriting() {
+                                Ok(path) => self.notify(Level::Info, format!("Saved {}", path.display())),
+                                Err(err) => self.notify(Level::Error, err.to_string()),
+                            }
+                        }
+                        if ui.button("Save As…").clicked() {
+                            close = true;
+                            self.commands.push(Command::SaveAs);
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+                if close {
+                    self.dialog = None;
+                }
+            }
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let marker = if self.doc.is_modified() { "● " } else { "" };
+        let title = format!("{marker}{} — Byline", self.doc.display_name());
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+    }
+
+    /// The window title Byline shows now (with a marker when modified).
+    pub fn window_title(&self) -> &str {
+        &self.window_title
+    }
+
+    /// Draws one frame (called by eframe, and by tests through the harness).
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.doc.is_modified()
+            && !self.is_close_confirmed
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::UnsavedChanges {
+                then: Command::Quit,
+            });
+        }
+        if self.dialog.is_none() {
+            self.shortcuts(&ctx);
+        }
+        self.preview.update(&ctx, &self.doc);
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("form")
+            .resizable(true)
+            .default_size(self.settings.form_width)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                self.form.ui(ui, &mut self.doc);
+                self.settings.form_width = ui.available_width().max(260.0);
+            });
+        let view = self.settings.view;
+        if view == ViewMode::Both {
+            let width = ui.available_width() / 2.0;
+            egui::Panel::right("preview")
+                .resizable(true)
+                .default_size(width)
+                .min_size(200.0)
+                .show(ui, |ui| self.preview.ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match view {
+            ViewMode::PreviewOnly => self.preview.ui(ui),
+            _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
+        });
+        self.dialog_ui(&ctx);
+        self.notifications_ui(&ctx);
+        if self.form.wants_image_dialog {
+            self.form.wants_image_dialog = false;
+            self.ask_path(PathPurpose::Image);
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.run_command(&ctx, command);
+        }
+        self.form
+            .recent_authors
+            .clone_into(&mut self.settings.recent_authors);
+        self.update_title(&ctx);
+    }
+}
+
+impl eframe::App for BylineApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+/// Opens the editor window on `file` (or the sample post) and runs until it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
-    eprintln!("byline: the editor window is not part of this build yet ({file:?})");
-    ExitCode::FAILURE
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Byline")
+            .with_app_id("byline")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 420.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let start = StartOptions {
+        file,
+        dialogs: FileDialogs::Native,
+    };
+    match eframe::run_native(
+        "byline",
+        options,
+        Box::new(move |cc| Ok(Box::new(BylineApp::new(cc, start)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("byline: could not open the window: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

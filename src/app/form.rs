@@ -1,0 +1,675 @@
+//! The front-matter form: typed widgets for the known fields, raw YAML for the other keys, and
+//! the raw block with its error when the front matter does not parse.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, FixedOffset, NaiveTime};
+
+use crate::document::{Document, EditKind};
+use crate::post::date::PostDate;
+use crate::post::{KNOWN_KEYS, Post};
+use crate::site;
+
+/// Field text being typed, and the problem with it when it cannot be written yet.
+#[derive(Debug, Default, Clone)]
+struct Field {
+    text: String,
+    problem: Option<String>,
+}
+
+/// The form's state: edit buffers refreshed from the document whenever it changes elsewhere.
+#[derive(Default)]
+pub struct FormPanel {
+    synced_revision: Option<u64>,
+    synced_path: Option<PathBuf>,
+    title: Field,
+    author: Field,
+    layout: Field,
+    permalink: Field,
+    excerpt: Field,
+    image: Field,
+    date: Option<jiff::civil::Date>,
+    time: Field,
+    offset: Field,
+    date_problem: Option<String>,
+    new_category: String,
+    new_tag: String,
+    raw_yaml: Field,
+    other_keys: Vec<(String, Field)>,
+    /// Authors typed before, offered as suggestions.
+    pub recent_authors: Vec<String>,
+    /// Set when the user asked to choose an image file; the app runs the dialog.
+    pub wants_image_dialog: bool,
+}
+
+/// Text of an entry of the front matter as written (key line and its value lines).
+fn entry_text(post: &Post, key: &str) -> Option<String> {
+    let front = post.front_matter()?;
+    let entry = front.block().ok()?.entry(key)?;
+    front
+        .yaml()
+        .get(entry.range.clone())
+        .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+}
+
+impl FormPanel {
+    fn sync(&mut self, doc: &Document) {
+        if self.synced_revision == Some(doc.revision()) && self.synced_path.as_deref() == doc.path()
+        {
+            return;
+        }
+        self.synced_revision = Some(doc.revision());
+        self.synced_path = doc.path().map(Path::to_path_buf);
+        let post = &doc.post;
+        let text = |key: &str| Field {
+            text: post.text(key).unwrap_or_default(),
+            problem: None,
+        };
+        self.title = text("title");
+        self.author = text("author");
+        self.layout = text("layout");
+        self.permalink = text("permalink");
+        self.excerpt = text("excerpt");
+        self.image = text("image");
+        self.date_problem = None;
+        match post.date() {
+            Some(Ok(date)) => {
+                self.date = jiff::civil::Date::new(
+                    date.local.year() as i16,
+                    date.local.month() as i8,
+                    date.local.day() as i8,
+                )
+                .ok();
+                self.time = Field {
+                    text: if date.is_date_only() {
+                        String::new()
+                    } else {
+                        date.local.time().format("%H:%M:%S").to_string()
+                    },
+                    problem: None,
+                };
+                self.offset = Field {
+                    text: date.offset.map(|o| o.to_string()).unwrap_or_default(),
+                    problem: None,
+                };
+            }
+            Some(Err(err)) => {
+                self.date = None;
+                self.date_problem = Some(err.to_string());
+            }
+            None => {
+                self.date = None;
+                self.time = Field::default();
+                self.offset = Field::default();
+            }
+        }
+        self.raw_yaml = Field {
+            text: post.front_matter_text().to_string(),
+            problem: None,
+        };
+        self.other_keys = post
+            .keys()
+            .into_iter()
+            .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+            .map(|k| {
+                let text = entry_text(post, &k).unwrap_or_default();
+                (
+                    k,
+                    Field {
+                        text,
+                        problem: None,
+                    },
+                )
+            })
+            .collect();
+    }
+
+    /// Draws the form and applies edits to the document.
+    pub fn ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        self.sync(doc);
+        egui::ScrollArea::vertical().id_salt("form-scroll").auto_shrink(false).show(ui, |ui| {
+            ui.heading("Front matter");
+            if let Some(error) = doc.post.front_matter().and_then(|f| f.error()).cloned() {
+                self.broken_yaml_ui(ui, doc, &format!("Line {}, column {}: {}", error.line, error.column, error.message));
+                return;
+            }
+            if doc.post.is_front_matter_unclosed() {
+                self.broken_yaml_ui(ui, doc, "The front matter starts with `---` but is never closed. Add a line `---` after it in the body.");
+                return;
+            }
+            egui::Grid::new("fields").num_columns(2).spacing([8.0, 6.0]).striped(false).show(ui, |ui| {
+                self.text_row(ui, doc, "Title", "title", false);
+                self.date_row(ui, doc);
+                self.author_row(ui, doc);
+                self.list_row(ui, doc, "Categories", "categories");
+                self.list_row(ui, doc, "Tags", "tags");
+                self.text_row(ui, doc, "Excerpt", "excerpt", true);
+                self.image_row(ui, doc);
+                self.text_row(ui, doc, "Layout", "layout", false);
+                self.published_row(ui, doc);
+                self.text_row(ui, doc, "Permalink", "permalink", false);
+            });
+            ui.add_space(8.0);
+            self.other_keys_ui(ui, doc);
+        });
+    }
+
+    fn field_mut(&mut self, key: &str) -> &mut Field {
+        match key {
+            "title" => &mut self.title,
+            "author" => &mut self.author,
+            "layout" => &mut self.layout,
+            "permalink" => &mut self.permalink,
+            "excerpt" => &mut self.excerpt,
+            _ => &mut self.image,
+        }
+    }
+
+    fn apply_text(&mut self, doc: &mut Document, key: &'static str) {
+        let value = self.field_mut(key).text.clone();
+        let result = if value.is_empty() && doc.post.get(key).is_some() && key != "title" {
+            doc.post.remove(key)
+        } else if value.is_empty() && doc.post.get(key).is_none() {
+            Ok(false)
+        } else {
+            doc.post.set_text(key, &value)
+        };
+        match result {
+            Ok(true) => {
+                doc.record_edit(EditKind::Field(key));
+                self.synced_revision = Some(doc.revision());
+                self.field_mut(key).problem = None;
+            }
+            Ok(false) => self.field_mut(key).problem = None,
+            Err(err) => self.field_mut(key).problem = Some(err.to_string()),
+        }
+    }
+
+    fn text_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &mut Document,
+        label: &str,
+        key: &'static str,
+        is_multiline: bool,
+    ) {
+        let label_response = ui.label(label);
+        ui.vertical(|ui| {
+            let field = self.field_mut(key);
+            let edit = if is_multiline {
+                egui::TextEdit::multiline(&mut field.text).desired_rows(3)
+            } else {
+                egui::TextEdit::singleline(&mut field.text)
+            };
+            let response = ui
+                .add(edit.desired_width(f32::INFINITY))
+                .labelled_by(label_response.id);
+            if is_multiline {
+                ui.weak(format!("{} characters", field.text.chars().count()));
+            }
+            if let Some(problem) = &field.problem {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
+            if response.changed() {
+                self.apply_text(doc, key);
+            }
+        });
+        ui.end_row();
+    }
+
+    fn author_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        let label_response = ui.label("Author");
+        ui.horizontal(|ui| {
+            let width = (ui.available_width() - 90.0).max(80.0);
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut self.author.text).desired_width(width))
+                .labelled_by(label_response.id);
+            let mut picked = None;
+            ui.add_enabled_ui(!self.recent_authors.is_empty(), |ui| {
+                ui.menu_button("Recent", |ui| {
+                    for author in &self.recent_authors {
+                        if ui.button(author).clicked() {
+                            picked = Some(author.clone());
+                        }
+                    }
+                });
+            });
+            if let Some(author) = picked {
+                self.author.text = author;
+            }
+            if response.changed() || response.lost_focus() {
+                self.apply_text(doc, "author");
+            }
+            if response.lost_focus() && !self.author.text.trim().is_empty() {
+                let author = self.author.text.trim().to_string();
+                self.recent_authors.retain(|a| *a != author);
+                self.recent_authors.insert(0, author);
+                self.recent_authors.truncate(10);
+            }
+        });
+        ui.end_row();
+        if self.author.text != doc.post.text("author").unwrap_or_default()
+            && self.author.problem.is_none()
+        {
+            self.apply_text(doc, "author");
+        }
+    }
+
+    fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        ui.label("Date");
+        ui.vertical(|ui| {
+            if let Some(problem) = &self.date_problem {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("{problem} — fix it under Other keys or pick a date"),
+                );
+            }
+            let mut changed = false;
+            ui.horizontal(|ui| {
+                let mut date = self.date.unwrap_or_else(|| jiff::Zoned::now().date());
+                let before = date;
+                ui.add(
+                    egui_extras::DatePickerButton::new(&mut date)
+                        .id_salt("post-date")
+                        .show_icon(false)
+                        .calendar_week(false),
+                );
+                if self.date.is_none() || date != before {
+                    changed |= self.date.is_some() && date != before;
+                    if changed {
+                        self.date = Some(date);
+                    }
+                }
+                let time_label = ui.label("Time");
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.time.text)
+                            .desired_width(72.0)
+                            .hint_text("HH:MM:SS"),
+                    )
+                    .labelled_by(time_label.id)
+                    .changed();
+                let offset_label = ui.label("UTC offset");
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.offset.text)
+                            .desired_width(70.0)
+                            .hint_text("none"),
+                    )
+                    .labelled_by(offset_label.id)
+                    .changed();
+            });
+            if self.date.is_none()
+                && doc.post.get("date").is_none()
+                && ui.button("Add date").clicked()
+            {
+                self.date = Some(jiff::Zoned::now().date());
+                changed = true;
+            }
+            if self.date.is_some() && self.offset.text.trim().is_empty() {
+                ui.weak(
+                    "No UTC offset: Jekyll uses the site's time zone (the `timezone` setting).",
+                );
+            }
+            for problem in [&self.time.problem, &self.offset.problem]
+                .into_iter()
+                .flatten()
+            {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
+            if changed {
+                self.apply_date(doc);
+            }
+        });
+        ui.end_row();
+    }
+
+    fn apply_date(&mut self, doc: &mut Document) {
+        let Some(date) = self.date else { return };
+        let Some(day) = chrono::NaiveDate::from_ymd_opt(
+            date.year().into(),
+            date.month() as u32,
+            date.day() as u32,
+        ) else {
+            return;
+        };
+        let time_text = self.time.text.trim();
+        let time = if time_text.is_empty() {
+            Some(NaiveTime::MIN)
+        } else {
+            NaiveTime::parse_from_str(time_text, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(time_text, "%H:%M"))
+                .ok()
+        };
+        self.time.problem = time
+            .is_none()
+            .then(|| "Time must be HH:MM or HH:MM:SS (24-hour)".to_string());
+        let offset_text = self.offset.text.trim();
+        let offset = if offset_text.is_empty() {
+            Some(None)
+        } else {
+            parse_offset(offset_text).map(Some)
+        };
+        self.offset.problem = offset
+            .is_none()
+            .then(|| "Offset must look like +01:00, -0500 or Z".to_string());
+        let (Some(time), Some(offset)) = (time, offset) else {
+            return;
+        };
+        let current = match doc.post.date() {
+            Some(Ok(current)) => current,
+            _ => PostDate {
+                local: day.and_time(time),
+                offset,
+                format: crate::post::date::DateFormat::default(),
+            }
+            .with_value(day.and_time(time), offset),
+        };
+        let mut next = current.with_value(day.and_time(time), offset);
+        if time_text.is_empty() && current.is_date_only() {
+            next.format.precision = crate::post::date::TimePrecision::DateOnly;
+        }
+        match doc.post.set_date(&next) {
+            Ok(true) => {
+                doc.record_edit(EditKind::Field("date"));
+                self.synced_revision = Some(doc.revision());
+            }
+            Ok(false) => {}
+            Err(err) => self.time.problem = Some(err.to_string()),
+        }
+    }
+
+    fn list_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, label: &str, key: &'static str) {
+        let label_response = ui.label(label);
+        let mut items = doc.post.list(key);
+        let mut changed = false;
+        ui.horizontal_wrapped(|ui| {
+            let mut remove = None;
+            for (i, item) in items.iter().enumerate() {
+                if ui
+                    .button(format!("{item}  ×"))
+                    .on_hover_text(format!("Remove {item}"))
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            }
+            if let Some(i) = remove {
+                items.remove(i);
+                changed = true;
+            }
+            let buffer = if key == "tags" {
+                &mut self.new_tag
+            } else {
+                &mut self.new_category
+            };
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(buffer)
+                        .desired_width(110.0)
+                        .hint_text(format!("Add {}", label.to_lowercase())),
+                )
+                .labelled_by(label_response.id);
+            let submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if buffer.contains(',') || submitted {
+                for part in buffer.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    if !items.iter().any(|i| i == part) {
+                        items.push(part.to_string());
+                        changed = true;
+                    }
+                }
+                buffer.clear();
+                if submitted {
+                    response.request_focus();
+                }
+            }
+        });
+        ui.end_row();
+        if changed {
+            match doc.post.set_list(key, &items) {
+                Ok(true) => {
+                    doc.record_edit(EditKind::Field(key));
+                    self.synced_revision = Some(doc.revision());
+                }
+                Ok(false) => {}
+                Err(err) => self.field_mut("image").problem = Some(err.to_string()),
+            }
+        }
+    }
+
+    fn image_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        let label_response = ui.label("Image");
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                let width = (ui.available_width() - 80.0).max(80.0);
+                let response = ui
+                    .add(egui::TextEdit::singleline(&mut self.image.text).desired_width(width))
+                    .labelled_by(label_response.id);
+                if response.changed() {
+                    self.apply_text(doc, "image");
+                }
+                if ui.button("Choose…").clicked() {
+                    self.wants_image_dialog = true;
+                }
+            });
+            if let Some(problem) = &self.image.problem {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
+            let reference = self.image.text.trim();
+            if !reference.is_empty() {
+                let root = doc
+                    .path()
+                    .map_or_else(|| PathBuf::from("."), site::site_root);
+                match site::resolve_image(&root, reference) {
+                    Some(path) if path.is_file() => {
+                        ui.add(
+                            egui::Image::new(format!("file://{}", path.display()))
+                                .max_height(110.0)
+                                .max_width(ui.available_width())
+                                .corner_radius(4.0),
+                        );
+                    }
+                    Some(path) => {
+                        ui.weak(format!("Not found: {}", path.display()));
+                    }
+                    None => {
+                        ui.weak("Remote image (shown when published)");
+                    }
+                }
+            }
+        });
+        ui.end_row();
+    }
+
+    /// Sets the image field to a chosen file, relative to the site root when inside it.
+    pub fn set_image_path(&mut self, doc: &mut Document, chosen: &Path) {
+        let root = doc
+            .path()
+            .map_or_else(|| PathBuf::from("."), site::site_root);
+        self.image.text = chosen.strip_prefix(&root).map_or_else(
+            |_| chosen.display().to_string(),
+            |p| p.display().to_string(),
+        );
+        self.apply_text(doc, "image");
+    }
+
+    fn published_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        ui.label("Published");
+        let mut published = doc.post.bool("published").unwrap_or(true);
+        ui.horizontal(|ui| {
+            if ui.checkbox(&mut published, "Published").changed() {
+                match doc.post.set_bool("published", published) {
+                    Ok(true) => doc.record_edit(EditKind::Field("published")),
+                    Ok(false) => {}
+                    Err(err) => self.image.problem = Some(err.to_string()),
+                }
+            }
+            if let Some(serde_yaml::Value::String(s)) = doc.post.get("published") {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("\"{s}\" is text, not a boolean"),
+                );
+            }
+        });
+        ui.end_row();
+    }
+
+    fn other_keys_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
+        egui::CollapsingHeader::new(format!("Other keys ({})", self.other_keys.len()))
+            .id_salt("other-keys")
+            .default_open(true)
+            .show(ui, |ui| {
+                if self.other_keys.is_empty() {
+                    ui.weak("No other keys.");
+                }
+                let mut edited = None;
+                for (index, (key, field)) in self.other_keys.iter_mut().enumerate() {
+                    let response = ui.add(
+                        egui::TextEdit::multiline(&mut field.text)
+                            .code_editor()
+                            .desired_rows(1)
+                            .desired_width(f32::INFINITY)
+                            .hint_text(format!("{key}: value")),
+                    );
+                    if let Some(problem) = &field.problem {
+                        ui.colored_label(ui.visuals().error_fg_color, problem);
+                    }
+                    if response.changed() {
+                        edited = Some(index);
+                    }
+                }
+                if let Some(index) = edited {
+                    if let Some((key, field)) = self.other_keys.get_mut(index) {
+                        match set_entry_text(&mut doc.post, key, &field.text) {
+                            Ok(true) => {
+                                field.problem = None;
+                                doc.record_edit(EditKind::RawYaml);
+                                self.synced_revision = Some(doc.revision());
+                            }
+                            Ok(false) => field.problem = None,
+                            Err(problem) => field.problem = Some(problem),
+                        }
+                    }
+                }
+            });
+    }
+
+    fn broken_yaml_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document, problem: &str) {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+        ui.label("The typed fields are off until the YAML parses. Fix it here; nothing is lost.");
+        let label = ui.label("Raw front matter");
+        let response = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.raw_yaml.text)
+                    .code_editor()
+                    .desired_rows(12)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if response.changed() && !doc.post.is_front_matter_unclosed() {
+            doc.post.set_front_matter_text(self.raw_yaml.text.clone());
+            doc.record_edit(EditKind::RawYaml);
+            self.synced_revision = None;
+        }
+    }
+}
+
+/// Replaces one other key's lines with raw YAML typed by the user, if the whole block still
+/// parses and the text still defines that key; otherwise explains why, and nothing changes.
+fn set_entry_text(post: &mut Post, key: &str, text: &str) -> Result<bool, String> {
+    let front = post.front_matter().ok_or("no front matter")?;
+    let yaml = front.yaml();
+    let block = front.block().map_err(str::to_string)?;
+    let entry = block.entry(key).ok_or("the key is gone; reopen the form")?;
+    let eol = post.line_ending().as_str();
+    let mut replacement = text.replace("\r\n", "\n").replace('\n', eol);
+    if !replacement.is_empty() {
+        replacement.push_str(eol);
+    }
+    let old = yaml.get(entry.range.clone()).unwrap_or("");
+    if old == replacement {
+        return Ok(false);
+    }
+    let new_yaml = format!(
+        "{}{}{}",
+        yaml.get(..entry.range.start).unwrap_or(""),
+        replacement,
+        yaml.get(entry.range.end..).unwrap_or("")
+    );
+    match crate::post::yaml_block::Block::parse(&new_yaml, 2) {
+        Ok(parsed) => {
+            let others_kept = block
+                .mapping
+                .iter()
+                .all(|(k, v)| k.as_str() == Some(key) || parsed.mapping.get(k) == Some(v));
+            if !others_kept {
+                return Err("this would change other keys; edit one key here".into());
+            }
+            post.set_front_matter_text(new_yaml);
+            Ok(true)
+        }
+        Err(err) => Err(match err.location() {
+            Some((line, column)) => format!("line {line}, column {column} of the file: {err}"),
+            None => err.to_string(),
+        }),
+    }
+}
+
+/// Reads `+01:00`, `+0100`, `-05`, `Z` or `UTC` as a UTC offset.
+pub fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    if matches!(text, "Z" | "z" | "UTC" | "utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, text.get(1..)?),
+        b'-' => (-1, text.get(1..)?),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let hours: i32 = digits.get(..2)?.parse().ok()?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_parse_in_common_forms() {
+        assert_eq!(parse_offset("+01:00").unwrap().local_minus_utc(), 3600);
+        assert_eq!(parse_offset("-0530").unwrap().local_minus_utc(), -19800);
+        assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
+        assert!(parse_offset("+25:00").is_none());
+        assert!(parse_offset("1").is_none());
+    }
+
+    #[test]
+    fn other_key_edits_must_keep_the_key_and_parse() {
+        let mut post = Post::from_text("---\ntitle: a\nheader:\n  image: x.jpg\nz: 1\n---\n");
+        assert_eq!(
+            set_entry_text(&mut post, "header", "header:\n  image: y.jpg"),
+            Ok(true)
+        );
+        assert_eq!(
+            post.to_text(),
+            "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
+        );
+        assert!(set_entry_text(&mut post, "header", "header: [").is_err());
+        assert!(set_entry_text(&mut post, "header", "header: 1\ntitle: b").is_err());
+        assert_eq!(
+            post.to_text(),
+            "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
+        );
+    }
+}

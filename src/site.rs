@@ -1,0 +1,73 @@
+//! Where a post's Jekyll site is, so relative image paths resolve the way Jekyll serves them.
+
+use std::path::{Path, PathBuf};
+
+/// The site root for a post file: the folder above `_posts` or `_drafts`, else the nearest
+/// folder holding `_config.yml`, else the post's own folder.
+pub fn site_root(post_path: &Path) -> PathBuf {
+    let folder = post_path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    for dir in folder.ancestors() {
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "_posts" | "_drafts") {
+            if let Some(parent) = dir.parent() {
+                return parent.to_path_buf();
+            }
+        }
+    }
+    folder
+        .ancestors()
+        .find(|dir| dir.join("_config.yml").is_file())
+        .map_or(folder.clone(), Path::to_path_buf)
+}
+
+/// Resolves an image reference from front matter or the body against the site root; None for
+/// remote URLs and data URIs, which need no file.
+pub fn resolve_image(site_root: &Path, reference: &str) -> Option<PathBuf> {
+    let reference = reference.trim();
+    if reference.is_empty()
+        || reference.contains("://")
+        || reference.starts_with("data:")
+        || reference.starts_with("//")
+    {
+        return None;
+    }
+    let relative = reference.trim_start_matches('/');
+    let relative = relative.split(['?', '#']).next().unwrap_or(relative);
+    Some(site_root.join(relative))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_is_above_posts_or_at_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let posts = dir.path().join("blog/_posts/2025");
+        std::fs::create_dir_all(&posts).unwrap();
+        assert_eq!(site_root(&posts.join("a.md")), dir.path().join("blog"));
+        let other = dir.path().join("site/notes");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(dir.path().join("site/_config.yml"), "title: x").unwrap();
+        assert_eq!(site_root(&other.join("a.md")), dir.path().join("site"));
+        let lonely = dir.path().join("lonely");
+        std::fs::create_dir_all(&lonely).unwrap();
+        assert_eq!(site_root(&lonely.join("a.md")), lonely);
+    }
+
+    #[test]
+    fn images_resolve_against_the_root() {
+        let root = Path::new("/site");
+        assert_eq!(
+            resolve_image(root, "/assets/a.jpg?v=1"),
+            Some(PathBuf::from("/site/assets/a.jpg"))
+        );
+        assert_eq!(
+            resolve_image(root, "assets/a.jpg"),
+            Some(PathBuf::from("/site/assets/a.jpg"))
+        );
+        assert_eq!(resolve_image(root, "https://x.org/a.jpg"), None);
+    }
+}
