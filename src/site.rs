@@ -10,10 +10,10 @@ pub fn site_root(post_path: &Path) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     for dir in folder.ancestors() {
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if matches!(name, "_posts" | "_drafts") {
-            if let Some(parent) = dir.parent() {
-                return parent.to_path_buf();
-            }
+        if matches!(name, "_posts" | "_drafts")
+            && let Some(parent) = dir.parent()
+        {
+            return parent.to_path_buf();
         }
     }
     folder

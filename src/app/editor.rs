@@ -217,15 +217,14 @@ impl EditorPanel {
                 if ui
                     .add_enabled(current.is_some(), egui::Button::new("Replace"))
                     .clicked()
+                    && let Some(range) = current
                 {
-                    if let Some(range) = current {
-                        doc.post
-                            .body_mut()
-                            .replace_range(range.clone(), &self.replace_text);
-                        doc.record_edit(EditKind::Command);
-                        let end = range.start + self.replace_text.len();
-                        self.select_on_next_frame = Some(range.start..end);
-                    }
+                    doc.post
+                        .body_mut()
+                        .replace_range(range.clone(), &self.replace_text);
+                    doc.record_edit(EditKind::Command);
+                    let end = range.start + self.replace_text.len();
+                    self.select_on_next_frame = Some(range.start..end);
                 }
                 if ui
                     .add_enabled(
@@ -264,10 +263,12 @@ impl EditorPanel {
             let text = buffer.as_str();
             let hash = egui::util::hash((text, font.size.to_bits()));
             let dark = ui.visuals().dark_mode;
-            if let Some((h, w, d, galley)) = cache {
-                if *h == hash && *w == wrap_width && *d == dark {
-                    return galley.clone();
-                }
+            if let Some((h, w, d, galley)) = cache
+                && *h == hash
+                && *w == wrap_width
+                && *d == dark
+            {
+                return galley.clone();
             }
             let mut job = LayoutJob::default();
             if text.len() > HIGHLIGHT_LIMIT_BYTES {

@@ -538,17 +538,17 @@ impl FormPanel {
                         edited = Some(index);
                     }
                 }
-                if let Some(index) = edited {
-                    if let Some((key, field)) = self.other_keys.get_mut(index) {
-                        match set_entry_text(&mut doc.post, key, &field.text) {
-                            Ok(true) => {
-                                field.problem = None;
-                                doc.record_edit(EditKind::RawYaml);
-                                self.synced_revision = Some(doc.revision());
-                            }
-                            Ok(false) => field.problem = None,
-                            Err(problem) => field.problem = Some(problem),
+                if let Some(index) = edited
+                    && let Some((key, field)) = self.other_keys.get_mut(index)
+                {
+                    match set_entry_text(&mut doc.post, key, &field.text) {
+                        Ok(true) => {
+                            field.problem = None;
+                            doc.record_edit(EditKind::RawYaml);
+                            self.synced_revision = Some(doc.revision());
                         }
+                        Ok(false) => field.problem = None,
+                        Err(problem) => field.problem = Some(problem),
                     }
                 }
             });

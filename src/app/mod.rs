@@ -390,10 +390,11 @@ impl BylineApp {
     fn shortcuts(&mut self, ctx: &egui::Context) {
         let state = self.command_state();
         for command in Command::WITH_SHORTCUTS {
-            if let Some(shortcut) = command.shortcut() {
-                if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) && command.is_enabled(&state) {
-                    self.commands.push(command.clone());
-                }
+            if let Some(shortcut) = command.shortcut()
+                && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
+                && command.is_enabled(&state)
+            {
+                self.commands.push(command.clone());
             }
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)) {
@@ -593,12 +594,9 @@ impl BylineApp {
                         }
                     });
                 });
-                if close {
-                    if matches!(self.dialog, Some(Dialog::UnsavedChanges { .. })) {
-                        self.dialog = None;
-                    }
+                if close && matches!(self.dialog, Some(Dialog::UnsavedChanges { .. })) {
+                    self.dialog = None;
                 }
-                return;
             }
             Dialog::PathPrompt { purpose, mut text } => {
                 let mut chosen = None;

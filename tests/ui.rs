@@ -1,0 +1,199 @@
+//! The editor window, driven headless through egui_kittest and found through AccessKit the way
+//! a screen reader sees it: open, edit, preview, save, guard against lost edits.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use byline::app::{BylineApp, FileDialogs, StartOptions};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// A real Ctrl press on Linux sets both `ctrl` and `command`.
+const CTRL: Modifiers = Modifiers {
+    ctrl: true,
+    command: true,
+    ..Modifiers::NONE
+};
+
+const SEED: &str = "2025-11-30-ukraine-talks-productive-but-more-work-needed-rubio-says.md";
+
+fn copy_sample(name: &str, dir: &Path) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::copy(common::sample_posts_dir().join(name), &to).unwrap();
+    to
+}
+
+fn harness(file: &Path) -> Harness<'static, BylineApp> {
+    let file = file.to_path_buf();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            BylineApp::new(
+                cc,
+                StartOptions {
+                    file: Some(file),
+                    dialogs: FileDialogs::InApp,
+                },
+            )
+        })
+}
+
+/// Runs frames until the preview has caught up with the last edit.
+fn settle(h: &mut Harness<'_, BylineApp>) {
+    h.run_steps(2);
+    std::thread::sleep(Duration::from_millis(120));
+    h.run_steps(3);
+}
+
+/// Replaces the whole text of the text field labelled `label` by typing, as a user would.
+fn retype(h: &mut Harness<'_, BylineApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run_steps(1);
+    h.get_by_label(label).focus();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(2);
+}
+
+#[test]
+fn edit_title_and_body_see_preview_then_save_only_those_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    assert_eq!(h.state().window_title(), format!("{SEED} — Byline"));
+
+    retype(&mut h, "Title", "Talks resume: day two");
+    let body = h.get_by_label("Body (Markdown)");
+    body.click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::Home);
+    h.get_by_label("Body (Markdown)")
+        .type_text("## Fresh heading\n");
+    settle(&mut h);
+
+    assert!(h.state().doc.is_modified());
+    assert!(
+        h.state().window_title().starts_with("● "),
+        "{}",
+        h.state().window_title()
+    );
+    h.get_by_label("Talks resume: day two");
+    h.get_by_label("Fresh heading");
+
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert!(!h.state().doc.is_modified(), "{}", h.state().status());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let expected = original
+        .replace(
+            "title: \"New: Ukraine talks 'productive' but more work needed, Rubio says\"",
+            "title: \"Talks resume: day two\"",
+        )
+        .replace("---\n\nLet's dive", "---\n## Fresh heading\n\nLet's dive");
+    assert_eq!(saved, expected);
+}
+
+#[test]
+fn close_with_unsaved_edits_asks_and_cancel_keeps_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Author", "Someone else");
+    assert!(h.state().doc.is_modified());
+
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run_steps(2);
+    assert!(h.state().has_dialog());
+    h.get_by_label("Save changes?");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(!h.state().has_dialog());
+    assert!(h.query_by_label("Save changes?").is_none());
+    assert!(h.state().doc.is_modified(), "Cancel must keep the edits");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(common::sample_posts_dir().join(SEED)).unwrap()
+    );
+}
+
+#[test]
+fn ctrl_b_makes_the_selection_bold_and_undo_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let mut h = harness(&path);
+    settle(&mut h);
+    let body = h.get_by_label("Body (Markdown)");
+    body.click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::End);
+    h.get_by_label("Body (Markdown)").type_text("loud");
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.run_steps(1);
+    h.key_press_modifiers(CTRL, Key::B);
+    h.run_steps(2);
+    assert!(
+        h.state().doc.post.body().ends_with("**loud**"),
+        "{:?}",
+        &h.state().doc.post.body()[h.state().doc.post.body().len() - 30..]
+    );
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().doc.post.body().ends_with("loud"));
+    assert!(!h.state().doc.post.body().ends_with("**loud**"));
+}
+
+#[test]
+fn malformed_post_opens_with_its_error_and_saves_unchanged_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample("2025-11-26-broken-front-matter.md", dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.get_by_label_contains("Line 3, column 8");
+    h.get_by_label("Raw front matter");
+    assert!(
+        h.state().status().contains("front matter error"),
+        "{}",
+        h.state().status()
+    );
+    h.state_mut().request(byline::app::command::Command::Save);
+    settle(&mut h);
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+}
+
+#[test]
+fn fixing_broken_yaml_in_the_raw_editor_brings_the_form_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(&path, "---\ntitle: [oops\n---\nBody\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Raw front matter", "title: Fixed\n");
+    settle(&mut h);
+    h.get_by_label("Title");
+    assert_eq!(h.state().doc.post.text("title").as_deref(), Some("Fixed"));
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\ntitle: Fixed\n---\nBody\n"
+    );
+}
