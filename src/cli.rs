@@ -301,6 +301,19 @@ fn show_command(path: &Path, json: bool, out: &mut impl Write) -> Result<(), Str
     writeln!(out, "{text}").map_err(|e| e.to_string())
 }
 
+/// Keys whose value is always text: a VALUE that YAML reads as a map or list (`Breaking: news`)
+/// is taken as the text typed.
+const TEXT_KEYS: &[&str] = &[
+    "title",
+    "excerpt",
+    "author",
+    "layout",
+    "permalink",
+    "slug",
+    "image",
+    "description",
+];
+
 /// Applies `KEY=VALUE` assignments to a post; all or nothing.
 pub fn apply_assignments(post: &mut Post, assignments: &[String], as_string: bool) -> Result<bool> {
     let mut changed = false;
@@ -335,7 +348,13 @@ pub fn apply_assignments(post: &mut Post, assignments: &[String], as_string: boo
                 key: key.to_string(),
                 reason: format!("{e} (use --string to set it as text)"),
             })?;
-            post.set_value(key, &value)?
+            match value {
+                // `title=Breaking: news` reads as a YAML map; a text field means the text.
+                Value::Mapping(_) | Value::Sequence(_) if TEXT_KEYS.contains(&key) => {
+                    post.set_text(key, raw)?
+                }
+                value => post.set_value(key, &value)?,
+            }
         };
     }
     Ok(changed)

@@ -144,6 +144,13 @@ fn set_changes_only_the_given_fields_and_reads_values_as_yaml() {
     let after = std::fs::read_to_string(&path).unwrap();
     assert!(after.contains("\ntitle: \"2024\"\n"), "{after}");
     assert!(after.contains("\nauthor: \"yes\"\n"), "{after}");
+    let colon = byline(&["set", SEED, "title=Breaking: news"], dir.path());
+    assert!(colon.status.success());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("\ntitle: \"Breaking: news\"\n")
+    );
     let dates = byline(&["set", SEED, "date=2025-12-01 08:00:00 +0100"], dir.path());
     assert!(dates.status.success());
     assert!(

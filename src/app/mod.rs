@@ -139,11 +139,20 @@ pub struct BylineApp {
 impl BylineApp {
     /// Creates the app, restoring settings and opening the start file.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> BylineApp {
-        egui_extras::install_image_loaders(&cc.egui_ctx);
         let settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
+        BylineApp::with_settings(&cc.egui_ctx, settings, options)
+    }
+
+    /// Creates the app on an egui context with given settings (benchmarks drive it directly).
+    pub fn with_settings(
+        ctx: &egui::Context,
+        settings: Settings,
+        options: StartOptions,
+    ) -> BylineApp {
+        egui_extras::install_image_loaders(ctx);
         let mut app = BylineApp {
             doc: Document::untitled(Post::from_text("")),
             form: FormPanel::default(),
@@ -165,7 +174,7 @@ impl BylineApp {
             .file
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
         app.open_path(&file);
-        app.apply_theme(&cc.egui_ctx);
+        app.apply_theme(ctx);
         app
     }
 
@@ -509,7 +518,11 @@ impl BylineApp {
     }
 
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        if self.stats.0 != self.doc.revision() {
+        // Counting a long body costs milliseconds: recount when typing pauses (when the
+        // preview catches up), not on every keystroke.
+        if self.stats.0 != self.doc.revision()
+            && self.preview.shown_revision() == Some(self.doc.revision())
+        {
             self.stats = (self.doc.revision(), markdown::stats(self.doc.post.body()));
         }
         let stats = self.stats.1;

@@ -53,6 +53,11 @@ impl PreviewPanel {
         &self.markdown
     }
 
+    /// The document revision the preview shows.
+    pub fn shown_revision(&self) -> Option<u64> {
+        self.shown_revision
+    }
+
     /// Forces the preview to re-read the document on the next frame (a new file was opened).
     pub fn reset(&mut self) {
         self.shown_revision = None;

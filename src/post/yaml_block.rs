@@ -193,7 +193,7 @@ pub fn yaml_error(err: &serde_yaml::Error, first_line: usize) -> Error {
 /// libyaml reports an unclosed `[`, `{` or quote where the block ends, far from the cause;
 /// point at the line where the unclosed value starts instead.
 fn explain_unclosed(err: Error, yaml: &str, first_line: usize) -> Error {
-    let Error::Yaml { line, message, .. } = &err else {
+    let Error::Yaml { line, .. } = &err else {
         return err;
     };
     let block_end_line = first_line + yaml.matches('\n').count();
@@ -222,7 +222,7 @@ fn explain_unclosed(err: Error, yaml: &str, first_line: usize) -> Error {
             return Error::Yaml {
                 line: first_line + index,
                 column: at - start + 1,
-                message: format!("{what} ({message})"),
+                message: what.to_string(),
             };
         }
     }
