@@ -30,6 +30,22 @@ pub enum WriteStep {
     Rename,
 }
 
+/// The folder a file lives in ("." for a bare file name): temp files go there so the final
+/// rename stays on one file system.
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// Writes `bytes` to `path` atomically: readers see the old file or the new one, never half a
 /// file, and a failure at any step leaves the old file as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -43,14 +59,8 @@ pub fn write_atomic_with(
     bytes: &[u8],
     mut before: impl FnMut(WriteStep) -> std::io::Result<()>,
 ) -> Result<()> {
-    let fail = |source: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let fail = |source: std::io::Error| write_error(path, source);
+    let dir = parent_dir(path);
     let permissions = fs::metadata(path).ok().map(|m| m.permissions());
     before(WriteStep::Create).map_err(fail)?;
     let file_name = path
@@ -86,14 +96,8 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
             path: path.to_path_buf(),
         });
     }
-    let fail = |source: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let fail = |source: std::io::Error| write_error(path, source);
+    let dir = parent_dir(path);
     let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
