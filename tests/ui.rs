@@ -197,3 +197,29 @@ fn fixing_broken_yaml_in_the_raw_editor_brings_the_form_back() {
         "---\ntitle: Fixed\n---\nBody\n"
     );
 }
+
+#[test]
+fn save_as_without_a_file_dialog_asks_for_the_path_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::N);
+    settle(&mut h);
+    assert_eq!(h.state().doc.path(), None);
+    h.key_press_modifiers(CTRL | Modifiers::SHIFT, Key::S);
+    settle(&mut h);
+    h.get_by_label("Save post as");
+    let target = dir.path().join("2025-12-01-new-post.md");
+    retype(&mut h, "Path", &target.display().to_string());
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert_eq!(h.state().doc.path(), Some(target.as_path()));
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.starts_with("---\nlayout: post\ntitle: \"Untitled post\"\n"),
+        "{written}"
+    );
+    assert_eq!(written, h.state().doc.post.to_text());
+}
