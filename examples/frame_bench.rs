@@ -89,8 +89,16 @@ fn byline_row(text: &str) -> Row {
     for _ in 0..3 {
         frame(&ctx, vec![], &mut draw);
     }
+    let idle: Vec<Duration> = (0..10).map(|_| frame(&ctx, vec![], &mut draw)).collect();
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprintln!("idle frame, unfocused: {:.2} ms", ms(median(idle)));
+    }
     ctx.memory_mut(|m| m.request_focus(byline::app::editor::body_id()));
     frame(&ctx, vec![], &mut draw);
+    let focused: Vec<Duration> = (0..10).map(|_| frame(&ctx, vec![], &mut draw)).collect();
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprintln!("idle frame, focused: {:.2} ms", ms(median(focused)));
+    }
     let mut frames = Vec::new();
     for _ in 0..40 {
         frames.push(frame(&ctx, type_x(), &mut draw));
@@ -156,7 +164,11 @@ fn main() {
         "| post | Byline first frame | Byline typing (median) | Byline preview catch-up | plain first frame | plain typing (median) | typing ratio |"
     );
     println!("|---|---|---|---|---|---|---|");
+    let only_large = std::env::var_os("BENCH_ONLY_1MB").is_some();
     for (name, size) in [("10 KB", 10_000), ("100 KB", 100_000), ("1 MB", 1_000_000)] {
+        if only_large && size < 1_000_000 {
+            continue;
+        }
         let text = post_of_size(size);
         let ours = byline_row(&text);
         let plain = plain_row(&text);

@@ -341,29 +341,13 @@ pub fn find_all(haystack: &str, needle: &str, match_case: bool) -> Vec<Range<usi
             .map(|(i, m)| i..i + m.len())
             .collect();
     }
-    let lower_needle = needle.to_lowercase();
-    let mut out = Vec::new();
-    for (i, _) in haystack.char_indices() {
-        let Some(rest) = haystack.get(i..) else {
-            continue;
-        };
-        let mut matched = 0;
-        let mut chars = rest.chars();
-        let mut candidate = String::new();
-        while candidate.chars().count() < lower_needle.chars().count() {
-            match chars.next() {
-                Some(c) => {
-                    candidate.extend(c.to_lowercase());
-                    matched += c.len_utf8();
-                }
-                None => break,
-            }
-        }
-        if candidate == lower_needle && out.last().is_none_or(|last: &Range<usize>| last.end <= i) {
-            out.push(i..i + matched);
-        }
+    match regex::RegexBuilder::new(&regex::escape(needle))
+        .case_insensitive(true)
+        .build()
+    {
+        Ok(pattern) => pattern.find_iter(haystack).map(|m| m.range()).collect(),
+        Err(_) => Vec::new(),
     }
-    out
 }
 
 #[cfg(test)]

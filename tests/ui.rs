@@ -223,3 +223,68 @@ fn save_as_without_a_file_dialog_asks_for_the_path_in_the_window() {
     );
     assert_eq!(written, h.state().doc.post.to_text());
 }
+
+#[test]
+fn crlf_post_with_bom_opens_edits_and_keeps_its_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "2025-11-28-windows-line-endings-and-bom.md";
+    let path = copy_sample(name, dir.path());
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Title", "Still CRLF");
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        original.replace("\"Windows line endings and a BOM\"", "\"Still CRLF\"")
+    );
+}
+
+/// A post far larger than the editing window: edits at the top and near the end (reached with
+/// Find) land exactly where they were typed, and nothing else changes.
+#[test]
+fn long_post_edits_through_the_window_land_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.md");
+    let mut text = String::from("---\ntitle: Long\n---\n");
+    for i in 0..3_500 {
+        text.push_str(&format!(
+            "Paragraph {i} with some words to make the line longer than a few columns.\n\n"
+        ));
+    }
+    text.push_str("The unique-marker sentence.\n");
+    assert!(text.len() > byline::app::editor::WINDOWED_BODY_BYTES * 3);
+    std::fs::write(&path, &text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::Home);
+    h.get_by_label("Body (Markdown)").type_text("START ");
+    h.run_steps(2);
+
+    h.key_press_modifiers(CTRL, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find text").type_text("unique-marker");
+    h.run_steps(1);
+    h.run_steps(2);
+    h.get_by_label("Next").click();
+    settle(&mut h);
+    h.get_by_label("Body (Markdown)").type_text("X");
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    let expected = text
+        .replace("---\nParagraph 0 ", "---\nSTART Paragraph 0 ")
+        .replace("The unique-marker", "The X");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(saved.len(), expected.len());
+    assert!(
+        saved == expected,
+        "the saved text differs from the typed edits"
+    );
+}
