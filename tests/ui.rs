@@ -288,3 +288,38 @@ fn long_post_edits_through_the_window_land_in_place() {
         "the saved text differs from the typed edits"
     );
 }
+
+/// Typing at the end of a long post, one key per frame as a person types, keeps every key.
+#[test]
+fn long_post_typing_at_the_end_keeps_every_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.md");
+    let mut text = String::from("---\ntitle: Long\n---\n");
+    for i in 0..3_500 {
+        text.push_str(&format!(
+            "Paragraph {i} with some words to make the line longer than a few columns.\n\n"
+        ));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::End);
+    h.run_steps(2);
+    for c in "Typed at the end.".chars() {
+        h.get_by_label("Body (Markdown)").type_text(&c.to_string());
+        h.run_steps(1);
+    }
+    settle(&mut h);
+    assert!(
+        h.state()
+            .doc
+            .post
+            .body()
+            .ends_with("columns.\n\nTyped at the end."),
+        "{:?}",
+        &h.state().doc.post.body()[h.state().doc.post.body().len() - 60..]
+    );
+}

@@ -310,6 +310,16 @@ impl EditorPanel {
             self.lines = LineIndex::new(doc.post.body(), doc.revision(), columns, row_height);
         }
         let is_windowed = doc.post.body().len() > WINDOWED_BODY_BYTES;
+        // Ctrl+Home / Ctrl+End mean the start and end of the post, not of the window.
+        if is_windowed && ui.memory(|m| m.has_focus(body_id())) {
+            let body_len = doc.post.body().len();
+            let ctrl = egui::Modifiers::CTRL;
+            if ui.input_mut(|i| i.consume_key(ctrl, egui::Key::Home)) {
+                self.select_on_next_frame = Some(0..0);
+            } else if ui.input_mut(|i| i.consume_key(ctrl, egui::Key::End)) {
+                self.select_on_next_frame = Some(body_len..body_len);
+            }
+        }
         let mut scroll_to = None;
         // A selection to show outside the window (find, undo...) moves the window there.
         if let Some(target) = &self.select_on_next_frame {
