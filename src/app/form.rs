@@ -137,18 +137,17 @@ impl FormPanel {
                 self.broken_yaml_ui(ui, doc, "The front matter starts with `---` but is never closed. Add a line `---` after it in the body.");
                 return;
             }
-            egui::Grid::new("fields").num_columns(2).spacing([8.0, 6.0]).striped(false).show(ui, |ui| {
-                self.text_row(ui, doc, "Title", "title", false);
-                self.date_row(ui, doc);
-                self.author_row(ui, doc);
-                self.list_row(ui, doc, "Categories", "categories");
-                self.list_row(ui, doc, "Tags", "tags");
-                self.text_row(ui, doc, "Excerpt", "excerpt", true);
-                self.image_row(ui, doc);
-                self.text_row(ui, doc, "Layout", "layout", false);
-                self.published_row(ui, doc);
-                self.text_row(ui, doc, "Permalink", "permalink", false);
-            });
+            ui.spacing_mut().item_spacing.y = 4.0;
+            self.text_row(ui, doc, "Title", "title", false);
+            self.date_row(ui, doc);
+            self.author_row(ui, doc);
+            self.list_row(ui, doc, "Categories", "categories");
+            self.list_row(ui, doc, "Tags", "tags");
+            self.text_row(ui, doc, "Excerpt", "excerpt", true);
+            self.image_row(ui, doc);
+            self.text_row(ui, doc, "Layout", "layout", false);
+            self.published_row(ui, doc);
+            self.text_row(ui, doc, "Permalink", "permalink", false);
             ui.add_space(8.0);
             self.other_keys_ui(ui, doc);
         });
@@ -193,7 +192,7 @@ impl FormPanel {
         key: &'static str,
         is_multiline: bool,
     ) {
-        let label_response = ui.label(label);
+        let label_response = field_label(ui, label);
         ui.vertical(|ui| {
             let field = self.field_mut(key);
             let edit = if is_multiline {
@@ -214,11 +213,11 @@ impl FormPanel {
                 self.apply_text(doc, key);
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
     }
 
     fn author_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        let label_response = ui.label("Author");
+        let label_response = field_label(ui, "Author");
         ui.horizontal(|ui| {
             let width = (ui.available_width() - 90.0).max(80.0);
             let response = ui
@@ -247,7 +246,7 @@ impl FormPanel {
                 self.recent_authors.truncate(10);
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
         if self.author.text != doc.post.text("author").unwrap_or_default()
             && self.author.problem.is_none()
         {
@@ -256,7 +255,7 @@ impl FormPanel {
     }
 
     fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        ui.label("Date");
+        field_label(ui, "Date");
         ui.vertical(|ui| {
             if let Some(problem) = &self.date_problem {
                 ui.colored_label(
@@ -265,40 +264,43 @@ impl FormPanel {
                 );
             }
             let mut changed = false;
-            ui.horizontal(|ui| {
-                let mut date = self.date.unwrap_or_else(|| jiff::Zoned::now().date());
-                let before = date;
-                ui.add(
-                    egui_extras::DatePickerButton::new(&mut date)
-                        .id_salt("post-date")
-                        .show_icon(false)
-                        .calendar_week(false),
-                );
-                if self.date.is_none() || date != before {
-                    changed |= self.date.is_some() && date != before;
-                    if changed {
-                        self.date = Some(date);
+            let has_date = self.date.is_some() || doc.post.get("date").is_some();
+            if has_date {
+                ui.horizontal_wrapped(|ui| {
+                    let mut date = self.date.unwrap_or_else(|| jiff::Zoned::now().date());
+                    let before = date;
+                    ui.add(
+                        egui_extras::DatePickerButton::new(&mut date)
+                            .id_salt("post-date")
+                            .show_icon(false)
+                            .calendar_week(false),
+                    );
+                    if self.date.is_none() || date != before {
+                        changed |= self.date.is_some() && date != before;
+                        if changed {
+                            self.date = Some(date);
+                        }
                     }
-                }
-                let time_label = ui.label("Time");
-                changed |= ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.time.text)
-                            .desired_width(72.0)
-                            .hint_text("HH:MM:SS"),
-                    )
-                    .labelled_by(time_label.id)
-                    .changed();
-                let offset_label = ui.label("UTC offset");
-                changed |= ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.offset.text)
-                            .desired_width(70.0)
-                            .hint_text("none"),
-                    )
-                    .labelled_by(offset_label.id)
-                    .changed();
-            });
+                    let time_label = ui.label("Time");
+                    changed |= ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.time.text)
+                                .desired_width(72.0)
+                                .hint_text("HH:MM:SS"),
+                        )
+                        .labelled_by(time_label.id)
+                        .changed();
+                    let offset_label = ui.label("UTC offset");
+                    changed |= ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.offset.text)
+                                .desired_width(70.0)
+                                .hint_text("none"),
+                        )
+                        .labelled_by(offset_label.id)
+                        .changed();
+                });
+            }
             if self.date.is_none()
                 && doc.post.get("date").is_none()
                 && ui.button("Add date").clicked()
@@ -321,7 +323,7 @@ impl FormPanel {
                 self.apply_date(doc);
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
     }
 
     fn apply_date(&mut self, doc: &mut Document) {
@@ -380,7 +382,7 @@ impl FormPanel {
     }
 
     fn list_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, label: &str, key: &'static str) {
-        let label_response = ui.label(label);
+        let label_response = field_label(ui, label);
         let mut items = doc.post.list(key);
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
@@ -424,7 +426,7 @@ impl FormPanel {
                 }
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
         if changed {
             match doc.post.set_list(key, &items) {
                 Ok(true) => {
@@ -438,7 +440,7 @@ impl FormPanel {
     }
 
     fn image_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        let label_response = ui.label("Image");
+        let label_response = field_label(ui, "Image");
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 let width = (ui.available_width() - 80.0).max(80.0);
@@ -478,7 +480,7 @@ impl FormPanel {
                 }
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
     }
 
     /// Sets the image field to a chosen file, relative to the site root when inside it.
@@ -494,7 +496,6 @@ impl FormPanel {
     }
 
     fn published_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        ui.label("Published");
         let mut published = doc.post.bool("published").unwrap_or(true);
         ui.horizontal(|ui| {
             if ui.checkbox(&mut published, "Published").changed() {
@@ -511,7 +512,7 @@ impl FormPanel {
                 );
             }
         });
-        ui.end_row();
+        ui.add_space(6.0);
     }
 
     fn other_keys_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
@@ -613,6 +614,11 @@ fn set_entry_text(post: &mut Post, key: &str, text: &str) -> Result<bool, String
             None => err.to_string(),
         }),
     }
+}
+
+/// A field's name, drawn above it in small strong text.
+fn field_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.label(egui::RichText::new(text).small().strong())
 }
 
 /// Reads `+01:00`, `+0100`, `-05`, `Z` or `UTC` as a UTC offset.

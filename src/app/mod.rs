@@ -153,6 +153,7 @@ impl BylineApp {
         options: StartOptions,
     ) -> BylineApp {
         egui_extras::install_image_loaders(ctx);
+        install_fallback_fonts(ctx);
         let mut app = BylineApp {
             doc: Document::untitled(Post::from_text("")),
             form: FormPanel::default(),
@@ -753,6 +754,29 @@ impl BylineApp {
             .clone_into(&mut self.settings.recent_authors);
         self.update_title(&ctx);
     }
+}
+
+/// Adds DejaVu Sans (and Mono) after egui's own fonts, so Greek, Vietnamese, box drawing and
+/// the other scripts posts are written in show as letters, not boxes, on any desktop.
+pub fn install_fallback_fonts(ctx: &egui::Context) {
+    use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
+    let fallback = |family| InsertFontFamily {
+        family,
+        priority: FontPriority::Lowest,
+    };
+    ctx.add_font(FontInsert::new(
+        "DejaVuSans",
+        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")),
+        vec![
+            fallback(egui::FontFamily::Proportional),
+            fallback(egui::FontFamily::Monospace),
+        ],
+    ));
+    ctx.add_font(FontInsert::new(
+        "DejaVuSansMono",
+        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSansMono.ttf")),
+        vec![fallback(egui::FontFamily::Monospace)],
+    ));
 }
 
 impl eframe::App for BylineApp {
