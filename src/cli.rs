@@ -60,6 +60,26 @@ pub enum Command {
         #[arg(long)]
         string: bool,
     },
+    /// Export posts for publishing: into a Jekyll site, or as standalone HTML pages.
+    ///
+    /// Prints each written path; exits 1 when any post fails (the others are still exported).
+    Export {
+        /// The posts to export.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A Jekyll site folder (with _config.yml or _posts/): writes _posts/YYYY-MM-DD-slug.md.
+        #[arg(long, conflicts_with = "html", required_unless_present = "html")]
+        site: Option<PathBuf>,
+        /// A folder for standalone .html pages (images embedded).
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Overwrite a different post already at the target path.
+        #[arg(long)]
+        force: bool,
+        /// Export into the site's _drafts/ (slug.md, no date).
+        #[arg(long)]
+        draft: bool,
+    },
     /// Create a new post from the template and print its path.
     New {
         /// The post's title.
@@ -89,6 +109,22 @@ pub fn run(command: Command) -> ExitCode {
             assignments,
             string,
         } => set_command(&file, &assignments, string, &mut out),
+        Command::Export {
+            files,
+            site,
+            html,
+            force,
+            draft,
+        } => {
+            return export_command(
+                &files,
+                site.as_deref(),
+                html.as_deref(),
+                force,
+                draft,
+                &mut out,
+            );
+        }
         Command::New {
             title,
             date,
@@ -102,6 +138,52 @@ pub fn run(command: Command) -> ExitCode {
             eprintln!("byline: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `byline export`: exports each post, reporting warnings and failures per file.
+pub fn export_command(
+    files: &[PathBuf],
+    site: Option<&Path>,
+    html: Option<&Path>,
+    force: bool,
+    draft: bool,
+    out: &mut impl Write,
+) -> ExitCode {
+    let mut failed = 0;
+    for file in files {
+        let is_draft = draft
+            || file
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == "_drafts");
+        let result = match (site, html) {
+            (Some(site), _) => crate::export::export_to_site(file, site, is_draft, force),
+            (None, Some(dir)) => crate::export::export_html(file, dir),
+            (None, None) => Err(Error::Export {
+                reason: "give --site DIR or --html DIR".into(),
+            }),
+        };
+        match result {
+            Ok(exported) => {
+                for warning in &exported.warnings {
+                    eprintln!("{}: warning: {warning}", file.display());
+                }
+                for image in &exported.images {
+                    let _ = writeln!(out, "{}", image.display());
+                }
+                let _ = writeln!(out, "{}", exported.path.display());
+            }
+            Err(err) => {
+                failed += 1;
+                eprintln!("{}: error: {err}", file.display());
+            }
+        }
+    }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -105,6 +105,12 @@ pub enum Error {
         /// The file that is in the way.
         path: PathBuf,
     },
+    /// Publishing could not be done as asked; the reason says what to fix.
+    #[error("export failed: {reason}")]
+    Export {
+        /// What stopped the export.
+        reason: String,
+    },
     /// The file on disk changed since it was opened; saving would overwrite someone's work.
     #[error("{} changed on disk since it was opened; reload it or save elsewhere", path.display())]
     ChangedOnDisk {

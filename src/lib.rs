@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod fsio;
 pub mod markdown;
 pub mod post;
