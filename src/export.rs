@@ -254,23 +254,35 @@ pub fn export_to_site(
     is_draft: bool,
     force: bool,
 ) -> Result<Exported> {
+    let post = fsio::read_post(source)?;
+    export_post_to_site(&post, source, site_dir, is_draft, force)
+}
+
+/// `export_to_site` for a post in memory (the editor's, saved or not); `source` is where it
+/// lives (or would), for resolving its images.
+pub fn export_post_to_site(
+    post: &Post,
+    source: &Path,
+    site_dir: &Path,
+    is_draft: bool,
+    force: bool,
+) -> Result<Exported> {
     if !is_site(site_dir) {
         return Err(export_error(format!(
             "{} is not a Jekyll site (no _config.yml or _posts/ folder)",
             site_dir.display()
         )));
     }
-    let post = fsio::read_post(source)?;
-    let (errors, warnings) = validate(&post, chrono::Local::now());
+    let (errors, warnings) = validate(post, chrono::Local::now());
     if !errors.is_empty() {
         return Err(export_error(errors.join("; ")));
     }
-    let target = site_path(&post, site_dir, is_draft)?;
+    let target = site_path(post, site_dir, is_draft)?;
     let mut exported = post.clone();
     let mut images = Vec::new();
     let mut yaml = post.front_matter_text().to_string();
     let mut body = post.body().to_string();
-    let references = image_references(&post);
+    let references = image_references(post);
     let mut new_names = std::collections::HashMap::new();
     for reference in &references {
         let file = resolve_source_image(source, reference).ok_or_else(|| {
@@ -532,11 +544,16 @@ fn first_paragraph(body: &str) -> String {
 /// Writes the post as `out_dir/<slug>.html`.
 pub fn export_html(source: &Path, out_dir: &Path) -> Result<Exported> {
     let post = fsio::read_post(source)?;
-    let (errors, warnings) = validate(&post, chrono::Local::now());
+    export_post_html(&post, source, out_dir)
+}
+
+/// `export_html` for a post in memory; `source` is where it lives, for resolving its images.
+pub fn export_post_html(post: &Post, source: &Path, out_dir: &Path) -> Result<Exported> {
+    let (errors, warnings) = validate(post, chrono::Local::now());
     if let Some(err) = errors.iter().find(|e| e.contains("front matter")) {
         return Err(export_error(err.clone()));
     }
-    let html = render_html(source, &post)?;
+    let html = render_html(source, post)?;
     let slug = slugify(
         &post
             .text("slug")

@@ -323,3 +323,68 @@ fn long_post_typing_at_the_end_keeps_every_key() {
         &h.state().doc.post.body()[h.state().doc.post.body().len() - 60..]
     );
 }
+
+#[test]
+fn export_to_site_from_the_window_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("_posts")).unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: Window export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n",
+    )
+    .unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.state_mut()
+        .request(byline::app::command::Command::ExportToSite);
+    settle(&mut h);
+    h.get_by_label("Export to Jekyll site folder");
+    retype(&mut h, "Path", &site.display().to_string());
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    let target = site.join("_posts/2025-11-30-window-export.md");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "---\ntitle: Window export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n"
+    );
+    assert!(
+        h.state().status().contains("Exported to"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(
+        h.state().settings.last_site.as_deref(),
+        Some(site.as_path())
+    );
+
+    h.state_mut().doc.post.set_body("Second.\n");
+    h.state_mut()
+        .doc
+        .record_edit(byline::document::EditKind::Body);
+    h.state_mut()
+        .request(byline::app::command::Command::ExportToSiteAt {
+            site: site.clone(),
+            force: false,
+        });
+    settle(&mut h);
+    h.get_by_label("Overwrite the post in the site?");
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .ends_with("First.\n")
+    );
+    h.get_by_label("Overwrite").click();
+    settle(&mut h);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .ends_with("Second.\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\ntitle: Window export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n",
+        "the source is only written on save"
+    );
+}

@@ -33,6 +33,19 @@ pub enum Command {
     SaveAs,
     /// Save to this path (the in-app path dialog).
     SaveTo(PathBuf),
+    /// Export the post into a Jekyll site (asks for the site, starting from the last one).
+    ExportToSite,
+    /// Export into this site; `force` overwrites a different post already there.
+    ExportToSiteAt {
+        /// The site folder.
+        site: PathBuf,
+        /// Overwrite after the user confirmed.
+        force: bool,
+    },
+    /// Export the post as a standalone HTML page (asks for the folder).
+    ExportHtml,
+    /// Export the HTML page into this folder.
+    ExportHtmlTo(PathBuf),
     /// Undo the last edit, form or body.
     Undo,
     /// Redo the last undone edit.
@@ -77,6 +90,10 @@ impl Command {
             Command::Save => "Save".into(),
             Command::SaveAs => "Save As…".into(),
             Command::SaveTo(path) => format!("Save to {}", path.display()),
+            Command::ExportToSite => "Export to site…".into(),
+            Command::ExportToSiteAt { site, .. } => format!("Export to {}", site.display()),
+            Command::ExportHtml => "Export HTML…".into(),
+            Command::ExportHtmlTo(dir) => format!("Export HTML to {}", dir.display()),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Format(Format::Bold) => "Bold".into(),

@@ -47,6 +47,8 @@ pub struct Settings {
     pub view: ViewMode,
     /// Width of the front-matter form, in points.
     pub form_width: f32,
+    /// The Jekyll site the last export went to.
+    pub last_site: Option<PathBuf>,
     /// Recently opened files, newest first.
     pub recent_files: Vec<PathBuf>,
     /// Author for new posts.
@@ -62,6 +64,7 @@ impl Default for Settings {
             font_size: 14.0,
             view: ViewMode::Both,
             form_width: 380.0,
+            last_site: None,
             recent_files: Vec::new(),
             default_author: String::new(),
             recent_authors: Vec::new(),
@@ -108,6 +111,8 @@ enum Dialog {
     PathPrompt { purpose: PathPurpose, text: String },
     /// The file changed on disk since it was opened.
     ChangedOnDisk,
+    /// An export would overwrite a different post in the site.
+    ConfirmOverwrite { site: PathBuf, message: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +120,8 @@ enum PathPurpose {
     Open,
     SaveAs,
     Image,
+    ExportSite,
+    ExportHtml,
 }
 
 /// The Byline window.
@@ -303,6 +310,68 @@ impl BylineApp {
         }
     }
 
+    /// Where the post lives, or would, for resolving its images when exporting.
+    fn source_path(&self) -> PathBuf {
+        self.doc.path().map_or_else(
+            || self.start_dir().join(self.suggested_file_name()),
+            Path::to_path_buf,
+        )
+    }
+
+    fn export_to_site(&mut self, site: &Path, force: bool) {
+        let is_draft = self
+            .doc
+            .path()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "_drafts");
+        match crate::export::export_post_to_site(
+            &self.doc.post,
+            &self.source_path(),
+            site,
+            is_draft,
+            force,
+        ) {
+            Ok(exported) => {
+                self.settings.last_site = Some(site.to_path_buf());
+                let mut message = format!("Exported to {}", exported.path.display());
+                if !exported.images.is_empty() {
+                    message.push_str(&format!(
+                        " with {} image(s) in {}",
+                        exported.images.len(),
+                        site.join("assets/images").display()
+                    ));
+                }
+                self.notify(Level::Info, message);
+                for warning in exported.warnings {
+                    self.notify(Level::Error, format!("Warning: {warning}"));
+                }
+            }
+            Err(err) if err.to_string().contains("already exists") => {
+                self.dialog = Some(Dialog::ConfirmOverwrite {
+                    site: site.to_path_buf(),
+                    message: err.to_string(),
+                });
+            }
+            Err(err) => self.notify(Level::Error, err.to_string()),
+        }
+    }
+
+    fn export_html(&mut self, dir: &Path) {
+        match crate::export::export_post_html(&self.doc.post, &self.source_path(), dir) {
+            Ok(exported) => {
+                self.notify(
+                    Level::Info,
+                    format!("Exported HTML to {}", exported.path.display()),
+                );
+                for warning in exported.warnings {
+                    self.notify(Level::Error, format!("Warning: {warning}"));
+                }
+            }
+            Err(err) => self.notify(Level::Error, err.to_string()),
+        }
+    }
+
     fn start_dir(&self) -> PathBuf {
         self.doc
             .path()
@@ -323,6 +392,15 @@ impl BylineApp {
                 PathPurpose::Image => dialog
                     .add_filter("Images", &["jpg", "jpeg", "png", "gif", "webp"])
                     .pick_file(),
+                PathPurpose::ExportSite => rfd::FileDialog::new()
+                    .set_directory(
+                        self.settings
+                            .last_site
+                            .clone()
+                            .unwrap_or_else(|| self.start_dir()),
+                    )
+                    .pick_folder(),
+                PathPurpose::ExportHtml => dialog.pick_folder(),
             };
             if let Some(path) = chosen {
                 self.path_chosen(purpose, &path);
@@ -339,6 +417,10 @@ impl BylineApp {
                 .join(self.suggested_file_name())
                 .display()
                 .to_string(),
+            PathPurpose::ExportSite => match &self.settings.last_site {
+                Some(site) => site.display().to_string(),
+                None => format!("{}/", self.start_dir().display()),
+            },
             _ => format!("{}/", self.start_dir().display()),
         };
         self.dialog = Some(Dialog::PathPrompt { purpose, text });
@@ -349,6 +431,13 @@ impl BylineApp {
             PathPurpose::Open => self.open_path(path),
             PathPurpose::SaveAs => self.save_to(path),
             PathPurpose::Image => self.form.set_image_path(&mut self.doc, path),
+            PathPurpose::ExportSite => self.commands.push(Command::ExportToSiteAt {
+                site: path.to_path_buf(),
+                force: false,
+            }),
+            PathPurpose::ExportHtml => self
+                .commands
+                .push(Command::ExportHtmlTo(path.to_path_buf())),
         }
     }
 
@@ -367,6 +456,10 @@ impl BylineApp {
             }
             Command::SaveAs => self.ask_path(PathPurpose::SaveAs),
             Command::SaveTo(path) => self.save_to(&path),
+            Command::ExportToSite => self.ask_path(PathPurpose::ExportSite),
+            Command::ExportHtml => self.ask_path(PathPurpose::ExportHtml),
+            Command::ExportToSiteAt { site, force } => self.export_to_site(&site, force),
+            Command::ExportHtmlTo(dir) => self.export_html(&dir),
             Command::Undo => {
                 if self.doc.undo() {
                     self.status = "Undone".into();
@@ -450,6 +543,10 @@ impl BylineApp {
                 });
                 ui.separator();
                 for command in [Command::Save, Command::SaveAs] {
+                    self.menu_item(ui, command);
+                }
+                ui.separator();
+                for command in [Command::ExportToSite, Command::ExportHtml] {
                     self.menu_item(ui, command);
                 }
                 ui.separator();
@@ -619,6 +716,8 @@ impl BylineApp {
                         PathPurpose::Open => "Open post",
                         PathPurpose::SaveAs => "Save post as",
                         PathPurpose::Image => "Choose image",
+                        PathPurpose::ExportSite => "Export to Jekyll site folder",
+                        PathPurpose::ExportHtml => "Export HTML into folder",
                     });
                     let label = ui.label("Path");
                     let response = ui
@@ -657,6 +756,27 @@ impl BylineApp {
                     } else {
                         self.path_chosen(purpose, &path);
                     }
+                }
+            }
+            Dialog::ConfirmOverwrite { site, message } => {
+                egui::Modal::new(egui::Id::unique("confirm-overwrite")).show(ctx, |ui| {
+                    ui.heading("Overwrite the post in the site?");
+                    ui.label(&message);
+                    ui.horizontal(|ui| {
+                        if ui.button("Overwrite").clicked() {
+                            close = true;
+                            self.commands.push(Command::ExportToSiteAt {
+                                site: site.clone(),
+                                force: true,
+                            });
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+                if close {
+                    self.dialog = None;
                 }
             }
             Dialog::ChangedOnDisk => {
