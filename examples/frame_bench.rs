@@ -81,6 +81,7 @@ fn byline_row(text: &str) -> Row {
         StartOptions {
             file: Some(path),
             dialogs: FileDialogs::InApp,
+            journal: None,
         },
     );
     let mut draw = |ui: &mut egui::Ui| app.frame_ui(ui);

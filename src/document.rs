@@ -199,7 +199,8 @@ impl Document {
                 source: std::io::Error::other("the post has no file yet: use Save As"),
             });
         };
-        if self.disk.is_some() && DiskStamp::of(&path) != self.disk {
+        // A file deleted meanwhile is simply written again; a changed one is not overwritten.
+        if self.disk.is_some() && path.exists() && DiskStamp::of(&path) != self.disk {
             return Err(Error::ChangedOnDisk { path });
         }
         self.write_to(&path)?;
@@ -211,6 +212,43 @@ impl Document {
         self.write_to(path)?;
         self.path = Some(path.to_path_buf());
         Ok(())
+    }
+
+    /// True when the file on disk is no longer the one this document read or last saved
+    /// (another program or a `git pull` changed it).
+    pub fn is_changed_on_disk(&self) -> bool {
+        match (&self.path, &self.disk) {
+            (Some(path), Some(stamp)) => DiskStamp::of(path).as_ref() != Some(stamp),
+            _ => false,
+        }
+    }
+
+    /// Keeps this document's text over the changed file: the next save writes it without
+    /// asking again.
+    pub fn keep_mine_over_disk(&mut self) {
+        if let Some(path) = &self.path {
+            self.disk = DiskStamp::of(path);
+        }
+    }
+
+    /// Replaces the text with the file's current content (taking the other program's changes)
+    /// as an undoable edit.
+    pub fn take_disk_version(&mut self) -> Result<()> {
+        let Some(path) = self.path.clone() else {
+            return Ok(());
+        };
+        let post = fsio::read_post(&path)?;
+        self.post = post;
+        self.record_edit(EditKind::Command);
+        self.saved_revision = self.revision;
+        self.disk = DiskStamp::of(&path);
+        Ok(())
+    }
+
+    /// Marks the current text as unsaved (a recovered journal entry), so closing asks first.
+    pub fn mark_recovered(&mut self, post: Post) {
+        self.post = post;
+        self.record_edit(EditKind::Command);
     }
 
     /// Saves even though the file changed on disk (the user chose to overwrite).

@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod journal;
 pub mod markdown;
 pub mod post;
 pub mod site;

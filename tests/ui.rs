@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use byline::app::{BylineApp, FileDialogs, StartOptions};
+use byline::journal::Journal;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -28,6 +29,12 @@ fn copy_sample(name: &str, dir: &Path) -> PathBuf {
 }
 
 fn harness(file: &Path) -> Harness<'static, BylineApp> {
+    // Each harness journals beside its post, never into the user's data folder.
+    let journal = Journal::at(&file.parent().unwrap().join(".journal"));
+    harness_with_journal(file, journal)
+}
+
+fn harness_with_journal(file: &Path, journal: Journal) -> Harness<'static, BylineApp> {
     let file = file.to_path_buf();
     Harness::builder()
         .with_size([1280.0, 800.0])
@@ -37,6 +44,7 @@ fn harness(file: &Path) -> Harness<'static, BylineApp> {
                 StartOptions {
                     file: Some(file),
                     dialogs: FileDialogs::InApp,
+                    journal: Some(journal),
                 },
             )
         })
@@ -387,4 +395,101 @@ fn export_to_site_from_the_window_asks_before_overwriting() {
         "---\ntitle: Window export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n",
         "the source is only written on save"
     );
+}
+
+#[test]
+fn unsaved_edits_survive_a_crash_and_are_restored_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let journal_dir = dir.path().join("journal");
+    let mut h = harness_with_journal(&path, Journal::at(&journal_dir));
+    settle(&mut h);
+    retype(&mut h, "Title", "Crash-proof title ✓");
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::Home);
+    h.get_by_label("Body (Markdown)")
+        .type_text("Typed before the crash. ");
+    h.run_steps(2);
+    let typed = h.state().doc.post.to_text();
+    std::thread::sleep(Duration::from_millis(1100));
+    h.run_steps(2);
+    assert_eq!(
+        Journal::at(&journal_dir).entries().len(),
+        1,
+        "journaled within 2 s of the last keystroke"
+    );
+    // The process dies: no save, no clean-up.
+    std::mem::forget(h);
+
+    let mut h = harness_with_journal(&path, Journal::at(&journal_dir));
+    settle(&mut h);
+    h.get_by_label("Recover unsaved edits?");
+    h.get_by_label_contains("+title: \"Crash-proof title ✓\"");
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.post.to_text(), typed);
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), typed);
+    assert!(
+        Journal::at(&journal_dir).entries().is_empty(),
+        "the entry is removed once saved"
+    );
+}
+
+#[test]
+fn a_file_changed_on_disk_reloads_or_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    std::fs::write(&path, "---\ntitle: Mine\n---\nBody\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    std::fs::write(&path, "---\ntitle: Theirs, from git pull\n---\nBody\n").unwrap();
+    h.event(egui::Event::WindowFocused(true));
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post.text("title").as_deref(),
+        Some("Theirs, from git pull"),
+        "no local edits: reloaded"
+    );
+    assert!(!h.state().doc.is_modified());
+
+    retype(&mut h, "Title", "Local edit");
+    std::fs::write(&path, "---\ntitle: Theirs again, longer\n---\nBody\n").unwrap();
+    h.event(egui::Event::WindowFocused(true));
+    settle(&mut h);
+    h.get_by_label("The file changed on disk");
+    h.get_by_label("Compare").click();
+    settle(&mut h);
+    h.get_by_label_contains("+title: Local edit");
+    h.get_by_label("Keep mine").click();
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\ntitle: Local edit\n---\nBody\n"
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_the_edits_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("gone");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("p.md");
+    std::fs::write(&path, "---\ntitle: A\n---\nBody\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Title", "Edited");
+    std::fs::remove_dir_all(&folder).unwrap();
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+    assert_eq!(h.state().doc.post.text("title").as_deref(), Some("Edited"));
+    let status = h.state().status().to_string();
+    assert!(status.contains("your edits are still here"), "{status}");
 }

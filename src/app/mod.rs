@@ -88,6 +88,8 @@ pub struct StartOptions {
     pub file: Option<PathBuf>,
     /// Which file dialogs to use.
     pub dialogs: FileDialogs,
+    /// Where unsaved edits are journaled (None: not journaled).
+    pub journal: Option<crate::journal::Journal>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +115,10 @@ enum Dialog {
     ChangedOnDisk,
     /// An export would overwrite a different post in the site.
     ConfirmOverwrite { site: PathBuf, message: String },
+    /// Unsaved edits from a previous run were found in the journal.
+    Recover,
+    /// The open file changed on disk while it has local edits.
+    ExternalChange { is_comparing: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +147,12 @@ pub struct BylineApp {
     is_close_confirmed: bool,
     window_title: String,
     stats: (u64, markdown::Stats),
+    journal: Option<crate::journal::Journal>,
+    journal_id: String,
+    journaled_revision: Option<u64>,
+    changed_at: (u64, Instant),
+    recovered: Vec<crate::journal::Entry>,
+    disk_checked_at: Instant,
 }
 
 impl BylineApp {
@@ -175,6 +187,16 @@ impl BylineApp {
             is_close_confirmed: false,
             window_title: String::new(),
             stats: (u64::MAX, markdown::Stats::default()),
+            recovered: options
+                .journal
+                .as_ref()
+                .map(crate::journal::Journal::entries)
+                .unwrap_or_default(),
+            journal: options.journal,
+            journal_id: String::new(),
+            journaled_revision: None,
+            changed_at: (0, Instant::now()),
+            disk_checked_at: Instant::now(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
@@ -182,6 +204,9 @@ impl BylineApp {
             .file
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
         app.open_path(&file);
+        if !app.recovered.is_empty() {
+            app.dialog = Some(Dialog::Recover);
+        }
         app.apply_theme(ctx);
         app
     }
@@ -229,7 +254,9 @@ impl BylineApp {
     fn open_path(&mut self, path: &Path) {
         match Document::open(path) {
             Ok(doc) => {
+                self.forget_journal_entry();
                 self.doc = doc;
+                self.journal_id = crate::journal::Journal::id_for(Some(path));
                 self.preview.reset();
                 self.settings.recent_files.retain(|p| p != path);
                 self.settings.recent_files.insert(0, path.to_path_buf());
@@ -264,7 +291,9 @@ impl BylineApp {
             self.settings.default_author.clone()
         };
         let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
+        self.forget_journal_entry();
         self.doc = Document::untitled(Post::from_text(&text));
+        self.journal_id = crate::journal::Journal::id_for(None);
         self.preview.reset();
         self.notify(Level::Info, "New post".into());
     }
@@ -302,11 +331,120 @@ impl BylineApp {
     fn save_to(&mut self, path: &Path) {
         match self.doc.save_as(path) {
             Ok(()) => {
+                self.forget_journal_entry();
+                self.journal_id = crate::journal::Journal::id_for(Some(path));
                 self.settings.recent_files.retain(|p| p != path);
                 self.settings.recent_files.insert(0, path.to_path_buf());
                 self.notify(Level::Info, format!("Saved {}", path.display()));
             }
             Err(err) => self.notify(Level::Error, format!("{err} — your edits are still here")),
+        }
+    }
+
+    /// Reopens a journaled document with exactly the text that was typed, as unsaved edits.
+    fn restore(&mut self, entry: crate::journal::Entry) {
+        match &entry.path {
+            Some(path) if path.exists() => self.open_path(path),
+            _ => {
+                self.doc = Document::untitled(Post::from_text(""));
+                self.preview.reset();
+            }
+        }
+        if let Some(path) = entry.path.as_ref().filter(|p| !p.exists()) {
+            self.notify(
+                Level::Error,
+                format!("{} no longer exists; use Save As", path.display()),
+            );
+        }
+        self.doc.mark_recovered(Post::from_text(&entry.text));
+        self.journal_id = entry.id;
+        self.notify(Level::Info, "Restored unsaved edits".into());
+    }
+
+    /// Drops the journal entry of the current document (saved, or discarded by the user).
+    fn forget_journal_entry(&mut self) {
+        if let Some(journal) = &self.journal {
+            journal.remove(&self.journal_id);
+        }
+        self.journaled_revision = None;
+    }
+
+    /// Journals unsaved edits about a second after typing pauses (well within 2 s), and drops
+    /// the entry once the document is saved again.
+    fn journal_ui(&mut self, ctx: &egui::Context) {
+        let revision = self.doc.revision();
+        if self.changed_at.0 != revision {
+            self.changed_at = (revision, Instant::now());
+        }
+        if !self.doc.is_modified() {
+            if self.journaled_revision.is_some() {
+                self.forget_journal_entry();
+            }
+            return;
+        }
+        if self.journaled_revision == Some(revision) {
+            return;
+        }
+        let waited = self.changed_at.1.elapsed();
+        let delay = Duration::from_millis(1000);
+        if waited < delay {
+            ctx.request_repaint_after(delay - waited);
+            return;
+        }
+        let Some(journal) = &self.journal else { return };
+        match journal.write(&self.journal_id, self.doc.path(), &self.doc.post.to_text()) {
+            Ok(()) => self.journaled_revision = Some(revision),
+            Err(err) => {
+                self.journaled_revision = Some(revision);
+                self.notify(
+                    Level::Error,
+                    format!("Could not write the recovery journal: {err}"),
+                );
+            }
+        }
+    }
+
+    /// Notices when the open file changed on disk: reloads it when there are no local edits,
+    /// asks when there are.
+    fn disk_check_ui(&mut self, ctx: &egui::Context) {
+        let focus_gained = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+        });
+        if !focus_gained && self.disk_checked_at.elapsed() < Duration::from_secs(2) {
+            ctx.request_repaint_after(Duration::from_secs(2));
+            return;
+        }
+        self.disk_checked_at = Instant::now();
+        ctx.request_repaint_after(Duration::from_secs(2));
+        if self.dialog.is_some() || !self.doc.is_changed_on_disk() {
+            return;
+        }
+        if self.doc.path().is_some_and(|p| !p.exists()) {
+            self.doc.keep_mine_over_disk();
+            let name = self.doc.display_name();
+            self.notify(Level::Error, format!("{name} was deleted or moved on disk; your text is still here: save to write it again"));
+            return;
+        }
+        if self.doc.is_modified() {
+            self.dialog = Some(Dialog::ExternalChange {
+                is_comparing: false,
+            });
+        } else {
+            match self.doc.take_disk_version() {
+                Ok(()) => self.notify(
+                    Level::Info,
+                    format!("Reloaded {}: it changed on disk", self.doc.display_name()),
+                ),
+                Err(err) => self.notify(
+                    Level::Error,
+                    format!(
+                        "{} changed on disk and could not be read: {err}",
+                        self.doc.display_name()
+                    ),
+                ),
+            }
         }
     }
 
@@ -697,6 +835,7 @@ impl BylineApp {
                         }
                         if ui.button("Don't save").clicked() {
                             close = true;
+                            self.forget_journal_entry();
                             self.is_close_confirmed = true;
                             self.commands.push(then.clone());
                         }
@@ -777,6 +916,119 @@ impl BylineApp {
                 });
                 if close {
                     self.dialog = None;
+                }
+            }
+            Dialog::Recover => {
+                let Some(entry) = self.recovered.first().cloned() else {
+                    self.dialog = None;
+                    return;
+                };
+                let mut choice = None;
+                egui::Modal::new(egui::Id::unique("recover")).show(ctx, |ui| {
+                    ui.heading("Recover unsaved edits?");
+                    let name = entry.path.as_ref().map_or_else(
+                        || "An untitled post".to_string(),
+                        |p| p.display().to_string(),
+                    );
+                    ui.label(format!(
+                        "{name} had edits that were not saved when Byline last closed."
+                    ));
+                    ui.label("Changes compared with the file on disk:");
+                    egui::ScrollArea::vertical()
+                        .max_height(260.0)
+                        .show(ui, |ui| {
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(entry.diff_against_disk()).monospace(),
+                                )
+                                .wrap(),
+                            );
+                        });
+                    ui.horizontal(|ui| {
+                        if ui.button("Restore").clicked() {
+                            choice = Some(true);
+                        }
+                        if ui.button("Discard").clicked() {
+                            choice = Some(false);
+                        }
+                    });
+                });
+                if let Some(restore) = choice {
+                    self.recovered.remove(0);
+                    if restore {
+                        self.restore(entry);
+                    } else if let Some(journal) = &self.journal {
+                        journal.remove(&entry.id);
+                    }
+                    if self.recovered.is_empty() {
+                        self.dialog = None;
+                    }
+                }
+            }
+            Dialog::ExternalChange { is_comparing } => {
+                let mut choice = None;
+                let mut comparing = is_comparing;
+                egui::Modal::new(egui::Id::unique("external-change")).show(ctx, |ui| {
+                    ui.heading("The file changed on disk");
+                    ui.label(format!(
+                        "{} was changed by another program, and you have unsaved edits.",
+                        self.doc.display_name()
+                    ));
+                    if comparing {
+                        let disk = self
+                            .doc
+                            .path()
+                            .and_then(|p| std::fs::read_to_string(p).ok())
+                            .unwrap_or_default();
+                        let mine = self.doc.post.to_text();
+                        let diff = similar::TextDiff::from_lines(&disk, &mine)
+                            .unified_diff()
+                            .context_radius(1)
+                            .header("on disk", "yours")
+                            .to_string();
+                        egui::ScrollArea::vertical()
+                            .max_height(260.0)
+                            .show(ui, |ui| {
+                                ui.add(
+                                    egui::Label::new(egui::RichText::new(diff).monospace()).wrap(),
+                                );
+                            });
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Keep mine").clicked() {
+                            choice = Some(true);
+                        }
+                        if ui.button("Take theirs").clicked() {
+                            choice = Some(false);
+                        }
+                        if !comparing && ui.button("Compare").clicked() {
+                            comparing = true;
+                        }
+                    });
+                });
+                self.dialog = Some(Dialog::ExternalChange {
+                    is_comparing: comparing,
+                });
+                match choice {
+                    Some(true) => {
+                        self.doc.keep_mine_over_disk();
+                        self.dialog = None;
+                        self.notify(
+                            Level::Info,
+                            "Kept your version; saving will replace the file on disk".into(),
+                        );
+                    }
+                    Some(false) => {
+                        self.dialog = None;
+                        match self.doc.take_disk_version() {
+                            Ok(()) => self.notify(
+                                Level::Info,
+                                "Took the version on disk (Undo brings yours back)".into(),
+                            ),
+                            Err(err) => self.notify(Level::Error, err.to_string()),
+                        }
+                    }
+                    None => {}
                 }
             }
             Dialog::ChangedOnDisk => {
@@ -872,6 +1124,8 @@ impl BylineApp {
         self.form
             .recent_authors
             .clone_into(&mut self.settings.recent_authors);
+        self.journal_ui(&ctx);
+        self.disk_check_ui(&ctx);
         self.update_title(&ctx);
     }
 }
@@ -923,6 +1177,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
     let start = StartOptions {
         file,
         dialogs: FileDialogs::Native,
+        journal: crate::journal::Journal::for_user(),
     };
     match eframe::run_native(
         "byline",
