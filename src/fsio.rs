@@ -146,6 +146,38 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
     }
 
+    #[test]
+    fn a_full_disk_is_reported_with_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("post.md");
+        fs::write(&path, "original").unwrap();
+        let err = write_atomic_with(&path, b"new", |step| {
+            if step == WriteStep::Write {
+                Err(std::io::Error::from_raw_os_error(28))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("No space left on device") && err.contains("post.md"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "original");
+    }
+
+    #[test]
+    fn a_missing_folder_is_reported_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-folder/post.md");
+        let err = write_atomic(&path, b"new").unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot write") && err.contains("No such file or directory"),
+            "{err}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn permissions_are_kept() {

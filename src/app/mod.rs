@@ -344,6 +344,7 @@ impl BylineApp {
     /// Reopens a journaled document with exactly the text that was typed, as unsaved edits.
     fn restore(&mut self, entry: crate::journal::Entry) {
         match &entry.path {
+            Some(path) if self.doc.path() == Some(path.as_path()) => {}
             Some(path) if path.exists() => self.open_path(path),
             _ => {
                 self.doc = Document::untitled(Post::from_text(""));
