@@ -92,11 +92,7 @@ pub fn is_site(dir: &Path) -> bool {
 /// A local image path (not a URL or data URI) with an image extension.
 fn is_local_image(reference: &str) -> bool {
     let reference = reference.trim();
-    if reference.is_empty()
-        || reference.contains("://")
-        || reference.starts_with("data:")
-        || reference.starts_with("//")
-    {
+    if !site::is_local_reference(reference) {
         return false;
     }
     let path = reference.split(['?', '#']).next().unwrap_or(reference);

@@ -22,15 +22,20 @@ pub fn site_root(post_path: &Path) -> PathBuf {
         .map_or(folder.clone(), Path::to_path_buf)
 }
 
+/// True for a reference to a file (not a URL, protocol-relative URL or data URI).
+pub fn is_local_reference(reference: &str) -> bool {
+    let reference = reference.trim();
+    !(reference.is_empty()
+        || reference.contains("://")
+        || reference.starts_with("data:")
+        || reference.starts_with("//"))
+}
+
 /// Resolves an image reference from front matter or the body against the site root; None for
 /// remote URLs and data URIs, which need no file.
 pub fn resolve_image(site_root: &Path, reference: &str) -> Option<PathBuf> {
     let reference = reference.trim();
-    if reference.is_empty()
-        || reference.contains("://")
-        || reference.starts_with("data:")
-        || reference.starts_with("//")
-    {
+    if !is_local_reference(reference) {
         return None;
     }
     let relative = reference.trim_start_matches('/');

@@ -3,26 +3,11 @@
 //! target site, and never touch the source.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::files_under as all_files;
 
 use proptest::prelude::*;
-
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path)
-            } else {
-                out.push(path)
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn reference() -> impl Strategy<Value = String> {
     prop_oneof![

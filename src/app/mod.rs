@@ -359,6 +359,9 @@ impl BylineApp {
         }
         self.doc.mark_recovered(Post::from_text(&entry.text));
         self.journal_id = entry.id;
+        // The entry stays on disk until the post is saved or discarded; mark it as written so
+        // a save removes it and the next edit rewrites it.
+        self.journaled_revision = Some(u64::MAX);
         self.notify(Level::Info, "Restored unsaved edits".into());
     }
 
