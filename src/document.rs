@@ -14,6 +14,13 @@ const COALESCE_WINDOW: Duration = Duration::from_millis(800);
 /// Undo history is capped by total bytes so a 1 MB post cannot eat the machine's memory.
 const HISTORY_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 
+/// Revisions are unique across every document of the process, so views keyed by revision can
+/// never mistake a newly opened post for the one they showed before.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// What part of the document an edit touched; a change of kind starts a new undo step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditKind {
@@ -61,7 +68,6 @@ pub struct Document {
     pub post: Post,
     path: Option<PathBuf>,
     revision: u64,
-    next_revision: u64,
     saved_revision: u64,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
@@ -74,16 +80,16 @@ pub struct Document {
 impl Document {
     /// A document for a post that is not on disk yet.
     pub fn untitled(post: Post) -> Document {
+        let revision = next_revision();
         let shadow = Snapshot {
             post: post.clone(),
-            revision: 0,
+            revision,
         };
         Document {
             post,
             path: None,
-            revision: 0,
-            next_revision: 1,
-            saved_revision: 0,
+            revision,
+            saved_revision: revision,
             undo: Vec::new(),
             redo: Vec::new(),
             shadow,
@@ -136,8 +142,7 @@ impl Document {
             self.trim_history();
         }
         self.redo.clear();
-        self.revision = self.next_revision;
-        self.next_revision += 1;
+        self.revision = next_revision();
         self.shadow = Snapshot {
             post: self.post.clone(),
             revision: self.revision,
@@ -221,6 +226,31 @@ impl Document {
             (Some(path), Some(stamp)) => DiskStamp::of(path).as_ref() != Some(stamp),
             _ => false,
         }
+    }
+
+    /// Notes that the file was deleted or moved away: a save writes it again, and a file that
+    /// reappears at the path counts as changed on disk.
+    pub fn note_deleted_on_disk(&mut self) {
+        self.disk = Some(DiskStamp {
+            modified: None,
+            len_bytes: u64::MAX,
+        });
+    }
+
+    /// True when a deletion was already noted (so it is reported once).
+    pub fn is_deletion_noted(&self) -> bool {
+        matches!(
+            self.disk,
+            Some(DiskStamp {
+                modified: None,
+                len_bytes: u64::MAX
+            })
+        )
+    }
+
+    /// True when the file is gone from its path (deleted, moved, or its folder removed).
+    pub fn is_missing_on_disk(&self) -> bool {
+        self.path.as_ref().is_some_and(|p| !p.exists())
     }
 
     /// Keeps this document's text over the changed file: the next save writes it without

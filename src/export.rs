@@ -136,24 +136,49 @@ pub fn image_references(post: &Post) -> Vec<String> {
     out
 }
 
-/// Byte spans of image paths in Markdown and HTML `<img>` tags of a body.
+/// Byte spans of image paths in Markdown images and HTML `<img>` tags of a body, found by the
+/// Markdown parser so that examples inside code are left alone.
 fn body_image_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
-    let patterns = [
-        r#"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?"#,
-        r#"(?i)<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']"#,
-    ];
+    let Ok(img_src) = regex::Regex::new(r#"(?i)<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']"#) else {
+        return Vec::new();
+    };
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
     let mut spans = Vec::new();
-    for pattern in patterns {
-        let Ok(re) = regex::Regex::new(pattern) else {
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let Some(source) = body.get(range.clone()) else {
             continue;
         };
-        for captures in re.captures_iter(body) {
-            if let Some(m) = captures.get(1) {
-                spans.push((m.range(), m.as_str().to_string()));
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                // The destination as written sits after the `](` that closes the alt text.
+                if let Some(open) = source.rfind("](") {
+                    let after = open + 2;
+                    let rest = source.get(after..).unwrap_or("");
+                    let skipped = rest.len() - rest.trim_start_matches([' ', '<']).len();
+                    let start = range.start + after + skipped;
+                    if body.get(start..start + dest_url.len()) == Some(&*dest_url) {
+                        spans.push((start..start + dest_url.len(), dest_url.to_string()));
+                    }
+                }
             }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                for captures in img_src.captures_iter(source) {
+                    if let Some(m) = captures.get(1) {
+                        spans.push((
+                            range.start + m.start()..range.start + m.end(),
+                            m.as_str().to_string(),
+                        ));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     spans.sort_by_key(|(range, _)| range.start);
+    spans.dedup();
     spans
 }
 
@@ -202,17 +227,17 @@ fn copy_image(file: &Path, site: &Path) -> Result<(String, Option<PathBuf>)> {
     Ok((name, Some(target)))
 }
 
-/// Replaces whole-value occurrences of `from` in front-matter YAML with `to`, keeping the
-/// quotes around them.
+/// Replaces whole-value occurrences of `from` in front-matter YAML with `to` (a value after
+/// `key: `, `- ` or in a flow list, quoted or not), keeping the quotes around it.
 fn replace_in_yaml(yaml: &str, from: &str, to: &str) -> String {
     let pattern = format!(
-        r#"(^|[\s:\[,{{"'-])({})($|[\s\]}},"'#])"#,
+        r#"(?m)((?::|^\s*-|[\[,])[ \t]*["']?){}(["']?[ \t]*(?:#.*)?$|["']?[ \t]*[,\]}}])"#,
         regex::escape(from)
     );
-    match regex::RegexBuilder::new(&pattern).multi_line(true).build() {
+    match regex::Regex::new(&pattern) {
         Ok(re) => re
             .replace_all(yaml, |c: &regex::Captures<'_>| {
-                format!("{}{to}{}", &c[1], &c[3])
+                format!("{}{to}{}", &c[1], &c[2])
             })
             .into_owned(),
         Err(_) => yaml.to_string(),
@@ -291,7 +316,9 @@ pub fn export_post_to_site(
         images.extend(copied);
         new_names.insert(reference.clone(), name);
     }
-    for (reference, name) in &new_names {
+    let mut by_length: Vec<(&String, &String)> = new_names.iter().collect();
+    by_length.sort_by_key(|(reference, _)| std::cmp::Reverse(reference.len()));
+    for (reference, name) in by_length {
         yaml = replace_in_yaml(&yaml, reference, &format!("assets/images/{name}"));
     }
     let mut rewritten = String::with_capacity(body.len());
@@ -310,6 +337,17 @@ pub fn export_post_to_site(
         return Err(export_error(
             "rewriting image paths broke the front matter; nothing was written",
         ));
+    }
+    // Every local image of the front matter must now point into assets/images.
+    let mut front_only = exported.clone();
+    front_only.set_body(String::new());
+    if let Some(left) = image_references(&front_only)
+        .into_iter()
+        .find(|r| !r.starts_with("assets/images/"))
+    {
+        return Err(export_error(format!(
+            "could not rewrite the image path `{left}` in the front matter; nothing was written"
+        )));
     }
     exported.set_body(body);
     let bytes = exported.to_text();
@@ -581,6 +619,24 @@ mod tests {
             replace_in_yaml(yaml, "a.jpg", "assets/images/h.jpg"),
             "image: \"assets/images/h.jpg\"\nother: xa.jpg\nheader:\n  overlay_image: assets/images/h.jpg\n"
         );
+    }
+
+    #[test]
+    fn yaml_replacement_touches_whole_values_only() {
+        let yaml = "image: cat.jpg\nteaser: my-cat.jpg\ncaption: \"cat.jpg by Bob\"\ngallery:\n  - cat.jpg # first\nlist: [cat.jpg, x]\n";
+        assert_eq!(
+            replace_in_yaml(yaml, "cat.jpg", "N"),
+            "image: N\nteaser: my-cat.jpg\ncaption: \"cat.jpg by Bob\"\ngallery:\n  - N # first\nlist: [N, x]\n"
+        );
+    }
+
+    #[test]
+    fn image_examples_inside_code_are_not_images() {
+        let body =
+            "Use `![logo](img/logo.png)` like this:\n\n```\n![x](y.png)\n```\n\n![real](a.png)\n";
+        let spans = body_image_spans(body);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&body[spans[0].0.clone()], "a.png");
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Entry {
     pub text: String,
     /// Seconds since the Unix epoch when it was written.
     pub saved_at_secs: u64,
+    /// The Byline process that wrote it, so a running instance's entries are not offered to
+    /// another one.
+    #[serde(default)]
+    pub pid: u32,
 }
 
 impl Entry {
@@ -97,6 +101,7 @@ impl Journal {
             saved_at_secs: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
+            pid: std::process::id(),
         };
         let json = serde_json::to_vec(&entry).map_err(|e| Error::Write {
             path: self.dir.join(id),
@@ -108,6 +113,15 @@ impl Journal {
     /// Removes an entry (after a save or a discard); a missing entry is fine.
     pub fn remove(&self, id: &str) {
         let _ = fs::remove_file(self.file(id));
+    }
+
+    /// Entries left by Byline processes that are no longer running (crashed or killed): the
+    /// ones to offer for recovery.
+    pub fn orphaned_entries(&self) -> Vec<Entry> {
+        self.entries()
+            .into_iter()
+            .filter(|e| !is_other_process_alive(e.pid))
+            .collect()
     }
 
     /// Every readable entry, oldest first.
@@ -131,6 +145,11 @@ impl Journal {
             .collect();
         self.dir.join(format!("{safe}.json"))
     }
+}
+
+/// True when `pid` is another process that is still running (Linux: `/proc/<pid>` exists).
+fn is_other_process_alive(pid: u32) -> bool {
+    pid != 0 && pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// A small, stable hash (FNV-1a) so a post's journal id is the same across runs.

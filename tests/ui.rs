@@ -493,3 +493,64 @@ fn a_failed_save_keeps_the_edits_and_says_why() {
     let status = h.state().status().to_string();
     assert!(status.contains("your edits are still here"), "{status}");
 }
+
+/// Opening another post must never let the editor's view of the previous one leak into it.
+#[test]
+fn opening_a_long_post_after_another_edits_the_new_one_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = copy_sample(SEED, dir.path());
+    let long = dir.path().join("long.md");
+    let mut text = String::from("---\ntitle: Long\n---\n");
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "Line {i} of a long post that is larger than the editing window.\n"
+        ));
+    }
+    std::fs::write(&long, &text).unwrap();
+    let mut h = harness(&small);
+    settle(&mut h);
+    h.state_mut()
+        .request(byline::app::command::Command::OpenPath(long.clone()));
+    settle(&mut h);
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::Home);
+    h.get_by_label("Body (Markdown)").type_text("NEW ");
+    settle(&mut h);
+    let expected = text.replacen("Line 0 ", "NEW Line 0 ", 1);
+    assert!(
+        h.state().doc.post.to_text() == expected,
+        "the new post must hold only its own text plus the typed word"
+    );
+}
+
+#[test]
+fn dont_save_closes_without_asking_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Author", "Someone");
+    let close = |h: &mut Harness<'_, BylineApp>| {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.run_steps(2);
+    };
+    close(&mut h);
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    close(&mut h);
+    assert!(
+        !h.state().has_dialog(),
+        "the guard must not come back after Don't save"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(common::sample_posts_dir().join(SEED)).unwrap()
+    );
+}

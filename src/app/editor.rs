@@ -311,7 +311,8 @@ impl EditorPanel {
         }
         let is_windowed = doc.post.body().len() > WINDOWED_BODY_BYTES;
         // Ctrl+Home / Ctrl+End mean the start and end of the post, not of the window.
-        if is_windowed && ui.memory(|m| m.has_focus(body_id())) {
+        let is_shift_held = ui.input(|i| i.modifiers.shift);
+        if is_windowed && !is_shift_held && ui.memory(|m| m.has_focus(body_id())) {
             let body_len = doc.post.body().len();
             let ctrl = egui::Modifiers::CTRL;
             if ui.input_mut(|i| i.consume_key(ctrl, egui::Key::Home)) {
@@ -353,7 +354,17 @@ impl EditorPanel {
                 ),
                 (None, true) => (0, 2 * WINDOW_MARGIN_LINES),
             };
-            self.window = Some(self.lines.window(doc, first, end));
+            let old_start = self.window.as_ref().map(|w| w.range.start);
+            let window = self.lines.window(doc, first, end);
+            // The text widget keeps its cursor as an offset into the window: when the window
+            // now starts elsewhere, put the cursor back where it was in the body.
+            if old_start.is_some_and(|s| s != window.range.start)
+                && self.select_on_next_frame.is_none()
+                && ui.memory(|m| m.has_focus(body_id()))
+            {
+                self.select_on_next_frame = self.selection.clone();
+            }
+            self.window = Some(window);
         }
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("editor-scroll")
@@ -421,7 +432,11 @@ impl EditorPanel {
             }
             window = self.lines_window_after_edit(doc, first, end);
         }
-        if let Some(range) = self.select_on_next_frame.take() {
+        if let Some(range) = self
+            .select_on_next_frame
+            .take()
+            .filter(|r| r.end <= doc.post.body().len() && r.start <= r.end)
+        {
             if range.start >= window.range.start && range.end <= window.range.end {
                 let local = (range.start - window.range.start)..(range.end - window.range.start);
                 let (a, b) = (

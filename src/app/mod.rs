@@ -190,7 +190,7 @@ impl BylineApp {
             recovered: options
                 .journal
                 .as_ref()
-                .map(crate::journal::Journal::entries)
+                .map(crate::journal::Journal::orphaned_entries)
                 .unwrap_or_default(),
             journal: options.journal,
             journal_id: String::new(),
@@ -342,13 +342,29 @@ impl BylineApp {
     }
 
     /// Reopens a journaled document with exactly the text that was typed, as unsaved edits.
+    /// Other journal entries are left alone (they are offered again at the next start).
     fn restore(&mut self, entry: crate::journal::Entry) {
-        match &entry.path {
-            Some(path) if self.doc.path() == Some(path.as_path()) => {}
-            Some(path) if path.exists() => self.open_path(path),
-            _ => {
+        let opened = match &entry.path {
+            Some(path) if self.doc.path() == Some(path.as_path()) && !self.doc.is_modified() => {
+                Ok(None)
+            }
+            Some(path) if path.exists() => Document::open(path).map(Some),
+            _ => Ok(Some(Document::untitled(Post::from_text("")))),
+        };
+        match opened {
+            Ok(Some(doc)) => {
+                self.doc = doc;
+                self.preview.reset();
+            }
+            Ok(None) => {}
+            Err(err) => {
+                // Never pour the text into whatever post is open: restore it untitled.
                 self.doc = Document::untitled(Post::from_text(""));
                 self.preview.reset();
+                self.notify(
+                    Level::Error,
+                    format!("{err}; the recovered text opens as an untitled post"),
+                );
             }
         }
         if let Some(path) = entry.path.as_ref().filter(|p| !p.exists()) {
@@ -425,8 +441,11 @@ impl BylineApp {
         if self.dialog.is_some() || !self.doc.is_changed_on_disk() {
             return;
         }
-        if self.doc.path().is_some_and(|p| !p.exists()) {
-            self.doc.keep_mine_over_disk();
+        if self.doc.is_missing_on_disk() && self.doc.is_deletion_noted() {
+            return;
+        }
+        if self.doc.is_missing_on_disk() {
+            self.doc.note_deleted_on_disk();
             let name = self.doc.display_name();
             self.notify(Level::Error, format!("{name} was deleted or moved on disk; your text is still here: save to write it again"));
             return;
@@ -589,6 +608,7 @@ impl BylineApp {
             self.dialog = Some(Dialog::UnsavedChanges { then: command });
             return;
         }
+        let is_quit = command == Command::Quit;
         match command {
             Command::New => self.new_document(),
             Command::Open => self.ask_path(PathPurpose::Open),
@@ -621,7 +641,9 @@ impl BylineApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
-        self.is_close_confirmed = false;
+        if !is_quit {
+            self.is_close_confirmed = false;
+        }
     }
 
     fn command_state(&self) -> CommandState {
@@ -961,6 +983,11 @@ impl BylineApp {
                     self.recovered.remove(0);
                     if restore {
                         self.restore(entry);
+                        if !self.recovered.is_empty() {
+                            let more = self.recovered.len();
+                            self.notify(Level::Info, format!("{more} more recovered post(s) will be offered at the next start"));
+                            self.recovered.clear();
+                        }
                     } else if let Some(journal) = &self.journal {
                         journal.remove(&entry.id);
                     }
