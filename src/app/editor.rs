@@ -120,7 +120,7 @@ impl EditorPanel {
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let buttons = [
                 ("B", Format::Bold, "Bold (Ctrl+B)"),
                 ("I", Format::Italic, "Italic (Ctrl+I)"),
