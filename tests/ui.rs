@@ -250,18 +250,24 @@ fn crlf_post_with_bom_opens_edits_and_keeps_its_line_endings() {
     );
 }
 
+/// A post of `paragraphs` numbered paragraphs, far larger than the editing window.
+fn long_post_text(paragraphs: usize) -> String {
+    let mut text = String::from("---\ntitle: Long\n---\n");
+    for i in 0..paragraphs {
+        text.push_str(&format!(
+            "Paragraph {i} with some words to make the line longer than a few columns.\n\n"
+        ));
+    }
+    text
+}
+
 /// A post far larger than the editing window: edits at the top and near the end (reached with
 /// Find) land exactly where they were typed, and nothing else changes.
 #[test]
 fn long_post_edits_through_the_window_land_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.md");
-    let mut text = String::from("---\ntitle: Long\n---\n");
-    for i in 0..3_500 {
-        text.push_str(&format!(
-            "Paragraph {i} with some words to make the line longer than a few columns.\n\n"
-        ));
-    }
+    let mut text = long_post_text(3_500);
     text.push_str("The unique-marker sentence.\n");
     assert!(text.len() > byline::app::editor::WINDOWED_BODY_BYTES * 3);
     std::fs::write(&path, &text).unwrap();
@@ -302,12 +308,7 @@ fn long_post_edits_through_the_window_land_in_place() {
 fn long_post_typing_at_the_end_keeps_every_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.md");
-    let mut text = String::from("---\ntitle: Long\n---\n");
-    for i in 0..3_500 {
-        text.push_str(&format!(
-            "Paragraph {i} with some words to make the line longer than a few columns.\n\n"
-        ));
-    }
+    let text = long_post_text(3_500);
     std::fs::write(&path, &text).unwrap();
     let mut h = harness(&path);
     settle(&mut h);

@@ -235,6 +235,7 @@ impl FormPanel {
             });
             if let Some(author) = picked {
                 self.author.text = author;
+                self.apply_text(doc, "author");
             }
             if response.changed() || response.lost_focus() {
                 self.apply_text(doc, "author");
@@ -247,11 +248,6 @@ impl FormPanel {
             }
         });
         ui.add_space(6.0);
-        if self.author.text != doc.post.text("author").unwrap_or_default()
-            && self.author.problem.is_none()
-        {
-            self.apply_text(doc, "author");
-        }
     }
 
     fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
