@@ -1,8 +1,7 @@
 //! The lossless promise over real posts: every UTF-8 post in the corpus and the samples writes
 //! back byte-identical, and a one-field edit changes only that field's lines.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
-mod common;
+use crate::common;
 
 use byline::post::Post;
 use byline::post::check::{Severity, check};

@@ -1,6 +1,5 @@
 //! Publishing: into temp Jekyll sites (names, drafts, images by MD5, overwrite and path rules,
 //! warnings) and as standalone HTML, including a check in a real headless browser.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

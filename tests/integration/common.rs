@@ -1,6 +1,4 @@
 //! Helpers shared by the integration tests: where the sample posts and the corpus are.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,7 @@
 //! The editor window, driven headless through egui_kittest and found through AccessKit the way
 //! a screen reader sees it: open, edit, preview, save, guard against lost edits.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,11 +1,10 @@
 //! A bounded fuzz run of the export path: random titles, slugs, dates and image references
 //! (with `..`, absolute paths, URLs and odd characters) never panic, never write outside the
 //! target site, and never touch the source.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
-mod common;
+use crate::common;
 
-use common::files_under as all_files;
+use crate::common::files_under as all_files;
 
 use proptest::prelude::*;
 

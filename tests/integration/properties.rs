@@ -1,6 +1,5 @@
 //! Property tests: random field edits on random posts keep every untouched byte and read back
 //! the new values; arbitrary bytes never panic the parser.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 use byline::post::Post;
 use proptest::prelude::*;

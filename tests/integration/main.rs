@@ -1,0 +1,12 @@
+//! Byline's integration tests, one binary (one link step instead of one per file): the command
+//! line, the corpus round trips, export, property and fuzz runs, and the window through egui_kittest.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
+
+mod cli;
+#[allow(dead_code)]
+mod common;
+mod corpus;
+mod export;
+mod fuzz_export;
+mod properties;
+mod ui;
