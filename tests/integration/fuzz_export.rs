@@ -2,8 +2,6 @@
 //! (with `..`, absolute paths, URLs and odd characters) never panic, never write outside the
 //! target site, and never touch the source.
 
-use crate::common;
-
 use crate::common::files_under as all_files;
 
 use proptest::prelude::*;
