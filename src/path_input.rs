@@ -230,6 +230,24 @@ pub fn image_folder(post_folder: &Path) -> PathBuf {
         .unwrap_or_else(|| post_folder.to_path_buf())
 }
 
+/// The characters (as char indices) of the file name's stem in typed text — `name` in
+/// `/a/b/name.md` — so a proposed name can be selected and typed over, keeping its folder and
+/// extension. None when the text ends in a separator.
+pub fn file_stem_chars(text: &str) -> Option<std::ops::Range<usize>> {
+    let name_start = text.rfind(['/', MAIN_SEPARATOR]).map_or(0, |at| at + 1);
+    let name = text.get(name_start..)?;
+    if name.is_empty() {
+        return None;
+    }
+    let stem_len = match name.rfind('.') {
+        Some(dot) if dot > 0 => dot,
+        _ => name.len(),
+    };
+    let start = text.get(..name_start)?.chars().count();
+    let stem = name.get(..stem_len)?.chars().count();
+    Some(start..start + stem)
+}
+
 /// Text for a folder in the path field: its path with a trailing separator, so typing adds a
 /// name inside it and the list shows its entries.
 pub fn folder_text(folder: &Path) -> String {
@@ -381,6 +399,14 @@ mod tests {
             image_folder(&site.join("_posts")),
             site.join("assets/images")
         );
+    }
+
+    #[test]
+    fn the_stem_of_a_proposed_name_is_found_in_chars() {
+        assert_eq!(file_stem_chars("/a/b/name.md"), Some(5..9));
+        assert_eq!(file_stem_chars("/ä/é-x.md"), Some(3..6));
+        assert_eq!(file_stem_chars("/a/.hidden"), Some(3..10));
+        assert_eq!(file_stem_chars("/a/b/"), None);
     }
 
     #[test]

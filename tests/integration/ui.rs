@@ -630,6 +630,10 @@ fn path_dialog_proposes_the_posts_folder_of_the_site() {
     );
     // The folder's entries are listed to click.
     h.get_by_label("2025-01-01-alpha.md");
+    // The proposed name is selected: typing replaces it and keeps the folder and extension.
+    h.event(egui::Event::Text("my-title".into()));
+    h.run_steps(2);
+    assert_eq!(path_field(&h), format!("{posts}my-title.md"));
 }
 
 #[test]

@@ -85,6 +85,9 @@ pub struct PathDialog {
     problem: Option<String>,
     /// Give the field the focus (and the cursor the end of the text) in the next frame.
     wants_focus: bool,
+    /// Select these characters when the field first takes the focus (a proposed file
+    /// name, to type over).
+    initial_selection: Option<std::ops::Range<usize>>,
     listing: Option<Listing>,
 }
 
@@ -97,8 +100,13 @@ impl PathDialog {
     /// A dialog for `purpose` starting at `proposed` (a folder ending in a separator, or a
     /// file path). `current` is the open post's file.
     pub fn new(purpose: PathPurpose, proposed: String, current: Option<PathBuf>) -> PathDialog {
+        let initial_selection = match purpose.kind() {
+            PathKind::NewFile => path_input::file_stem_chars(&proposed),
+            PathKind::ExistingFile | PathKind::Folder => None,
+        };
         PathDialog {
             purpose,
+            initial_selection,
             text: proposed,
             current,
             problem: None,
@@ -157,8 +165,12 @@ impl PathDialog {
         if self.wants_focus {
             ui.memory_mut(|m| m.request_focus(id));
             let mut state = egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
-            let end = CCursor::new(self.text.chars().count());
-            state.cursor.set_char_range(Some(CCursorRange::one(end)));
+            let end = self.text.chars().count();
+            let selected = self.initial_selection.clone().unwrap_or(end..end);
+            state.cursor.set_char_range(Some(CCursorRange::two(
+                CCursor::new(selected.start),
+                CCursor::new(selected.end),
+            )));
             state.store(ui.ctx(), id);
         }
         let label = ui.label("Path");
@@ -180,6 +192,7 @@ impl PathDialog {
             // Asked again every pass until the field holds it: a modal's first pass only
             // measures its contents, and focus given then does not last.
             self.wants_focus = false;
+            self.initial_selection = None;
         }
         if self.text != before {
             self.problem = None;
