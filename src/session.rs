@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::document::Document;
 use crate::error::Error;
+
+/// A document revision as `Document::revision` returns it.
+type Revision = u64;
 use crate::journal::{Entry, Journal};
 
 /// How long typing must pause before unsaved edits are journaled (well within two seconds, so a
@@ -52,7 +55,7 @@ enum JournalState {
     /// The text at this revision is in the journal.
     Written {
         /// The document revision that was written.
-        revision: u64,
+        revision: Revision,
     },
     /// A restored entry is still in the journal (it is the recovered text); it is removed
     /// when the post is saved and rewritten at the next edit.
@@ -113,7 +116,7 @@ pub struct Session {
     journal_id: String,
     journal_state: JournalState,
     /// The revision last seen by `tick_journal` and when it was first seen.
-    last_change: Option<(u64, Instant)>,
+    last_change: Option<(Revision, Instant)>,
     disk_checked_at: Instant,
     recovered: VecDeque<Entry>,
 }
@@ -242,10 +245,15 @@ mod tests {
     use crate::document::EditKind;
     use crate::post::Post;
 
+    /// Edits the body the way the window does.
+    fn edit_body(doc: &mut Document, body: &str) {
+        doc.post.set_body(body);
+        doc.record_edit(EditKind::Body);
+    }
+
     fn edited_doc() -> Document {
         let mut doc = Document::untitled(Post::from_text("---\ntitle: a\n---\nbody\n"));
-        doc.post.set_body("body, edited\n");
-        doc.record_edit(EditKind::Body);
+        edit_body(&mut doc, "body, edited\n");
         doc
     }
 
@@ -314,8 +322,7 @@ mod tests {
         let mut session = Session::new(Some(Journal::at(dir.path())), start);
         let mut doc = edited_doc();
         let _ = session.tick_journal(&doc, start);
-        doc.post.set_body("body, edited again\n");
-        doc.record_edit(EditKind::Command);
+        edit_body(&mut doc, "body, edited again\n");
         let later = start + JOURNAL_DELAY;
         assert!(matches!(
             session.tick_journal(&doc, later),
@@ -333,8 +340,7 @@ mod tests {
         std::fs::write(&post, "---\ntitle: a\n---\nbody\n").unwrap();
         let mut doc = Document::open(&post).unwrap();
         session.document_replaced(Some(&post));
-        doc.post.set_body("new\n");
-        doc.record_edit(EditKind::Body);
+        edit_body(&mut doc, "new\n");
         let _ = session.tick_journal(&doc, start);
         let _ = session.tick_journal(&doc, start + JOURNAL_DELAY);
         assert_eq!(journal.entries().len(), 1);
@@ -419,8 +425,7 @@ mod tests {
         assert_eq!(DiskChange::of(&doc), DiskChange::Unchanged);
         std::fs::write(&path, "---\ntitle: theirs, longer\n---\n").unwrap();
         assert_eq!(DiskChange::of(&doc), DiskChange::ChangedWithoutEdits);
-        doc.post.set_body("mine\n");
-        doc.record_edit(EditKind::Body);
+        edit_body(&mut doc, "mine\n");
         assert_eq!(DiskChange::of(&doc), DiskChange::ChangedWithEdits);
         std::fs::remove_file(&path).unwrap();
         assert_eq!(DiskChange::of(&doc), DiskChange::Deleted);

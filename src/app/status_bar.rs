@@ -3,10 +3,13 @@
 use crate::document::Document;
 use crate::markdown;
 
+/// A document revision as `Document::revision` returns it.
+type Revision = u64;
+
 /// The counts of one revision of the body, so a long post is not recounted every frame.
 #[derive(Debug, Clone, Copy)]
 struct CountedRevision {
-    revision: u64,
+    revision: Revision,
     stats: markdown::Stats,
 }
 
