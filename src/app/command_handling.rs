@@ -25,8 +25,12 @@ use crate::post::{Post, PostDate, template};
 const NATIVE_DIALOG_MIN: Duration = Duration::from_millis(300);
 
 impl BylineApp {
-    /// Runs the commands recorded during the frame: user commands first, then follow-ups.
+    /// Carries out what was asked during the frame: a dialog's answer, then user commands,
+    /// then follow-ups.
     pub(super) fn run_requests(&mut self, ctx: &egui::Context) {
+        if let Some(answer) = self.dialog_answer.take() {
+            self.answer_dialog(answer);
+        }
         for command in std::mem::take(&mut self.commands) {
             self.run_command(ctx, command);
         }
@@ -102,7 +106,7 @@ impl BylineApp {
     }
 
     /// Carries out what the user answered in a dialog (already closed).
-    pub(super) fn answer_dialog(&mut self, answer: DialogAnswer) {
+    fn answer_dialog(&mut self, answer: DialogAnswer) {
         match answer {
             DialogAnswer::UnsavedChanges(choice, then) => {
                 let go_on = match choice {

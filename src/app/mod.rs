@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use command::{Command, CommandState, ViewMode};
-use dialogs::Dialog;
+use dialogs::{Dialog, DialogAnswer};
 use editor::EditorPanel;
 use egui::KeyboardShortcut;
 use form::FormPanel;
@@ -79,6 +79,8 @@ pub struct BylineApp {
     /// Every shortcut with its command, derived once from [`Command`].
     shortcuts: Vec<(KeyboardShortcut, Command)>,
     dialog: Option<Dialog>,
+    /// What the user answered in a dialog this frame, carried out after drawing.
+    dialog_answer: Option<DialogAnswer>,
     file_dialogs: FileDialogs,
     /// The user already agreed to drop unsaved edits for the command about to run.
     is_discard_confirmed: bool,
@@ -116,6 +118,7 @@ impl BylineApp {
             system_commands: Vec::new(),
             shortcuts: Command::shortcut_table(),
             dialog: None,
+            dialog_answer: None,
             file_dialogs: options.dialogs,
             is_discard_confirmed: false,
             window_title: String::new(),
@@ -195,14 +198,14 @@ impl BylineApp {
         }
     }
 
-    /// Draws the open dialog and carries out its answer.
+    /// Draws the open dialog; an answer closes it and waits to be carried out after drawing.
     fn dialog_ui(&mut self, ctx: &egui::Context) {
         let Some(dialog) = &mut self.dialog else {
             return;
         };
         if let Some(answer) = dialog.ui(ctx, &self.doc) {
             self.dialog = None;
-            self.answer_dialog(answer);
+            self.dialog_answer = Some(answer);
         }
     }
 

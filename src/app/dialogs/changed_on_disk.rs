@@ -20,6 +20,7 @@ impl ChangedOnDiskDialog {
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<ChangedOnDiskChoice> {
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("changed-on-disk")).show(ctx, |ui| {
+            ui.set_max_width(super::MAX_WIDTH);
             ui.heading("The file changed on disk");
             ui.label(
                 "Another program changed this post since you opened it. \

@@ -28,6 +28,7 @@ impl ConfirmOverwriteDialog {
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<ConfirmOverwriteChoice> {
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("confirm-overwrite")).show(ctx, |ui| {
+            ui.set_max_width(super::MAX_WIDTH);
             ui.heading("Overwrite the post in the site?");
             ui.label(format!(
                 "{} already exists in the site with different content.",

@@ -25,6 +25,7 @@ impl ExternalChangeDialog {
         let mut choice = None;
         let mut wants_comparison = false;
         egui::Modal::new(egui::Id::unique("external-change")).show(ctx, |ui| {
+            ui.set_max_width(super::MAX_WIDTH);
             ui.heading("The file changed on disk");
             ui.label(format!(
                 "{} was changed by another program, and you have unsaved edits.",

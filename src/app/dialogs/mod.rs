@@ -69,6 +69,9 @@ impl Dialog {
     }
 }
 
+/// Dialog text wraps at this width, in points.
+const MAX_WIDTH: f32 = 520.0;
+
 /// True (once) when Escape was pressed: every dialog treats it as Cancel.
 fn escape_pressed(ctx: &egui::Context) -> bool {
     ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))

@@ -36,6 +36,7 @@ impl RecoverDialog {
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<RecoverChoice> {
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("recover")).show(ctx, |ui| {
+            ui.set_max_width(super::MAX_WIDTH);
             ui.heading("Recover unsaved edits?");
             ui.label(format!(
                 "{} had edits that were not saved when Byline last closed.",

@@ -25,6 +25,7 @@ impl UnsavedChangesDialog {
     pub fn ui(&mut self, ctx: &egui::Context, name: &str) -> Option<UnsavedChangesChoice> {
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("unsaved-guard")).show(ctx, |ui| {
+            ui.set_max_width(super::MAX_WIDTH);
             ui.heading("Save changes?");
             ui.label(format!("{name} has unsaved changes."));
             ui.horizontal(|ui| {
