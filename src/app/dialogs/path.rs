@@ -91,6 +91,9 @@ pub struct PathDialog {
     listing: Option<Listing>,
 }
 
+/// Height of the folder listing, in points.
+const LIST_HEIGHT: f32 = 200.0;
+
 /// Id of the path field (one path dialog is open at a time).
 fn field_id() -> egui::Id {
     egui::Id::unique("path-dialog-field")
@@ -220,43 +223,50 @@ impl PathDialog {
         let mut chosen_file = None;
         ui.add_space(4.0);
         ui.weak(format!("In {}", folder.display()));
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(220.0)
-                .min_scrolled_height(220.0)
-                .auto_shrink([false, false])
-                .show(ui, |ui| match &listing.entries {
-                    Err(err) => {
-                        ui.weak(format!("Cannot list this folder: {err}"));
-                    }
-                    Ok(entries) => {
-                        if let Some(parent) = parent_folder(&folder)
-                            && ui.selectable_label(false, "Parent folder (..)").clicked()
-                        {
-                            picked = Some((parent, true));
-                        }
-                        // The entries matching the typed name; all of them while none does
-                        // (a proposed new file name), so the folder's content is always seen.
-                        let mut shown = path_input::matching(entries, &partial);
-                        if shown.is_empty() {
-                            shown = entries.iter().collect();
-                        }
-                        let shown = shown.into_iter().filter(|e| self.is_listed(e));
-                        for entry in shown {
+        egui::Frame::group(ui.style()).show(ui, |ui| match &listing.entries {
+            Err(err) => {
+                ui.set_min_size(egui::vec2(ui.available_width(), LIST_HEIGHT));
+                ui.weak(format!("Cannot list this folder: {err}"));
+            }
+            Ok(entries) => {
+                let row = |ui: &mut egui::Ui, label: String| {
+                    let width = ui.available_width();
+                    ui.add(egui::Button::selectable(false, label).min_size(egui::vec2(width, 0.0)))
+                };
+                if let Some(parent) = parent_folder(&folder)
+                    && row(ui, "Parent folder (..)".into()).clicked()
+                {
+                    picked = Some((parent, true));
+                }
+                // The entries matching the typed name; all of them while none does (a
+                // proposed new file name), so the folder's content is always in view.
+                let mut shown = path_input::matching(entries, &partial);
+                if shown.is_empty() {
+                    shown = entries.iter().collect();
+                }
+                shown.retain(|e| self.is_listed(e));
+                // Only the rows on screen are laid out: a `_posts/` of thousands stays quick.
+                let row_height = ui.spacing().interact_size.y;
+                egui::ScrollArea::vertical()
+                    .max_height(LIST_HEIGHT)
+                    .min_scrolled_height(LIST_HEIGHT)
+                    .auto_shrink([false, false])
+                    .show_rows(ui, row_height, shown.len(), |ui, rows| {
+                        for entry in shown.get(rows).unwrap_or_default() {
                             let label = if entry.is_folder {
                                 format!("{}/", entry.name)
                             } else {
                                 entry.name.clone()
                             };
-                            let response = ui.selectable_label(false, label);
+                            let response = row(ui, label);
                             if response.double_clicked() && !entry.is_folder {
                                 chosen_file = Some(entry.path.clone());
                             } else if response.clicked() {
                                 picked = Some((entry.path.clone(), entry.is_folder));
                             }
                         }
-                    }
-                });
+                    });
+            }
         });
         if let Some((path, is_folder)) = picked {
             self.text = if is_folder {
