@@ -461,6 +461,13 @@ fn a_file_changed_on_disk_reloads_or_asks() {
         "no local edits: reloaded"
     );
     assert!(!h.state().doc.is_modified());
+    assert!(
+        h.state()
+            .notifications()
+            .shown()
+            .any(|(severity, text)| severity == Severity::Warning && text.starts_with("Reloaded")),
+        "a reload the user did not ask for is a warning worth seeing"
+    );
 
     retype(&mut h, "Title", "Local edit");
     std::fs::write(&path, "---\ntitle: Theirs again, longer\n---\nBody\n").unwrap();
