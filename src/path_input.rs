@@ -188,8 +188,9 @@ pub fn check_choice(
     }
 }
 
-/// The folder a post belongs in: its own folder when it has a file; for a new post, the
-/// `_posts/` (or `_drafts/`) folder of the site of the most recent file that still exists;
+/// The folder a post belongs in: its own folder (`_posts/`, `_drafts/` or wherever it is) when
+/// it has a file; for a new post — dated, as the template makes it — the `_posts/` folder of the
+/// site of the most recent file that still exists (its `_drafts/` when it has no `_posts/`);
 /// else the current folder.
 pub fn post_folder(post_path: Option<&Path>, recent_files: &[PathBuf]) -> PathBuf {
     // A post given as `post.md` lives in the current folder: make it absolute first.
@@ -203,11 +204,7 @@ pub fn post_folder(post_path: Option<&Path>, recent_files: &[PathBuf]) -> PathBu
     }
     for recent in recent_files.iter().filter(|p| p.is_file()) {
         let root = site::site_root(recent);
-        let is_draft = recent
-            .ancestors()
-            .any(|dir| dir.file_name().is_some_and(|n| n == "_drafts"));
-        let preferred = if is_draft { "_drafts" } else { "_posts" };
-        for folder in [preferred, "_posts", "_drafts"] {
+        for folder in ["_posts", "_drafts"] {
             if root.join(folder).is_dir() {
                 return root.join(folder);
             }
@@ -391,7 +388,16 @@ mod tests {
         );
         assert_eq!(
             post_folder(None, std::slice::from_ref(&draft)),
-            site.join("_drafts")
+            site.join("_posts"),
+            "a new post is dated: it goes to _posts/ even after a draft"
+        );
+        assert_eq!(post_folder(Some(&draft), &[]), site.join("_drafts"));
+        let no_posts = dir.path().join("drafts-only");
+        std::fs::create_dir_all(no_posts.join("_drafts")).unwrap();
+        std::fs::write(no_posts.join("_drafts/d.md"), "d").unwrap();
+        assert_eq!(
+            post_folder(None, &[no_posts.join("_drafts/d.md")]),
+            no_posts.join("_drafts")
         );
         let gone = dir.path().join("gone/x.md");
         assert_eq!(post_folder(None, &[gone, post]), site.join("_posts"));
