@@ -95,12 +95,12 @@ pub enum DiskChange {
 impl DiskChange {
     /// Compares the document's file on disk with what the document last read or saved.
     pub fn of(doc: &Document) -> DiskChange {
-        if !doc.is_changed_on_disk() {
-            DiskChange::Unchanged
-        } else if doc.is_missing_on_disk() && doc.is_deletion_noted() {
+        if doc.is_missing_on_disk() && doc.is_deletion_noted() {
             DiskChange::StillDeleted
         } else if doc.is_missing_on_disk() {
             DiskChange::Deleted
+        } else if !doc.is_changed_on_disk() {
+            DiskChange::Unchanged
         } else if doc.is_modified() {
             DiskChange::ChangedWithEdits
         } else {
