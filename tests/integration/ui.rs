@@ -727,3 +727,33 @@ fn a_post_named_error_opens_without_an_error_notification() {
     );
     assert!(h.query_by_label("Dismiss").is_none());
 }
+
+#[test]
+fn enter_on_a_folder_enters_it_and_save_as_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, post) = small_site(dir.path());
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL | Modifiers::SHIFT, Key::S);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(egui::Event::Text(site.display().to_string()));
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(h.state().has_dialog(), "a folder is entered, not saved to");
+    assert_eq!(path_field(&h), format!("{}/", site.display()));
+    h.event(egui::Event::Text("_posts/2025-01-01-alpha.md".into()));
+    h.run_steps(1);
+    h.key_press_modifiers(CTRL, Key::A);
+    let other = site.join("_drafts/a-draft.md");
+    std::fs::write(&other, "---\ntitle: Draft\n---\n").unwrap();
+    h.event(egui::Event::Text(other.display().to_string()));
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(h.state().has_dialog(), "an existing file is not replaced");
+    h.get_by_label_contains("already exists; choose another name");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "---\ntitle: Draft\n---\n"
+    );
+}
