@@ -10,7 +10,10 @@ pub mod export;
 pub mod fsio;
 pub mod journal;
 pub mod markdown;
+pub mod new_post;
+pub mod path_input;
 pub mod post;
+pub mod session;
 pub mod site;
 
 pub use error::{Error, Result};

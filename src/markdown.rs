@@ -131,9 +131,10 @@ pub struct Formatted {
 }
 
 /// The formatting toolbar's commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, strum::EnumIter)]
 pub enum Format {
     /// `**bold**`
+    #[default]
     Bold,
     /// `*italic*`
     Italic,

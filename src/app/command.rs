@@ -1,51 +1,43 @@
 //! Every user action in the window, with its label, shortcut and enabled state, so menus,
 //! shortcuts and tests all go through one place.
 
-use std::path::PathBuf;
-
 use egui::{Key, KeyboardShortcut, Modifiers};
+
+use strum::{EnumIter, IntoEnumIterator as _};
 
 use crate::markdown::Format;
 
 /// What the editor shows in its main area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, EnumIter,
+)]
 pub enum ViewMode {
     /// Markdown editor only.
     EditorOnly,
     /// Preview only.
     PreviewOnly,
     /// Editor and preview side by side.
+    #[default]
     Both,
 }
 
 /// A user action. The UI records commands while drawing; the app runs them after the frame.
-#[derive(Debug, Clone, PartialEq)]
+/// Follow-ups that carry data (save to this path, export with `force`) are
+/// [`SystemCommand`](super::system_command::SystemCommand)s, not user actions.
+#[derive(Debug, Clone, PartialEq, EnumIter)]
 pub enum Command {
     /// A new post from the template.
     New,
     /// Open a post (file dialog).
     Open,
-    /// Open this post (recent files, drag and drop, the in-app path dialog).
-    OpenPath(PathBuf),
     /// Save to the post's file.
     Save,
     /// Save under a new name (file dialog).
     SaveAs,
-    /// Save to this path (the in-app path dialog).
-    SaveTo(PathBuf),
     /// Export the post into a Jekyll site (asks for the site, starting from the last one).
     ExportToSite,
-    /// Export into this site; `force` overwrites a different post already there.
-    ExportToSiteAt {
-        /// The site folder.
-        site: PathBuf,
-        /// Overwrite after the user confirmed.
-        force: bool,
-    },
     /// Export the post as a standalone HTML page (asks for the folder).
     ExportHtml,
-    /// Export the HTML page into this folder.
-    ExportHtmlTo(PathBuf),
     /// Undo the last edit, form or body.
     Undo,
     /// Redo the last undone edit.
@@ -63,37 +55,15 @@ pub enum Command {
 }
 
 impl Command {
-    /// The commands that have keyboard shortcuts, in the order they are matched (shifted
-    /// shortcuts first, since egui ignores extra Shift when matching).
-    pub const WITH_SHORTCUTS: &'static [Command] = &[
-        Command::SaveAs,
-        Command::Redo,
-        Command::Format(Format::Code),
-        Command::New,
-        Command::Open,
-        Command::Save,
-        Command::Undo,
-        Command::Format(Format::Bold),
-        Command::Format(Format::Italic),
-        Command::Format(Format::Link),
-        Command::Find,
-        Command::Replace,
-        Command::Quit,
-    ];
-
     /// The menu label.
     pub fn label(&self) -> String {
         match self {
             Command::New => "New".into(),
             Command::Open => "Open…".into(),
-            Command::OpenPath(path) => path.display().to_string(),
             Command::Save => "Save".into(),
             Command::SaveAs => "Save As…".into(),
-            Command::SaveTo(path) => format!("Save to {}", path.display()),
             Command::ExportToSite => "Export to site…".into(),
-            Command::ExportToSiteAt { site, .. } => format!("Export to {}", site.display()),
             Command::ExportHtml => "Export HTML…".into(),
-            Command::ExportHtmlTo(dir) => format!("Export HTML to {}", dir.display()),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Format(Format::Bold) => "Bold".into(),
@@ -144,11 +114,9 @@ impl Command {
     }
 
     /// True when running the command would drop unsaved edits (so the guard asks first).
+    /// Open asks only once a file was chosen (`SystemCommand::OpenPath`), not before the dialog.
     pub fn discards_edits(&self) -> bool {
-        matches!(
-            self,
-            Command::New | Command::Open | Command::OpenPath(_) | Command::Quit
-        )
+        matches!(self, Command::New | Command::Quit)
     }
 }
 
@@ -163,25 +131,96 @@ pub struct CommandState {
     pub is_editor_visible: bool,
 }
 
+// --- Derived lists: every command, and the shortcut table built from `shortcut()` ---
+
+impl Command {
+    /// Every command, each formatting and view choice included, in declaration order: menus,
+    /// the shortcut table and tests enumerate commands from here, never from a hand-kept list.
+    pub fn all() -> impl Iterator<Item = Command> {
+        Command::iter().flat_map(|command| -> Vec<Command> {
+            match command {
+                Command::Format(_) => Format::iter().map(Command::Format).collect(),
+                Command::View(_) => ViewMode::iter().map(Command::View).collect(),
+                other => vec![other],
+            }
+        })
+    }
+
+    /// A second shortcut some commands also answer to (Ctrl+Y for Redo, as on Windows).
+    pub fn alternative_shortcut(&self) -> Option<KeyboardShortcut> {
+        match self {
+            Command::Redo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Y)),
+            _ => None,
+        }
+    }
+
+    /// Every shortcut with its command, derived from [`Command::shortcut`] and
+    /// [`Command::alternative_shortcut`], ordered so a shortcut with more modifiers is tried
+    /// first (egui matches Ctrl+S when Ctrl+Shift+S is pressed).
+    pub fn shortcut_table() -> Vec<(KeyboardShortcut, Command)> {
+        let mut table: Vec<(KeyboardShortcut, Command)> = Command::all()
+            .flat_map(|command| {
+                [command.shortcut(), command.alternative_shortcut()]
+                    .into_iter()
+                    .flatten()
+                    .map(move |shortcut| (shortcut, command.clone()))
+            })
+            .collect();
+        table.sort_by_key(|(shortcut, _)| {
+            let m = shortcut.modifiers;
+            std::cmp::Reverse(u8::from(m.shift) + u8::from(m.alt))
+        });
+        table
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn shortcuts_are_unique_and_shifted_ones_come_first() {
-        let shortcuts: Vec<KeyboardShortcut> = Command::WITH_SHORTCUTS
-            .iter()
-            .filter_map(Command::shortcut)
-            .collect();
-        assert_eq!(shortcuts.len(), Command::WITH_SHORTCUTS.len());
-        for (i, a) in shortcuts.iter().enumerate() {
-            for b in shortcuts.iter().skip(i + 1) {
-                assert_ne!(a, b);
-                // A later shortcut must not swallow an earlier shifted one.
-                if a.logical_key == b.logical_key {
-                    assert!(a.modifiers.shift && !b.modifiers.shift);
-                }
+    fn every_formatting_and_view_choice_is_a_command() {
+        let all: Vec<Command> = Command::all().collect();
+        for format in Format::iter() {
+            assert!(all.contains(&Command::Format(format)));
+        }
+        for mode in ViewMode::iter() {
+            assert!(all.contains(&Command::View(mode)));
+        }
+        assert!(all.contains(&Command::Quit));
+        for command in &all {
+            assert!(!command.label().is_empty(), "{command:?} has no label");
+        }
+    }
+
+    #[test]
+    fn shortcuts_do_not_clash() {
+        let table = Command::shortcut_table();
+        assert!(table.len() >= 12, "the usual shortcuts are there");
+        for (i, (a, command_a)) in table.iter().enumerate() {
+            for (b, command_b) in table.iter().skip(i + 1) {
+                assert_ne!(a, b, "{command_a:?} and {command_b:?} share a shortcut");
             }
         }
+        // Pressing each shortcut runs its own command: the first entry egui would match is it.
+        for (pressed, command) in &table {
+            let (_, first_match) = table
+                .iter()
+                .find(|(s, _)| {
+                    s.logical_key == pressed.logical_key
+                        && pressed.modifiers.matches_logically(s.modifiers)
+                })
+                .unwrap();
+            assert_eq!(first_match, command, "{pressed:?}");
+        }
+    }
+
+    #[test]
+    fn menu_shortcuts_are_the_familiar_ones() {
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+        assert_eq!(Command::Save.shortcut(), Some(save));
+        assert_eq!(Command::SaveAs.shortcut(), Some(save_as));
+        assert!(Command::Redo.alternative_shortcut().is_some());
     }
 }

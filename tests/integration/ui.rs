@@ -6,6 +6,8 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use byline::app::notifications::Severity;
+use byline::app::system_command::SystemCommand;
 use byline::app::{BylineApp, FileDialogs, StartOptions};
 use byline::journal::Journal;
 use egui::{Key, Modifiers};
@@ -371,13 +373,16 @@ fn export_to_site_from_the_window_asks_before_overwriting() {
     h.state_mut()
         .doc
         .record_edit(byline::document::EditKind::Body);
-    h.state_mut()
-        .request(byline::app::command::Command::ExportToSiteAt {
-            site: site.clone(),
-            force: false,
-        });
+    h.state_mut().request_system(SystemCommand::ExportToSite {
+        site: site.clone(),
+        force: false,
+    });
     settle(&mut h);
     h.get_by_label("Overwrite the post in the site?");
+    assert!(
+        h.query_by_label_contains("--force").is_none(),
+        "the window offers a button, not the command line's hint"
+    );
     assert!(
         std::fs::read_to_string(&target)
             .unwrap()
@@ -456,6 +461,13 @@ fn a_file_changed_on_disk_reloads_or_asks() {
         "no local edits: reloaded"
     );
     assert!(!h.state().doc.is_modified());
+    assert!(
+        h.state()
+            .notifications()
+            .shown()
+            .any(|(severity, text)| severity == Severity::Warning && text.starts_with("Reloaded")),
+        "a reload the user did not ask for is a warning worth seeing"
+    );
 
     retype(&mut h, "Title", "Local edit");
     std::fs::write(&path, "---\ntitle: Theirs again, longer\n---\nBody\n").unwrap();
@@ -492,6 +504,14 @@ fn a_failed_save_keeps_the_edits_and_says_why() {
     assert_eq!(h.state().doc.post.text("title").as_deref(), Some("Edited"));
     let status = h.state().status().to_string();
     assert!(status.contains("your edits are still here"), "{status}");
+    assert!(
+        h.state()
+            .notifications()
+            .shown()
+            .any(|(severity, text)| severity == Severity::Error && text == status),
+        "a failed save is an error notification"
+    );
+    h.get_by_label("Dismiss");
 }
 
 /// Opening another post must never let the editor's view of the previous one leak into it.
@@ -510,7 +530,7 @@ fn opening_a_long_post_after_another_edits_the_new_one_only() {
     let mut h = harness(&small);
     settle(&mut h);
     h.state_mut()
-        .request(byline::app::command::Command::OpenPath(long.clone()));
+        .request_system(SystemCommand::OpenPath(long.clone()));
     settle(&mut h);
     h.get_by_label("Body (Markdown)").click();
     h.run_steps(1);
@@ -552,5 +572,188 @@ fn dont_save_closes_without_asking_again() {
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         std::fs::read_to_string(common::sample_posts_dir().join(SEED)).unwrap()
+    );
+}
+
+/// The value of the in-app path dialog's field.
+fn path_field(h: &Harness<'_, BylineApp>) -> String {
+    h.get_by_label("Path").value().unwrap_or_default()
+}
+
+/// A small Jekyll site in `dir`: `site/_posts/` with one post and `site/_drafts/`.
+fn small_site(dir: &Path) -> (PathBuf, PathBuf) {
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("_posts")).unwrap();
+    std::fs::create_dir_all(site.join("_drafts")).unwrap();
+    std::fs::write(site.join("_config.yml"), "title: Site\n").unwrap();
+    let post = site.join("_posts/2025-01-01-alpha.md");
+    std::fs::write(&post, "---\ntitle: Alpha\n---\nA.\n").unwrap();
+    (site, post)
+}
+
+#[test]
+fn path_dialog_has_the_focus_at_once_and_enter_confirms_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, post) = small_site(dir.path());
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::N);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL | Modifiers::SHIFT, Key::S);
+    h.run_steps(1);
+    // Typed right away, without clicking anywhere: nothing may be lost.
+    let target = site.join("_drafts/typed-at-once.md");
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(egui::Event::Text(target.display().to_string()));
+    h.run_steps(2);
+    h.get_by_label("Save post as");
+    assert!(
+        h.get_by_label("Path").is_focused(),
+        "the path field has the focus"
+    );
+    assert_eq!(path_field(&h), target.display().to_string());
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert_eq!(h.state().doc.path(), Some(target.as_path()));
+    assert!(target.is_file());
+}
+
+#[test]
+fn path_dialog_proposes_the_posts_folder_of_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, post) = small_site(dir.path());
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::N);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL | Modifiers::SHIFT, Key::S);
+    settle(&mut h);
+    let proposed = path_field(&h);
+    let posts = format!("{}/", site.join("_posts").display());
+    assert!(
+        proposed.starts_with(&posts) && proposed.ends_with(".md"),
+        "a new post is proposed in its site's _posts/: {proposed}"
+    );
+    // The folder's entries are listed to click.
+    h.get_by_label("2025-01-01-alpha.md");
+    // The proposed name is selected: typing replaces it and keeps the folder and extension.
+    h.event(egui::Event::Text("my-title".into()));
+    h.run_steps(2);
+    assert_eq!(path_field(&h), format!("{posts}my-title.md"));
+}
+
+#[test]
+fn escape_cancels_the_path_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, post) = small_site(dir.path());
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::O);
+    settle(&mut h);
+    h.get_by_label("Open post");
+    h.event(egui::Event::Text("nothing-here".into()));
+    h.run_steps(1);
+    h.key_press(Key::Escape);
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert!(h.query_by_label("Open post").is_none());
+    assert_eq!(h.state().doc.path(), Some(post.as_path()));
+}
+
+#[test]
+fn tab_completes_paths_and_the_list_browses_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, _) = small_site(dir.path());
+    let other = dir.path().join("elsewhere.md");
+    std::fs::write(&other, "---\ntitle: Elsewhere\n---\n").unwrap();
+    let mut h = harness(&other);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::O);
+    settle(&mut h);
+    assert_eq!(
+        path_field(&h),
+        format!("{}/", dir.path().display()),
+        "starts in the open post's folder"
+    );
+    h.event(egui::Event::Text("site/_po".into()));
+    h.run_steps(1);
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    assert_eq!(
+        path_field(&h),
+        format!("{}/", site.join("_posts").display())
+    );
+    assert!(
+        h.get_by_label("Path").is_focused(),
+        "Tab keeps the focus in the field"
+    );
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    let alpha = site.join("_posts/2025-01-01-alpha.md");
+    assert_eq!(path_field(&h), alpha.display().to_string());
+
+    // Browse: up to the site folder, into _posts/, and pick the post.
+    h.get_by_label("Parent folder (..)").click();
+    h.run_steps(2);
+    assert_eq!(path_field(&h), format!("{}/", site.display()));
+    h.get_by_label("_posts/").click();
+    h.run_steps(2);
+    h.get_by_label("2025-01-01-alpha.md").click();
+    h.run_steps(2);
+    assert_eq!(path_field(&h), alpha.display().to_string());
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert_eq!(h.state().doc.path(), Some(alpha.as_path()));
+}
+
+#[test]
+fn a_post_named_error_opens_without_an_error_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("error-handling.md");
+    std::fs::write(&path, "---\ntitle: Error handling in Rust\n---\nErrors.\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    assert!(
+        h.state().status().starts_with("Opened "),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(
+        h.state().notifications().shown().count(),
+        0,
+        "routine news stays in the status bar"
+    );
+    assert!(h.query_by_label("Dismiss").is_none());
+}
+
+#[test]
+fn enter_on_a_folder_enters_it_and_save_as_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, post) = small_site(dir.path());
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL | Modifiers::SHIFT, Key::S);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(egui::Event::Text(site.display().to_string()));
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(h.state().has_dialog(), "a folder is entered, not saved to");
+    assert_eq!(path_field(&h), format!("{}/", site.display()));
+    h.event(egui::Event::Text("_posts/2025-01-01-alpha.md".into()));
+    h.run_steps(1);
+    h.key_press_modifiers(CTRL, Key::A);
+    let other = site.join("_drafts/a-draft.md");
+    std::fs::write(&other, "---\ntitle: Draft\n---\n").unwrap();
+    h.event(egui::Event::Text(other.display().to_string()));
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(h.state().has_dialog(), "an existing file is not replaced");
+    h.get_by_label_contains("already exists; choose another name");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "---\ntitle: Draft\n---\n"
     );
 }

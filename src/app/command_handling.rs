@@ -1,0 +1,473 @@
+//! What commands and dialog answers do: open, new, save, export, restore, and asking for paths
+//! (the desktop's file dialog, or the in-app one). Runs after the frame that recorded them.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::BylineApp;
+use super::command::Command;
+use super::dialogs::changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
+use super::dialogs::confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
+use super::dialogs::external_change::ExternalChangeChoice;
+use super::dialogs::path::{PathChoice, PathDialog, PathPurpose};
+use super::dialogs::recover::{RecoverChoice, RecoverDialog};
+use super::dialogs::unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
+use super::dialogs::{Dialog, DialogAnswer};
+use super::notifications::Severity;
+use super::system_command::{Request, SystemCommand};
+use crate::document::Document;
+use crate::error::Error;
+use crate::journal::Entry;
+use crate::path_input;
+use crate::post::{Post, PostDate, template};
+
+/// A desktop file dialog that "returns" faster than this never appeared (no portal).
+const NATIVE_DIALOG_MIN: Duration = Duration::from_millis(300);
+
+impl BylineApp {
+    /// Carries out what was asked during the frame: a dialog's answer, then user commands,
+    /// then follow-ups.
+    pub(super) fn run_requests(&mut self, ctx: &egui::Context) {
+        if let Some(answer) = self.dialog_answer.take() {
+            self.answer_dialog(answer);
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.run_command(ctx, command);
+        }
+        for command in std::mem::take(&mut self.system_commands) {
+            self.run_system_command(command);
+        }
+    }
+
+    /// Asks "Save changes?" before `request` would drop unsaved edits; true when it asked (the
+    /// request then waits for the answer).
+    pub(super) fn ask_before_discarding(&mut self, request: Request) -> bool {
+        if !request.discards_edits() || !self.doc.is_modified() || self.is_discard_confirmed {
+            return false;
+        }
+        self.dialog = Some(Dialog::UnsavedChanges(UnsavedChangesDialog {
+            then: request,
+        }));
+        true
+    }
+
+    /// Runs one user command (after the frame that recorded it).
+    pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        if self.ask_before_discarding(Request::User(command.clone())) {
+            return;
+        }
+        let is_quit = command == Command::Quit;
+        match command {
+            Command::New => self.new_document(),
+            Command::Open => self.ask_path(PathPurpose::Open),
+            Command::Save => {
+                self.save();
+            }
+            Command::SaveAs => self.ask_path(PathPurpose::SaveAs),
+            Command::ExportToSite => self.ask_path(PathPurpose::ExportSite),
+            Command::ExportHtml => self.ask_path(PathPurpose::ExportHtml),
+            Command::Undo => {
+                if self.doc.undo() {
+                    self.notifications.set_status("Undone");
+                }
+            }
+            Command::Redo => {
+                if self.doc.redo() {
+                    self.notifications.set_status("Redone");
+                }
+            }
+            Command::Format(format) => self.editor.apply_format(&mut self.doc, format),
+            Command::Find => self.editor.show_find(false),
+            Command::Replace => self.editor.show_find(true),
+            Command::View(mode) => self.settings.view = mode,
+            Command::Quit => {
+                self.is_discard_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+        if !is_quit {
+            self.is_discard_confirmed = false;
+        }
+    }
+
+    /// Runs one internal follow-up.
+    pub fn run_system_command(&mut self, command: SystemCommand) {
+        if self.ask_before_discarding(Request::System(command.clone())) {
+            return;
+        }
+        match command {
+            SystemCommand::OpenPath(path) => self.open_path(&path),
+            SystemCommand::SaveTo(path) => self.save_to(&path),
+            SystemCommand::ExportToSite { site, force } => self.export_to_site(&site, force),
+            SystemCommand::ExportHtmlTo(dir) => self.export_html(&dir),
+            SystemCommand::SetImage(path) => self.form.set_image_path(&mut self.doc, &path),
+        }
+        self.is_discard_confirmed = false;
+    }
+
+    /// Carries out what the user answered in a dialog (already closed).
+    fn answer_dialog(&mut self, answer: DialogAnswer) {
+        match answer {
+            DialogAnswer::UnsavedChanges(choice, then) => {
+                let go_on = match choice {
+                    UnsavedChangesChoice::Save => self.save(),
+                    UnsavedChangesChoice::DontSave => {
+                        self.session.forget_journal_entry();
+                        true
+                    }
+                    UnsavedChangesChoice::Cancel => false,
+                };
+                if go_on {
+                    self.is_discard_confirmed = true;
+                    match then {
+                        Request::User(command) => self.commands.push(command),
+                        Request::System(command) => self.system_commands.push(command),
+                    }
+                }
+            }
+            DialogAnswer::Path(purpose, PathChoice::Chosen(path)) => {
+                self.path_chosen(purpose, path)
+            }
+            DialogAnswer::Path(_, PathChoice::Cancelled) => {}
+            DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::Overwrite) => {
+                match self.doc.save_overwriting() {
+                    Ok(path) => self.saved(&path),
+                    Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+                }
+            }
+            DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::SaveAs) => {
+                self.commands.push(Command::SaveAs);
+            }
+            DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::Cancel) => {}
+            DialogAnswer::ConfirmOverwrite(ConfirmOverwriteChoice::Overwrite { site }) => {
+                self.system_commands
+                    .push(SystemCommand::ExportToSite { site, force: true });
+            }
+            DialogAnswer::ConfirmOverwrite(ConfirmOverwriteChoice::Cancel) => {}
+            DialogAnswer::Recover(RecoverChoice::Restore) => {
+                if let Some(entry) = self.session.take_recovered() {
+                    self.restore(entry);
+                }
+                let postponed = self.session.postpone_recovered();
+                if postponed > 0 {
+                    self.notifications.notify(
+                        Severity::Warning,
+                        format!(
+                            "{postponed} more recovered post(s) will be offered at the next start"
+                        ),
+                    );
+                }
+            }
+            DialogAnswer::Recover(RecoverChoice::Discard) => {
+                self.session.discard_recovered();
+                self.offer_recovery();
+            }
+            DialogAnswer::ExternalChange(ExternalChangeChoice::KeepMine) => {
+                self.doc.keep_mine_over_disk();
+                self.notifications.notify(
+                    Severity::Info,
+                    "Kept your version; saving will replace the file on disk",
+                );
+            }
+            DialogAnswer::ExternalChange(ExternalChangeChoice::TakeTheirs) => {
+                match self.doc.take_disk_version() {
+                    Ok(()) => self.notifications.notify(
+                        Severity::Info,
+                        "Took the version on disk (Undo brings yours back)",
+                    ),
+                    Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+                }
+            }
+        }
+    }
+
+    /// Offers the next journal entry left by a crashed run, if any.
+    pub(super) fn offer_recovery(&mut self) {
+        if let Some(entry) = self.session.next_recovered() {
+            self.dialog = Some(Dialog::Recover(RecoverDialog::new(entry)));
+        }
+    }
+
+    /// Opens the post at `path` in place of the current one.
+    pub(super) fn open_path(&mut self, path: &Path) {
+        let doc = match Document::open(path) {
+            Ok(doc) => doc,
+            Err(err) => {
+                self.notifications.notify(Severity::Error, err.to_string());
+                return;
+            }
+        };
+        self.doc = doc;
+        self.session.document_replaced(Some(path));
+        self.preview.reset();
+        self.settings.recent_files.note(path);
+        let name = path.display();
+        let (severity, message) = match self.doc.post.front_matter().and_then(|f| f.error()) {
+            Some(err) => (
+                Severity::Warning,
+                format!(
+                    "Opened {name} — front matter error at line {}: {}",
+                    err.line, err.message
+                ),
+            ),
+            None if self.doc.post.is_front_matter_unclosed() => (
+                Severity::Warning,
+                format!("Opened {name} — {}", Error::UnclosedFrontMatter),
+            ),
+            None => (Severity::Info, format!("Opened {name}")),
+        };
+        self.notifications.notify(severity, message);
+    }
+
+    /// The folder the open post belongs in (its own, or the site folder of the last post).
+    fn post_folder(&self) -> PathBuf {
+        path_input::post_folder(self.doc.path(), self.settings.recent_files.paths())
+    }
+
+    fn new_document(&mut self) {
+        let author = if self.settings.default_author.is_empty() {
+            crate::new_post::default_author(&self.post_folder())
+        } else {
+            self.settings.default_author.clone()
+        };
+        let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
+        self.doc = Document::untitled(Post::from_text(&text));
+        self.session.document_replaced(None);
+        self.preview.reset();
+        self.notifications.notify(Severity::Info, "New post");
+    }
+
+    fn suggested_file_name(&self) -> String {
+        let title = self.doc.post.text("title").unwrap_or_default();
+        let date = match self.doc.post.date() {
+            Some(Ok(date)) => date,
+            _ => PostDate::now_local(),
+        };
+        template::file_name(&title, &date, false)
+    }
+
+    fn saved(&mut self, path: &Path) {
+        self.notifications
+            .notify(Severity::Info, format!("Saved {}", path.display()));
+    }
+
+    /// Saves to the post's file (asking for a name first when it has none); true when saved.
+    fn save(&mut self) -> bool {
+        if self.doc.path().is_none() {
+            self.ask_path(PathPurpose::SaveAs);
+            return false;
+        }
+        match self.doc.save() {
+            Ok(path) => {
+                self.saved(&path);
+                true
+            }
+            Err(Error::ChangedOnDisk { .. }) => {
+                self.dialog = Some(Dialog::ChangedOnDisk(ChangedOnDiskDialog));
+                false
+            }
+            Err(err) => {
+                self.notifications.notify(
+                    Severity::Error,
+                    format!("{err} — your edits are still here"),
+                );
+                false
+            }
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        match self.doc.save_as(path) {
+            Ok(()) => {
+                self.session.document_replaced(Some(path));
+                self.settings.recent_files.note(path);
+                self.saved(path);
+            }
+            Err(err) => self.notifications.notify(
+                Severity::Error,
+                format!("{err} — your edits are still here"),
+            ),
+        }
+    }
+
+    /// Reopens a journaled document with exactly the text that was typed, as unsaved edits.
+    /// Other journal entries are left alone (they are offered again at the next start).
+    fn restore(&mut self, entry: Entry) {
+        let opened = match &entry.path {
+            Some(path) if self.doc.path() == Some(path.as_path()) && !self.doc.is_modified() => {
+                Ok(None)
+            }
+            Some(path) if path.exists() => Document::open(path).map(Some),
+            _ => Ok(Some(Document::untitled(Post::from_text("")))),
+        };
+        match opened {
+            Ok(Some(doc)) => {
+                self.doc = doc;
+                self.preview.reset();
+            }
+            Ok(None) => {}
+            Err(err) => {
+                // Never pour the text into whatever post is open: restore it untitled.
+                self.doc = Document::untitled(Post::from_text(""));
+                self.preview.reset();
+                self.notifications.notify(
+                    Severity::Error,
+                    format!("{err}; the recovered text opens as an untitled post"),
+                );
+            }
+        }
+        if let Some(path) = entry.path.as_ref().filter(|p| !p.exists()) {
+            self.notifications.notify(
+                Severity::Warning,
+                format!("{} no longer exists; use Save As", path.display()),
+            );
+        }
+        self.doc.mark_recovered(Post::from_text(&entry.text));
+        self.session.restored(entry.id);
+        self.notifications
+            .notify(Severity::Info, "Restored unsaved edits");
+    }
+
+    /// Where the post lives, or would, for resolving its images when exporting.
+    fn source_path(&self) -> PathBuf {
+        self.doc.path().map_or_else(
+            || self.post_folder().join(self.suggested_file_name()),
+            Path::to_path_buf,
+        )
+    }
+
+    fn is_draft(&self) -> bool {
+        self.doc
+            .path()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "_drafts")
+    }
+
+    fn export_to_site(&mut self, site: &Path, force: bool) {
+        let is_draft = self.is_draft();
+        let source = self.source_path();
+        match crate::export::export_post_to_site(&self.doc.post, &source, site, is_draft, force) {
+            Ok(exported) => {
+                self.settings.last_site = Some(site.to_path_buf());
+                let mut message = format!("Exported to {}", exported.path.display());
+                if !exported.images.is_empty() {
+                    message.push_str(&format!(
+                        " with {} image(s) in {}",
+                        exported.images.len(),
+                        site.join("assets/images").display()
+                    ));
+                }
+                self.notifications.notify(Severity::Info, message);
+                for warning in exported.warnings {
+                    self.notifications
+                        .notify(Severity::Warning, format!("Warning: {warning}"));
+                }
+            }
+            Err(Error::AlreadyExists { path }) if !force => self.ask_to_overwrite(site, path),
+            // Until export reports an existing target by its own kind, an export error while
+            // the target exists is taken as that refusal; if it was something else, the
+            // forced retry reports it. (Never by the error's text.)
+            Err(Error::Export { .. })
+                if !force && let Some(target) = self.existing_export_target(site, is_draft) =>
+            {
+                self.ask_to_overwrite(site, target);
+            }
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
+    /// The post's file in `site` when it already exists.
+    fn existing_export_target(&self, site: &Path, is_draft: bool) -> Option<PathBuf> {
+        crate::export::site_path(&self.doc.post, site, is_draft)
+            .ok()
+            .filter(|target| target.is_file())
+    }
+
+    fn ask_to_overwrite(&mut self, site: &Path, target: PathBuf) {
+        self.dialog = Some(Dialog::ConfirmOverwrite(ConfirmOverwriteDialog {
+            site: site.to_path_buf(),
+            target,
+        }));
+    }
+
+    fn export_html(&mut self, dir: &Path) {
+        match crate::export::export_post_html(&self.doc.post, &self.source_path(), dir) {
+            Ok(exported) => {
+                self.notifications.notify(
+                    Severity::Info,
+                    format!("Exported HTML to {}", exported.path.display()),
+                );
+                for warning in exported.warnings {
+                    self.notifications
+                        .notify(Severity::Warning, format!("Warning: {warning}"));
+                }
+            }
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
+    /// The folder a path dialog for `purpose` starts in.
+    fn start_folder(&self, purpose: PathPurpose) -> PathBuf {
+        let folder = self.post_folder();
+        match purpose {
+            PathPurpose::Image => path_input::image_folder(&folder),
+            PathPurpose::ExportSite => self
+                .settings
+                .last_site
+                .clone()
+                .filter(|site| site.is_dir())
+                .unwrap_or(folder),
+            PathPurpose::Open | PathPurpose::SaveAs | PathPurpose::ExportHtml => folder,
+        }
+    }
+
+    /// Asks for a path: the desktop's dialog when there is one, else the in-app dialog.
+    pub(super) fn ask_path(&mut self, purpose: PathPurpose) {
+        let folder = self.start_folder(purpose);
+        if self.file_dialogs == super::FileDialogs::Native {
+            let started = Instant::now();
+            let dialog = rfd::FileDialog::new().set_directory(&folder);
+            let chosen = match purpose {
+                PathPurpose::Open => dialog
+                    .add_filter("Posts", PathPurpose::Open.extensions())
+                    .pick_file(),
+                PathPurpose::SaveAs => dialog.set_file_name(self.suggested_file_name()).save_file(),
+                PathPurpose::Image => dialog
+                    .add_filter("Images", PathPurpose::Image.extensions())
+                    .pick_file(),
+                PathPurpose::ExportSite | PathPurpose::ExportHtml => dialog.pick_folder(),
+            };
+            if let Some(path) = chosen {
+                self.path_chosen(purpose, path);
+                return;
+            }
+            // A dialog that "returns" instantly never appeared (no portal): ask in the window.
+            if started.elapsed() > NATIVE_DIALOG_MIN {
+                return;
+            }
+        }
+        let proposed = match purpose {
+            PathPurpose::SaveAs => folder
+                .join(self.suggested_file_name())
+                .display()
+                .to_string(),
+            _ => path_input::folder_text(&folder),
+        };
+        let current = self.doc.path().map(Path::to_path_buf);
+        self.dialog = Some(Dialog::Path(PathDialog::new(purpose, proposed, current)));
+    }
+
+    fn path_chosen(&mut self, purpose: PathPurpose, path: PathBuf) {
+        self.system_commands.push(match purpose {
+            PathPurpose::Open => SystemCommand::OpenPath(path),
+            PathPurpose::SaveAs => SystemCommand::SaveTo(path),
+            PathPurpose::Image => SystemCommand::SetImage(path),
+            PathPurpose::ExportSite => SystemCommand::ExportToSite {
+                site: path,
+                force: false,
+            },
+            PathPurpose::ExportHtml => SystemCommand::ExportHtmlTo(path),
+        });
+    }
+}

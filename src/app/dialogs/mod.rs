@@ -1,0 +1,78 @@
+//! The modal dialogs, one type per file. Each draws itself with `ui` and returns what the user
+//! chose (an enum) — it never acts on the document itself; the app carries the choice out.
+
+pub mod changed_on_disk;
+pub mod confirm_overwrite;
+pub mod external_change;
+pub mod path;
+pub mod recover;
+pub mod unsaved_changes;
+
+use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
+use confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
+use external_change::{ExternalChangeChoice, ExternalChangeDialog};
+use path::{PathChoice, PathDialog};
+use recover::{RecoverChoice, RecoverDialog};
+use unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
+
+use crate::document::Document;
+
+/// The one question the app is waiting for the user to answer.
+#[derive(Debug)]
+pub enum Dialog {
+    /// Unsaved edits would be lost by the next command.
+    UnsavedChanges(UnsavedChangesDialog),
+    /// Choose a path in the window (no desktop file dialog).
+    Path(PathDialog),
+    /// Saving would overwrite a file another program changed.
+    ChangedOnDisk(ChangedOnDiskDialog),
+    /// An export would overwrite a different post in the site.
+    ConfirmOverwrite(ConfirmOverwriteDialog),
+    /// Unsaved edits from a previous run were found in the journal.
+    Recover(RecoverDialog),
+    /// The open file changed on disk while it has local edits.
+    ExternalChange(ExternalChangeDialog),
+}
+
+/// A dialog's answer, with what the app needs to carry it out.
+#[derive(Debug)]
+pub enum DialogAnswer {
+    /// The unsaved-edits guard was answered.
+    UnsavedChanges(UnsavedChangesChoice, crate::app::system_command::Request),
+    /// A path was chosen or the dialog cancelled.
+    Path(path::PathPurpose, PathChoice),
+    /// The changed-on-disk question was answered.
+    ChangedOnDisk(ChangedOnDiskChoice),
+    /// The export overwrite question was answered.
+    ConfirmOverwrite(ConfirmOverwriteChoice),
+    /// A recovered entry was restored or discarded.
+    Recover(RecoverChoice),
+    /// The external-change question was answered.
+    ExternalChange(ExternalChangeChoice),
+}
+
+impl Dialog {
+    /// Draws the dialog; returns the answer in the frame the user gives it.
+    pub fn ui(&mut self, ctx: &egui::Context, doc: &Document) -> Option<DialogAnswer> {
+        match self {
+            Dialog::UnsavedChanges(dialog) => dialog
+                .ui(ctx, &doc.display_name())
+                .map(|choice| DialogAnswer::UnsavedChanges(choice, dialog.then.clone())),
+            Dialog::Path(dialog) => dialog
+                .ui(ctx)
+                .map(|choice| DialogAnswer::Path(dialog.purpose(), choice)),
+            Dialog::ChangedOnDisk(dialog) => dialog.ui(ctx).map(DialogAnswer::ChangedOnDisk),
+            Dialog::ConfirmOverwrite(dialog) => dialog.ui(ctx).map(DialogAnswer::ConfirmOverwrite),
+            Dialog::Recover(dialog) => dialog.ui(ctx).map(DialogAnswer::Recover),
+            Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
+        }
+    }
+}
+
+/// Dialog text wraps at this width, in points.
+const MAX_WIDTH: f32 = 520.0;
+
+/// True (once) when Escape was pressed: every dialog treats it as Cancel.
+fn escape_pressed(ctx: &egui::Context) -> bool {
+    ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+}
