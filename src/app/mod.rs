@@ -15,7 +15,7 @@ use editor::EditorPanel;
 use form::FormPanel;
 use preview::PreviewPanel;
 
-use crate::document::Document;
+use crate::document::{Document, Revision};
 use crate::error::Error;
 use crate::markdown;
 use crate::post::{Post, PostDate, template};
@@ -146,11 +146,11 @@ pub struct BylineApp {
     status: String,
     is_close_confirmed: bool,
     window_title: String,
-    stats: (u64, markdown::Stats),
+    stats: (Option<Revision>, markdown::Stats),
     journal: Option<crate::journal::Journal>,
     journal_id: String,
-    journaled_revision: Option<u64>,
-    changed_at: (u64, Instant),
+    journaled_revision: Option<Revision>,
+    changed_at: (Option<Revision>, Instant),
     recovered: Vec<crate::journal::Entry>,
     disk_checked_at: Instant,
 }
@@ -186,7 +186,7 @@ impl BylineApp {
             status: String::new(),
             is_close_confirmed: false,
             window_title: String::new(),
-            stats: (u64::MAX, markdown::Stats::default()),
+            stats: (None, markdown::Stats::default()),
             recovered: options
                 .journal
                 .as_ref()
@@ -195,7 +195,7 @@ impl BylineApp {
             journal: options.journal,
             journal_id: String::new(),
             journaled_revision: None,
-            changed_at: (0, Instant::now()),
+            changed_at: (None, Instant::now()),
             disk_checked_at: Instant::now(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
@@ -261,14 +261,14 @@ impl BylineApp {
                 self.settings.recent_files.retain(|p| p != path);
                 self.settings.recent_files.insert(0, path.to_path_buf());
                 self.settings.recent_files.truncate(10);
-                let message = match self.doc.post.front_matter().and_then(|f| f.error()) {
+                let message = match self.doc.post().front_matter().and_then(|f| f.error()) {
                     Some(err) => format!(
                         "Opened {} — front matter error at line {}: {}",
                         path.display(),
                         err.line,
                         err.message
                     ),
-                    None if self.doc.post.is_front_matter_unclosed() => {
+                    None if self.doc.post().is_front_matter_unclosed() => {
                         format!("Opened {} — {}", path.display(), Error::UnclosedFrontMatter)
                     }
                     None => format!("Opened {}", path.display()),
@@ -290,17 +290,16 @@ impl BylineApp {
         } else {
             self.settings.default_author.clone()
         };
-        let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
         self.forget_journal_entry();
-        self.doc = Document::untitled(Post::from_text(&text));
+        self.doc = Document::new_post(&PostDate::now_local(), &author);
         self.journal_id = crate::journal::Journal::id_for(None);
         self.preview.reset();
         self.notify(Level::Info, "New post".into());
     }
 
     fn suggested_file_name(&self) -> String {
-        let title = self.doc.post.text("title").unwrap_or_default();
-        let date = match self.doc.post.date() {
+        let title = self.doc.post().text("title").unwrap_or_default();
+        let date = match self.doc.post().date() {
             Some(Ok(date)) => date,
             _ => PostDate::now_local(),
         };
@@ -377,7 +376,7 @@ impl BylineApp {
         self.journal_id = entry.id;
         // The entry stays on disk until the post is saved or discarded; mark it as written so
         // a save removes it and the next edit rewrites it.
-        self.journaled_revision = Some(u64::MAX);
+        self.journaled_revision = Some(self.doc.revision());
         self.notify(Level::Info, "Restored unsaved edits".into());
     }
 
@@ -393,8 +392,8 @@ impl BylineApp {
     /// the entry once the document is saved again.
     fn journal_ui(&mut self, ctx: &egui::Context) {
         let revision = self.doc.revision();
-        if self.changed_at.0 != revision {
-            self.changed_at = (revision, Instant::now());
+        if self.changed_at.0 != Some(revision) {
+            self.changed_at = (Some(revision), Instant::now());
         }
         if !self.doc.is_modified() {
             if self.journaled_revision.is_some() {
@@ -412,7 +411,7 @@ impl BylineApp {
             return;
         }
         let Some(journal) = &self.journal else { return };
-        match journal.write(&self.journal_id, self.doc.path(), &self.doc.post.to_text()) {
+        match journal.write(&self.journal_id, self.doc.path(), &self.doc.journal_text()) {
             Ok(()) => self.journaled_revision = Some(revision),
             Err(err) => {
                 self.journaled_revision = Some(revision);
@@ -487,7 +486,7 @@ impl BylineApp {
             .and_then(Path::file_name)
             .is_some_and(|n| n == "_drafts");
         match crate::export::export_post_to_site(
-            &self.doc.post,
+            self.doc.post(),
             &self.source_path(),
             site,
             is_draft,
@@ -519,7 +518,7 @@ impl BylineApp {
     }
 
     fn export_html(&mut self, dir: &Path) {
-        match crate::export::export_post_html(&self.doc.post, &self.source_path(), dir) {
+        match crate::export::export_post_html(self.doc.post(), &self.source_path(), dir) {
             Ok(exported) => {
                 self.notify(
                     Level::Info,
@@ -782,21 +781,26 @@ impl BylineApp {
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         // Counting a long body costs milliseconds: recount when typing pauses (when the
         // preview catches up), not on every keystroke.
-        if self.stats.0 != self.doc.revision()
+        if self.stats.0 != Some(self.doc.revision())
             && self.preview.shown_revision() == Some(self.doc.revision())
         {
-            self.stats = (self.doc.revision(), markdown::stats(self.doc.post.body()));
+            self.stats = (
+                Some(self.doc.revision()),
+                markdown::stats(self.doc.post().body()),
+            );
         }
         let stats = self.stats.1;
         ui.horizontal(|ui| {
-            ui.label(format!("{} words", stats.words));
+            ui.label(editor::counted(stats.words, "word", "words"));
             ui.separator();
-            ui.label(format!("{} characters", stats.characters));
+            ui.label(editor::counted(stats.characters, "character", "characters"));
             ui.separator();
             ui.label(format!("{} min read", stats.reading_minutes));
             ui.separator();
             ui.label(if self.doc.is_modified() {
                 "Modified"
+            } else if self.doc.path().is_none() {
+                "Not saved yet"
             } else {
                 "Saved"
             });
@@ -848,7 +852,7 @@ impl BylineApp {
         let mut close = false;
         match dialog {
             Dialog::UnsavedChanges { then } => {
-                egui::Modal::new(egui::Id::unique("unsaved-guard")).show(ctx, |ui| {
+                let modal = egui::Modal::new(egui::Id::unique("unsaved-guard")).show(ctx, |ui| {
                     ui.heading("Save changes?");
                     ui.label(format!("{} has unsaved changes.", self.doc.display_name()));
                     ui.horizontal(|ui| {
@@ -870,6 +874,8 @@ impl BylineApp {
                         }
                     });
                 });
+                // Esc (or a click beside the dialog) cancels, like the Cancel button.
+                close |= modal.should_close();
                 if close && matches!(self.dialog, Some(Dialog::UnsavedChanges { .. })) {
                     self.dialog = None;
                 }
@@ -1011,7 +1017,7 @@ impl BylineApp {
                             .path()
                             .and_then(|p| std::fs::read_to_string(p).ok())
                             .unwrap_or_default();
-                        let mine = self.doc.post.to_text();
+                        let mine = self.doc.post().to_text();
                         let diff = similar::TextDiff::from_lines(&disk, &mine)
                             .unified_diff()
                             .context_radius(1)
