@@ -140,7 +140,14 @@ impl ConformedEdit {
 /// changing nothing outside the edit: `old` is the text before the edit, `new` after it. With
 /// CRLF, deleting half of a `\r\n` deletes the whole line break, and text typed between its
 /// `\r` and `\n` goes before the line break, so the file never gets mixed line endings.
-pub fn conform_line_endings(old: &str, new: &str, eol: LineEnding) -> ConformedEdit {
+/// `cursor`, when known, is where the text cursor is in `new` after the edit (the end of what
+/// was typed): it tells which of two equal characters was typed.
+pub fn conform_line_endings(
+    old: &str,
+    new: &str,
+    eol: LineEnding,
+    cursor: Option<usize>,
+) -> ConformedEdit {
     let prefix = old
         .char_indices()
         .zip(new.chars())
@@ -154,6 +161,26 @@ pub fn conform_line_endings(old: &str, new: &str, eol: LineEnding) -> ConformedE
         .take_while(|((i, a), b)| a == b && old.len() - i <= max_suffix)
         .last()
         .map_or(0, |((i, _), _)| old.len() - i);
+    // What was typed ends at the cursor: the kept end starts after it.
+    let mut suffix = match cursor {
+        Some(at) if at <= new.len() && new.is_char_boundary(at) => suffix.min(new.len() - at),
+        _ => suffix,
+    };
+    let mut prefix = prefix;
+    // Never split a `\r\n` between the kept text and the changed part.
+    let mid_of = |p: usize, s: usize| new.get(p..new.len() - s).unwrap_or("");
+    if new.get(..prefix).is_some_and(|t| t.ends_with('\r'))
+        && mid_of(prefix, suffix).starts_with('\n')
+    {
+        prefix -= 1;
+    }
+    if mid_of(prefix, suffix).ends_with('\r')
+        && new
+            .get(new.len() - suffix..)
+            .is_some_and(|t| t.starts_with('\n'))
+    {
+        suffix -= 1;
+    }
     let new_mid = new.get(prefix..new.len() - suffix).unwrap_or("");
     let old_mid = old.get(prefix..old.len() - suffix).unwrap_or("");
     let kept_end = new.get(new.len() - suffix..).unwrap_or("");
@@ -391,11 +418,10 @@ impl Document {
         let mut yaml = self.post.front_matter_text().to_string();
         let mut floor = usize::MAX;
         for (range, text) in splices {
-            if range.end <= floor && range.end <= yaml.len() && range.start <= range.end {
-                if yaml.is_char_boundary(range.start) && yaml.is_char_boundary(range.end) {
-                    yaml.replace_range(range.clone(), text);
-                    floor = range.start;
-                }
+            let fits = range.end <= floor && range.end <= yaml.len() && range.start <= range.end;
+            if fits && yaml.is_char_boundary(range.start) && yaml.is_char_boundary(range.end) {
+                yaml.replace_range(range.clone(), text);
+                floor = range.start;
             }
         }
         let mut post = self.post.clone();
@@ -639,10 +665,9 @@ mod tests {
     fn an_edit_that_changes_nothing_or_fails_records_nothing() {
         let mut doc = Document::untitled(Post::from_text("---\ntitle: a\n---\n"));
         let before = doc.revision();
-        assert_eq!(
-            doc.apply(EditKind::Field("title"), |p| p.set_text("title", "a"))
-                .unwrap(),
-            false
+        assert!(
+            !doc.apply(EditKind::Field("title"), |p| p.set_text("title", "a"))
+                .unwrap()
         );
         assert!(
             doc.apply(EditKind::Command, |_| Err::<bool, &str>("no"))
@@ -693,7 +718,7 @@ mod tests {
     }
 
     fn typed(old: &str, new: &str) -> String {
-        conform_line_endings(old, new, LineEnding::CrLf).text
+        conform_line_endings(old, new, LineEnding::CrLf, None).text
     }
 
     #[test]
@@ -702,25 +727,33 @@ mod tests {
         assert_eq!(typed("a\r\nb", "a\n\r\nb"), "a\r\n\r\nb");
         assert_eq!(typed("ab", "a\nb"), "a\r\nb");
         assert_eq!(typed("x\r\n", "x\r\np\nq\r\nr\n"), "x\r\np\r\nq\r\nr\r\n");
-        let lf = conform_line_endings("ab", "a1\r\n2\rb", LineEnding::Lf);
+        let lf = conform_line_endings("ab", "a1\r\n2\rb", LineEnding::Lf, None);
         assert_eq!(lf.text, "a1\n2\nb");
         // Backspace at a line start (removes the `\n`) joins the lines.
         assert_eq!(typed("a\r\nb", "a\rb"), "ab");
         // Delete before the `\r` joins them too.
         assert_eq!(typed("a\r\nb", "a\nb"), "ab");
         // Typing between `\r` and `\n` goes before the line break.
-        let c = conform_line_endings("a\r\nb", "a\rX\nb", LineEnding::CrLf);
+        let c = conform_line_endings("a\r\nb", "a\rX\nb", LineEnding::CrLf, None);
         assert_eq!(c.text, "aX\r\nb");
         assert_eq!(c.map_offset(3), 2, "cursor after X");
         // A lone `\r` the user did not touch stays.
         assert_eq!(typed("a\rb", "a\rXb"), "a\rXb");
         // Offsets after the edit shift with it.
-        let c = conform_line_endings("ab\r\ncd", "a\nb\r\ncd", LineEnding::CrLf);
+        let c = conform_line_endings("ab\r\ncd", "a\nb\r\ncd", LineEnding::CrLf, None);
         assert_eq!(c.text, "a\r\nb\r\ncd");
         assert_eq!(c.map_offset(2), 3);
         assert_eq!(c.map_offset(6), 7);
         // Formatting inside the edited part keeps its selection.
-        let c = conform_line_endings("a word here", "a **word** here", LineEnding::CrLf);
+        let c = conform_line_endings("a word here", "a **word** here", LineEnding::CrLf, None);
         assert_eq!((c.map_offset(4), c.map_offset(8)), (4, 8));
+        // A pasted `\r\n` whose `\n` matches the text after it stays one line break.
+        let lf = conform_line_endings(" x\n ", "r\r\ns\r\n ", LineEnding::Lf, None);
+        assert_eq!(lf.text, "r\ns\n ");
+        assert_eq!(typed("a\rb", "a\r\nb"), "a\r\nb");
+        // Enter over a selection that ended with a line break: the typed `\n` is the new one.
+        let c = conform_line_endings("ab \r\no", "\no", LineEnding::CrLf, Some(1));
+        assert_eq!(c.text, "\r\no");
+        assert_eq!(c.map_offset(1), 2);
     }
 }

@@ -32,10 +32,13 @@ pub struct EditorPanel {
     lines: LineIndex,
     is_refocus_pending: bool,
     /// Find results for (document revision, search text, match case).
-    matches: Option<((Revision, String, bool), Vec<Range<usize>>)>,
+    matches: Option<(FindKey, Vec<Range<usize>>)>,
     /// Font size of the editor text, in points.
     pub font_size: f32,
 }
+
+/// What find results were computed for: document revision, search text, match case.
+type FindKey = (Revision, String, bool);
 
 /// The editor widget's id, so tests and commands can find it.
 pub fn body_id() -> egui::Id {
@@ -204,7 +207,7 @@ impl EditorPanel {
         let formatted = markdown::apply_format(body, selection, format);
         let eol = doc.post().line_ending();
         let old = doc.post().body().to_string();
-        let conformed = conform_line_endings(&old, &formatted.text, eol);
+        let conformed = conform_line_endings(&old, &formatted.text, eol, None);
         let selection = conformed.map_offset(formatted.selection.start)
             ..conformed.map_offset(formatted.selection.end);
         let _ = doc.apply(EditKind::Command, |post| {
@@ -655,7 +658,12 @@ impl EditorPanel {
             // New line breaks follow the file's line ending (typed, pasted, or half of a
             // `\r\n` deleted), so the file never gets mixed line endings.
             let old = doc.post().body().get(window.range.clone()).unwrap_or("");
-            let conformed = conform_line_endings(old, &window.text, doc.post().line_ending());
+            let conformed = conform_line_endings(
+                old,
+                &window.text,
+                doc.post().line_ending(),
+                cursor.as_ref().map(|c| c.end),
+            );
             let local = cursor
                 .clone()
                 .map(|c| conformed.map_offset(c.start)..conformed.map_offset(c.end));

@@ -627,8 +627,8 @@ impl FormPanel {
             _ => None,
         };
         if let Some(value) = value.as_ref().filter(|v| {
-            !is_shown_in_row("image", v)
-                && !(map_keys.is_some() && image_path_line(doc.post()).is_some())
+            let is_path_editable = map_keys.is_some() && image_path_line(doc.post()).is_some();
+            !is_shown_in_row("image", v) && !is_path_editable
         }) {
             not_in_row_ui(ui, value);
             ui.add_space(6.0);
@@ -806,7 +806,7 @@ impl FormPanel {
             // New lines follow the file's line ending.
             let old = doc.post().front_matter_text().to_string();
             let conformed =
-                conform_line_endings(&old, &self.raw_yaml.text, doc.post().line_ending());
+                conform_line_endings(&old, &self.raw_yaml.text, doc.post().line_ending(), None);
             self.raw_yaml.text = conformed.text.clone();
             let _ = doc.apply(EditKind::RawYaml, |post| {
                 post.set_front_matter_text(conformed.text);

@@ -19,7 +19,7 @@ use egui_kittest::kittest::Queryable as _;
 
 /// Random steps per post (two posts: LF and CRLF). Kept so the whole test stays well under a
 /// minute in a debug build on two cores.
-const STEPS_PER_POST: usize = 1_200;
+const STEPS_PER_POST: usize = 1_500;
 
 /// A real Ctrl press on Linux sets both `ctrl` and `command`.
 const CTRL: Modifiers = Modifiers {
@@ -208,7 +208,9 @@ fn next_match(matches: &[Range<usize>], sel: &Range<usize>, forward: bool) -> Op
     })
 }
 
-fn check(h: &Harness<'_, BylineApp>, model: &Model, path: &Path, step: usize, what: &str) {
+/// Checks the document against the model; true when the window said "Saved" (and the file was
+/// then compared with the document).
+fn check(h: &Harness<'_, BylineApp>, model: &Model, path: &Path, step: usize, what: &str) -> bool {
     let app = h.state();
     let doc = &app.doc;
     assert!(
@@ -257,10 +259,12 @@ fn check(h: &Harness<'_, BylineApp>, model: &Model, path: &Path, step: usize, wh
             std::fs::read_to_string(path).unwrap() == text,
             "step {step} ({what}): the window says Saved but the file differs"
         );
+        return true;
     }
+    false
 }
 
-fn walk(file_name: &str, eol: &'static str, seed: u64) -> usize {
+fn walk(file_name: &str, eol: &'static str, seed: u64, counts: &mut Counts) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file_name);
     let lines = [
@@ -303,6 +307,7 @@ fn walk(file_name: &str, eol: &'static str, seed: u64) -> usize {
     let mut find_open = false;
     for step in 0..STEPS_PER_POST {
         // Keep the body small, so every step stays cheap.
+        let body_before = model.body.clone();
         let choice = if model.body.len() > 1_200 {
             3
         } else {
@@ -393,6 +398,9 @@ fn walk(file_name: &str, eol: &'static str, seed: u64) -> usize {
                         at = matches[i].clone();
                     }
                     check(&h, &model, &path, step, "find: Enter never edits");
+                    if !matches.is_empty() {
+                        counts.find_enters_on_matches += 1;
+                    }
                 }
                 if rng.chance(60) {
                     h.key_press(Key::Escape);
@@ -444,7 +452,9 @@ fn walk(file_name: &str, eol: &'static str, seed: u64) -> usize {
                     ("toc", "toc: [", "toc: true")
                 };
                 retype(&mut h, label, bad);
+                h.run_steps(1);
                 model.is_unwritten = true;
+                counts.invalid_edits += 1;
                 check(&h, &model, &path, step, "invalid edit");
                 assert!(h.query_by_label("Saved").is_none(), "step {step}");
                 h.key_press_modifiers(CTRL, Key::S);
@@ -506,21 +516,49 @@ fn walk(file_name: &str, eol: &'static str, seed: u64) -> usize {
             h.run_steps(1);
             find_open = false;
         }
+        // One more frame, so the status bar shows the state after the step (it is drawn
+        // before the editor within a frame).
+        h.run_steps(1);
         let text = h.state().doc.post().to_text();
         if model.history.last() != Some(&text) {
             model.history.push(text);
         }
-        check(&h, &model, &path, step, what);
+        counts.saved_checks += usize::from(check(
+            &h,
+            &model,
+            &path,
+            step,
+            &format!("{what}, body before {body_before:?}"),
+        ));
     }
-    STEPS_PER_POST
+    counts.steps += STEPS_PER_POST;
+}
+
+/// What a walk did, to show it exercised what it claims.
+#[derive(Debug, Default)]
+struct Counts {
+    steps: usize,
+    saved_checks: usize,
+    find_enters_on_matches: usize,
+    invalid_edits: usize,
 }
 
 #[test]
 fn random_ui_walk_keeps_the_model_and_the_file_in_step() {
     let started = std::time::Instant::now();
-    let steps = walk("lf.md", "\n", 0x5EED_0001) + walk("crlf.md", "\r\n", 0x5EED_0002);
+    // BYLINE_UI_SEED replays or explores another walk; the default one runs in CI.
+    let seed = std::env::var("BYLINE_UI_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0x5EED_0001);
+    let mut counts = Counts::default();
+    walk("lf.md", "\n", seed, &mut counts);
+    walk("crlf.md", "\r\n", seed + 1, &mut counts);
     println!(
-        "random UI walk: {steps} steps in {:.1} s",
+        "random UI walk (seed {seed}): {counts:?} in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    assert!(
+        counts.saved_checks > 0 && counts.find_enters_on_matches > 0 && counts.invalid_edits > 0
     );
 }
