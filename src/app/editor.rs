@@ -601,7 +601,7 @@ impl EditorPanel {
                 let mut format = format_for(span, ui, font.clone());
                 if let Some(is_current) = found {
                     format.background = match (is_current, dark) {
-                        (true, true) => egui::Color32::from_rgb(150, 110, 0),
+                        (true, true) => egui::Color32::from_rgb(200, 120, 0),
                         (true, false) => egui::Color32::from_rgb(255, 190, 60),
                         (false, true) => egui::Color32::from_rgb(80, 70, 20),
                         (false, false) => egui::Color32::from_rgb(255, 240, 160),
