@@ -503,7 +503,7 @@ impl FormPanel {
                 .ok()
         };
         self.time.problem = time.is_none().then(|| {
-            format!("Time \"{time_text}\" is not written: it must be HH:MM or HH:MM:SS (24-hour)")
+            format!("\"{time_text}\" is not a time: it must be HH:MM or HH:MM:SS (24-hour)")
         });
         let offset_text = self.offset.text.trim().to_string();
         let offset = if offset_text.is_empty() {
@@ -512,9 +512,7 @@ impl FormPanel {
             parse_offset(&offset_text).map(Some)
         };
         self.offset.problem = offset.is_none().then(|| {
-            format!(
-                "UTC offset \"{offset_text}\" is not written: it must look like +01:00, -0500 or Z"
-            )
+            format!("\"{offset_text}\" is not a UTC offset: it must look like +01:00, -0500 or Z")
         });
         // What was typed, as the date line would read, for the journal.
         let typed_line = format!(
