@@ -416,9 +416,10 @@ impl Document {
         }
         splices.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
         let mut yaml = self.post.front_matter_text().to_string();
-        let mut floor = usize::MAX;
+        // Splices apply from the end, each before the previous one.
+        let mut floor = yaml.len();
         for (range, text) in splices {
-            let fits = range.end <= floor && range.end <= yaml.len() && range.start <= range.end;
+            let fits = range.end <= floor && range.start <= range.end;
             if fits && yaml.is_char_boundary(range.start) && yaml.is_char_boundary(range.end) {
                 yaml.replace_range(range.clone(), text);
                 floor = range.start;

@@ -527,7 +527,7 @@ impl EditorPanel {
         };
         if needs_rebuild {
             let (first, end) = match (&self.window, is_windowed) {
-                (_, false) => (0, usize::MAX),
+                (_, false) => (0, self.lines.count()),
                 (Some(w), true) => (
                     w.first_line,
                     w.end_line.max(w.first_line + 2 * WINDOW_MARGIN_LINES),
