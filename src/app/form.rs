@@ -64,7 +64,9 @@ struct Field {
 /// The form's state: edit buffers refreshed from the document whenever it changes elsewhere.
 #[derive(Default)]
 pub struct FormPanel {
-    synced_revision: Option<Revision>,
+    /// The document state the buffers show: revision and how many typed texts are unwritten
+    /// (Undo can discard those without changing the revision).
+    synced_revision: Option<(Revision, usize)>,
     synced_path: Option<PathBuf>,
     title: Field,
     author: Field,
@@ -98,11 +100,11 @@ fn entry_text(post: &Post, key: &str) -> Option<String> {
 
 impl FormPanel {
     fn sync(&mut self, doc: &Document) {
-        if self.synced_revision == Some(doc.revision()) && self.synced_path.as_deref() == doc.path()
+        if self.synced_revision == Some(sync_key(doc)) && self.synced_path.as_deref() == doc.path()
         {
             return;
         }
-        self.synced_revision = Some(doc.revision());
+        self.synced_revision = Some(sync_key(doc));
         self.synced_path = doc.path().map(Path::to_path_buf);
         // Text the user typed that could not be written stays in its field until it is
         // written or discarded (Undo), whatever else changes.
@@ -282,7 +284,7 @@ impl FormPanel {
                 as_typed,
             }),
         );
-        self.synced_revision = Some(doc.revision());
+        self.synced_revision = Some(sync_key(doc));
     }
 
     fn apply_text(&mut self, doc: &mut Document, key: &'static str, name: &str) {
@@ -966,6 +968,11 @@ fn set_entry_text(post: &mut Post, key: &str, text: &str) -> Result<bool, String
             None => err.to_string(),
         }),
     }
+}
+
+/// What the form's buffers were filled from.
+fn sync_key(doc: &Document) -> (Revision, usize) {
+    (doc.revision(), doc.unwritten().count())
 }
 
 /// A field's name, drawn above it in small strong text.

@@ -825,3 +825,39 @@ fn a_new_post_is_not_saved_yet_counts_zero_characters_and_writes_no_placeholders
         "{text}"
     );
 }
+
+#[test]
+fn typed_text_that_cannot_be_written_stays_in_its_field_while_the_body_is_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\ndate: 2025-11-30 10:00:00 +0100\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "UTC offset", "+2");
+    cursor_in_body(&mut h, 4);
+    h.get_by_label("Body (Markdown)").type_text("!");
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().body(), "Body!\n");
+    assert_eq!(value_of(&h, "UTC offset"), "+2", "the typed offset is kept");
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "nothing written"
+    );
+    // Undo discards the typed offset first, then undoes the body edit.
+    h.key_press_modifiers(CTRL, Key::Z);
+    settle(&mut h);
+    assert_eq!(value_of(&h, "UTC offset"), "+01:00");
+    assert_eq!(h.state().doc.post().body(), "Body!\n");
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text.replace("Body", "Body!")
+    );
+    h.get_by_label("Saved");
+}
