@@ -174,10 +174,18 @@ pub fn conform_line_endings(
     {
         prefix -= 1;
     }
-    if mid_of(prefix, suffix).ends_with('\r')
-        && new
-            .get(new.len() - suffix..)
-            .is_some_and(|t| t.starts_with('\n'))
+    let old_mid_of = |p: usize, s: usize| old.get(p..old.len() - s).unwrap_or("");
+    let is_kept_end_a_break = |s: usize| {
+        s > 0
+            && new
+                .get(new.len() - s..)
+                .is_some_and(|t| t.starts_with('\n'))
+    };
+    if is_kept_end_a_break(suffix)
+        && (mid_of(prefix, suffix).ends_with('\r')
+            // Typed text replacing a `\r` whose `\n` only seems kept: that `\n` is the typed
+            // text's own (a pure deletion of the `\r` instead removes the whole line break).
+            || (!mid_of(prefix, suffix).is_empty() && old_mid_of(prefix, suffix).ends_with('\r')))
     {
         suffix -= 1;
     }
@@ -756,5 +764,7 @@ mod tests {
         let c = conform_line_endings("ab \r\no", "\no", LineEnding::CrLf, Some(1));
         assert_eq!(c.text, "\r\no");
         assert_eq!(c.map_offset(1), 2);
+        // Text ending in a line break typed over lines ending in `\r\n`.
+        assert_eq!(typed("k: [x\r\n", "k: 1\nj: 2\n"), "k: 1\r\nj: 2\r\n");
     }
 }

@@ -50,6 +50,20 @@ pub fn find_id() -> egui::Id {
     egui::Id::unique("find-text")
 }
 
+/// The replace field's id.
+fn replace_id() -> egui::Id {
+    egui::Id::unique("replace-text")
+}
+
+/// Keys the find bar's fields keep for themselves: arrows move the cursor, and Esc reaches the
+/// bar (which closes and returns to the body) instead of only dropping the focus.
+const FIND_BAR_KEYS: egui::EventFilter = egui::EventFilter {
+    horizontal_arrows: true,
+    vertical_arrows: true,
+    tab: false,
+    escape: true,
+};
+
 /// A selection to put into the body's text widget on this frame.
 #[derive(Debug, Clone)]
 struct SelectRequest {
@@ -321,13 +335,22 @@ impl EditorPanel {
         let mut matches = self.matches(doc);
         // Enter and Shift+Enter step through the matches and Esc closes the bar, while the
         // focus stays in the find field (so Enter can never reach the body and replace text).
-        if ui.memory(|m| m.has_focus(find_id())) {
+        if ui.memory(|m| m.has_focus(find_id()) || m.has_focus(replace_id())) {
+            let is_find_focused = ui.memory(|m| m.has_focus(find_id()));
             let (previous, next, escape) = ui.input_mut(|i| {
-                (
-                    i.count_and_consume_key(egui::Modifiers::SHIFT, egui::Key::Enter),
-                    i.count_and_consume_key(egui::Modifiers::NONE, egui::Key::Enter),
-                    i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
-                )
+                if is_find_focused {
+                    (
+                        i.count_and_consume_key(egui::Modifiers::SHIFT, egui::Key::Enter),
+                        i.count_and_consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                    )
+                } else {
+                    (
+                        0,
+                        0,
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                    )
+                }
             });
             for _ in 0..previous {
                 self.go_to_match(&matches, false);
@@ -347,12 +370,7 @@ impl EditorPanel {
                     egui::TextEdit::singleline(&mut self.find_text)
                         .id(find_id())
                         .return_key(None)
-                        .event_filter(egui::EventFilter {
-                            horizontal_arrows: true,
-                            vertical_arrows: true,
-                            tab: false,
-                            escape: true,
-                        })
+                        .event_filter(FIND_BAR_KEYS)
                         .desired_width(140.0),
                 )
                 .labelled_by(label.id);
@@ -401,8 +419,9 @@ impl EditorPanel {
                 let response = ui
                     .add(
                         egui::TextEdit::singleline(&mut self.replace_text)
-                            .id(egui::Id::unique("replace-text"))
+                            .id(replace_id())
                             .return_key(None)
+                            .event_filter(FIND_BAR_KEYS)
                             .desired_width(140.0),
                     )
                     .labelled_by(label.id);

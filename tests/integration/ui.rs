@@ -861,3 +861,44 @@ fn typed_text_that_cannot_be_written_stays_in_its_field_while_the_body_is_edited
     );
     h.get_by_label("Saved");
 }
+
+#[test]
+fn new_lines_in_the_raw_yaml_of_a_crlf_post_are_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.md");
+    std::fs::write(&path, "---\r\ntitle: [oops\r\n---\r\nBody\r\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Raw front matter", "title: Fixed\nauthor: Ann\n");
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        "---\r\ntitle: Fixed\r\nauthor: Ann\r\n---\r\nBody\r\n"
+    );
+}
+
+#[test]
+fn replace_with_enter_replaces_the_found_match_and_esc_returns_to_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    std::fs::write(&path, "---\ntitle: R\n---\na cat, a cat\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    cursor_in_body(&mut h, 0);
+    h.key_press_modifiers(CTRL, Key::H);
+    h.run_steps(2);
+    h.get_by_label("Find text").type_text("cat");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    retype(&mut h, "Replace with", "dog");
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.post().body(), "a dog, a cat\n");
+    h.get_by_label("1 of 1"); // moved on to the next (now only) match
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Replace with").is_none());
+    assert!(h.get_by_label("Body (Markdown)").is_focused());
+    assert_eq!(body_selection(&h), 9..12);
+}
