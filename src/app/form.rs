@@ -131,6 +131,12 @@ impl FormPanel {
             .filter(|(k, _)| unwritten.contains(&other_key_field(k)))
             .cloned()
             .collect();
+        if !unwritten.iter().any(|u| u == "Tags") {
+            self.new_tag.clear();
+        }
+        if !unwritten.iter().any(|u| u == "Categories") {
+            self.new_category.clear();
+        }
         self.sync_from(doc.post());
         for (name, field) in kept_fields {
             *self.field_by_name(name) = field;
@@ -608,6 +614,24 @@ impl FormPanel {
             if let Some(problem) = &problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             }
+            self.note(doc, &format!("{label} list"), problem, None);
+        }
+        // An item typed but not added yet is unsaved work too.
+        let typed = if key == "tags" {
+            self.new_tag.trim().to_string()
+        } else {
+            self.new_category.trim().to_string()
+        };
+        let problem = (!typed.is_empty()).then(|| {
+            format!(
+                "\"{typed}\" is typed but not added yet: press Enter to add it, or clear the field"
+            )
+        });
+        let noted = doc
+            .unwritten()
+            .find(|u| u.field == label)
+            .map(|u| u.problem.clone());
+        if noted != problem {
             self.note(doc, label, problem, None);
         }
     }

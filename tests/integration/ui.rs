@@ -902,3 +902,37 @@ fn replace_with_enter_replaces_the_found_match_and_esc_returns_to_the_body() {
     assert!(h.get_by_label("Body (Markdown)").is_focused());
     assert_eq!(body_selection(&h), 9..12);
 }
+
+#[test]
+fn a_tag_typed_but_not_added_is_unsaved_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\ntags: [a]\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.get_by_label("Tags").click();
+    h.run_steps(1);
+    h.get_by_label("Tags").focus();
+    h.get_by_label("Tags").type_text("rust");
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert!(
+        h.state().status().contains("not added yet"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    h.get_by_label("Tags").focus();
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text.replace("[a]", "[a, rust]")
+    );
+    h.get_by_label("Saved");
+}
