@@ -872,3 +872,29 @@ impl LineIndex {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_trims_the_selection_and_counts_read_well() {
+        assert_eq!(trimmed_selection("a  b", 1..3), 1..1, "only spaces: empty");
+        assert_eq!(trimmed_selection(" ab \n", 0..5), 1..3);
+        assert_eq!(counted(1, "character", "characters"), "1 character");
+        assert_eq!(counted(0, "character", "characters"), "0 characters");
+    }
+
+    #[test]
+    fn match_highlights_cut_spans_without_losing_text() {
+        let spans = vec![(0..4, Span::Text), (4..10, Span::Strong)];
+        let pieces = split_at_matches(&spans, &[(2..6, true), (8..9, false)]);
+        let covered: Vec<Range<usize>> = pieces.iter().map(|p| p.0.clone()).collect();
+        assert_eq!(covered, vec![0..2, 2..4, 4..6, 6..8, 8..9, 9..10]);
+        let flags: Vec<Option<bool>> = pieces.iter().map(|p| p.2).collect();
+        assert_eq!(
+            flags,
+            vec![None, Some(true), Some(true), None, Some(false), None]
+        );
+    }
+}

@@ -1061,4 +1061,26 @@ mod tests {
             "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
         );
     }
+
+    #[test]
+    fn an_image_map_path_changes_alone_in_its_quote_style() {
+        let text = "---\nimage:\n  path: '/a.png'   \n  alt: A\n---\n";
+        let mut post = Post::from_text(text);
+        assert_eq!(image_path(&post).as_deref(), Some("/a.png"));
+        assert_eq!(set_image_map_path(&mut post, "/b c.png"), Ok(true));
+        assert_eq!(post.to_text(), text.replace("'/a.png'", "'/b c.png'"));
+        // A flow map cannot be edited in place: refused, nothing changes.
+        let mut flow = Post::from_text("---\nimage: {path: /a.png, alt: A}\n---\n");
+        assert!(set_image_map_path(&mut flow, "/b.png").is_err());
+        assert_eq!(flow.to_text(), "---\nimage: {path: /a.png, alt: A}\n---\n");
+    }
+
+    #[test]
+    fn rows_show_only_values_they_can_show_whole() {
+        let post = Post::from_text("---\ntitle: [a]\ntags: [x, {y: 1}]\nauthor: Ann\n---\n");
+        let shown = |k: &str| is_shown_in_row(k, post.get(k).unwrap());
+        assert!(!shown("title"));
+        assert!(!shown("tags"));
+        assert!(shown("author"));
+    }
 }
