@@ -501,7 +501,7 @@ impl Document {
                 source: std::io::Error::other("the post has no file yet: use Save As"),
             });
         };
-        self.refuse_unwritten()?;
+        self.require_written("nothing was saved")?;
         // A file deleted meanwhile is simply written again; a changed one is not overwritten.
         if let DiskState::Stamped(stamp) = self.disk
             && path.exists()
@@ -516,12 +516,15 @@ impl Document {
         Ok(path)
     }
 
-    fn refuse_unwritten(&self) -> Result<()> {
+    /// Refuses (saying which field and why) while typed text could not be written, so an
+    /// action on the file (save, export) never silently leaves it out. `refused` says what did
+    /// not happen ("nothing was saved").
+    pub fn require_written(&self, refused: &str) -> Result<()> {
         match self.unwritten.values().next() {
             Some(edit) => Err(Error::Edit {
                 key: edit.field.clone(),
                 reason: format!(
-                    "{}; nothing was saved (fix the field, or Undo to discard what was typed)",
+                    "{}; {refused} (fix the field, or Undo to discard what was typed)",
                     edit.problem
                 ),
             }),
@@ -531,7 +534,7 @@ impl Document {
 
     /// Saves to a new path (Save As), which becomes the document's path.
     pub fn save_as(&mut self, path: &Path) -> Result<()> {
-        self.refuse_unwritten()?;
+        self.require_written("nothing was saved")?;
         self.write_to(path)?;
         self.path = Some(path.to_path_buf());
         Ok(())

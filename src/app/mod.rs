@@ -479,6 +479,10 @@ impl BylineApp {
     }
 
     fn export_to_site(&mut self, site: &Path, force: bool) {
+        if let Err(err) = self.doc.require_written("nothing was exported") {
+            self.notify(Level::Error, err.to_string());
+            return;
+        }
         let is_draft = self
             .doc
             .path()
@@ -518,6 +522,10 @@ impl BylineApp {
     }
 
     fn export_html(&mut self, dir: &Path) {
+        if let Err(err) = self.doc.require_written("nothing was exported") {
+            self.notify(Level::Error, err.to_string());
+            return;
+        }
         match crate::export::export_post_html(self.doc.post(), &self.source_path(), dir) {
             Ok(exported) => {
                 self.notify(

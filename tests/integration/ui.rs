@@ -936,3 +936,31 @@ fn a_tag_typed_but_not_added_is_unsaved_work() {
     );
     h.get_by_label("Saved");
 }
+
+#[test]
+fn export_refuses_while_typed_text_could_not_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("_posts")).unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: Export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n",
+    )
+    .unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "UTC offset", "+2");
+    h.state_mut()
+        .request(byline::app::command::Command::ExportToSiteAt {
+            site: site.clone(),
+            force: false,
+        });
+    settle(&mut h);
+    let status = h.state().status().to_string();
+    assert!(
+        status.contains("UTC offset") && status.contains("nothing was exported"),
+        "{status}"
+    );
+    assert_eq!(std::fs::read_dir(site.join("_posts")).unwrap().count(), 0);
+}
