@@ -208,6 +208,14 @@ fn next_match(matches: &[Range<usize>], sel: &Range<usize>, forward: bool) -> Op
     })
 }
 
+/// The text of the field labelled `label`.
+fn value_of(h: &Harness<'_, BylineApp>, label: &str) -> String {
+    h.get_by_label(label)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+}
+
 /// Checks the document against the model; true when the window said "Saved" (and the file was
 /// then compared with the document).
 fn check(h: &Harness<'_, BylineApp>, model: &Model, path: &Path, step: usize, what: &str) -> bool {
@@ -255,17 +263,17 @@ fn check(h: &Harness<'_, BylineApp>, model: &Model, path: &Path, step: usize, wh
     }
     if !model.is_unwritten {
         // Nothing typed is pending: every field shows what the document holds.
-        let value = |label: &str| {
-            h.get_by_label(label)
-                .accesskit_node()
-                .value()
-                .unwrap_or_default()
-        };
+        let value = |label: &str| value_of(h, label);
         assert_eq!(value("Title"), model.title, "step {step} ({what})");
         let toc = value("toc");
         assert!(
             text.contains(&format!("\n{toc}{}", model.eol)),
             "step {step} ({what}): the toc field shows {toc:?}, not the file's entry"
+        );
+        let image = value("Image");
+        assert!(
+            text.contains(&format!("  path: {image}{}", model.eol)),
+            "step {step} ({what}): the Image field shows {image:?}, not the file's path"
         );
         let offset = byline::app::form::parse_offset(&value("UTC offset"));
         let date_offset = doc
@@ -294,6 +302,9 @@ fn walk(file_name: &str, eol: &'static str, seed: u64, counts: &mut Counts) {
         "title: \"Random walk\"",
         "date: 2025-11-30 10:00:00 +0100",
         "toc: true",
+        "image:",
+        "  path: /img/a.png",
+        "  alt: A picture",
         "---",
         "First line of the body.",
         "",
@@ -469,7 +480,7 @@ fn walk(file_name: &str, eol: &'static str, seed: u64, counts: &mut Counts) {
                 model.title = title.to_string();
             }
             78..=83 => {
-                what = "invalid then valid form edits";
+                what = "invalid form edit, or its fix";
                 if let Some((label, good)) = pending.take() {
                     // Fix the typed text, or discard it with Undo.
                     if rng.chance(60) {
@@ -496,6 +507,24 @@ fn walk(file_name: &str, eol: &'static str, seed: u64, counts: &mut Counts) {
                     // Left pending: the next steps edit around it until it is fixed or undone.
                     pending = Some((label, good));
                 }
+            }
+            92..=94 => {
+                what = "image path";
+                // A map-valued image: the row edits its path, and only the path's bytes change.
+                let before = h.state().doc.post().to_text();
+                let old = value_of(&h, "Image");
+                let new = ["/img/b.png", "/img/c d.png", "/a.png"][rng.below(3)];
+                retype(&mut h, "Image", new);
+                h.run_steps(1);
+                let expected = before.replacen(
+                    &format!("  path: {old}{eol}"),
+                    &format!("  path: {new}{eol}"),
+                    1,
+                );
+                assert!(
+                    h.state().doc.post().to_text() == expected,
+                    "step {step}: the image path edit changed more than the path"
+                );
             }
             84..=91 => {
                 what = "undo/redo";
