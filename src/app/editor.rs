@@ -702,6 +702,8 @@ impl EditorPanel {
             });
             window.range.end = window.range.start + window.text.len();
             window.revision = doc.revision();
+            // The status bar was drawn before this edit: draw it again at once.
+            ui.ctx().request_repaint();
             if let Some(local) = local {
                 self.selection =
                     Some(window.range.start + local.start..window.range.start + local.end);

@@ -236,6 +236,16 @@ impl FormPanel {
     /// Draws the form and applies edits to the document.
     pub fn ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         self.sync(doc);
+        let before = sync_key(doc);
+        self.form_ui(ui, doc);
+        // The status bar and title were drawn before this edit: show them again at once, so
+        // the window never keeps saying "Saved" over an edit.
+        if sync_key(doc) != before {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         egui::ScrollArea::vertical().id_salt("form-scroll").auto_shrink(false).show(ui, |ui| {
             ui.heading("Front matter");
             if let Some(error) = doc.post().front_matter().and_then(|f| f.error()).cloned() {

@@ -1163,7 +1163,12 @@ impl BylineApp {
             self.form.wants_image_dialog = false;
             self.ask_path(PathPurpose::Image);
         }
-        for command in std::mem::take(&mut self.commands) {
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // The panels were drawn before the commands ran: draw their outcome at once.
+            ctx.request_repaint();
+        }
+        for command in commands {
             self.run_command(&ctx, command);
         }
         self.form
