@@ -318,9 +318,16 @@ impl FormPanel {
             }
         });
         let problem = result.err();
-        let as_typed = problem
-            .as_ref()
-            .and_then(|_| entry_splice(doc.post(), key, &format!("{key}: {value:?}")));
+        let as_typed = problem.as_ref().and_then(|_| {
+            entry_splice(
+                doc.post(),
+                key,
+                &format!(
+                    "{key}: {}",
+                    string_scalar(&value, QuoteStyle::Double, false)
+                ),
+            )
+        });
         self.field_mut(key).problem = problem.clone();
         self.note(doc, name, problem, as_typed);
     }
