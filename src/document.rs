@@ -89,9 +89,18 @@ pub struct UnwrittenEdit {
     pub field: String,
     /// Why it could not be written.
     pub problem: String,
-    /// The typed text spliced into the front-matter YAML (byte range of the YAML replaced by
-    /// the text), so the journal keeps exactly what was typed.
-    pub as_typed: Option<(std::ops::Range<usize>, String)>,
+    /// The front-matter entry as typed, so the journal keeps exactly what was typed.
+    pub as_typed: Option<TypedEntry>,
+}
+
+/// A front-matter entry as the user typed it: it replaces the entry of `key` (or is added at
+/// the end of the front matter) in the text kept in the recovery journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedEntry {
+    /// The top-level key the lines are for.
+    pub key: String,
+    /// The entry's lines, each ending with the file's line ending.
+    pub lines: String,
 }
 
 /// An edited text whose new line breaks follow the file's line ending, with the offsets of the
@@ -414,16 +423,28 @@ impl Document {
     /// The text to keep in the recovery journal: the post with any typed text that could not
     /// be written spliced in where it was typed, so a crash loses none of it.
     pub fn journal_text(&self) -> String {
-        let mut splices: Vec<&(std::ops::Range<usize>, String)> = self
+        let typed: Vec<&TypedEntry> = self
             .unwritten
             .values()
             .filter_map(|u| u.as_typed.as_ref())
             .collect();
-        if splices.is_empty() {
+        if typed.is_empty() {
             return self.post.to_text();
         }
-        splices.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
         let mut yaml = self.post.front_matter_text().to_string();
+        let block = self.post.front_matter().and_then(|f| f.block().ok());
+        // Where each typed entry goes in the post as it is now (one per key).
+        let mut splices: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+        let mut keys = std::collections::BTreeSet::new();
+        for entry in typed {
+            if keys.insert(entry.key.as_str()) {
+                let range = block
+                    .and_then(|b| b.entry(&entry.key))
+                    .map_or(yaml.len()..yaml.len(), |e| e.range.clone());
+                splices.push((range, entry.lines.as_str()));
+            }
+        }
+        splices.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
         // Splices apply from the end, each before the previous one.
         let mut floor = yaml.len();
         for (range, text) in splices {
@@ -700,7 +721,10 @@ mod tests {
             Some(UnwrittenEdit {
                 field: "Other key `x`".into(),
                 problem: "bad YAML".into(),
-                as_typed: Some((9..14, "x: [\n".into())),
+                as_typed: Some(TypedEntry {
+                    key: "x".into(),
+                    lines: "x: [\n".into(),
+                }),
             }),
         );
         assert!(doc.is_modified());
@@ -714,7 +738,17 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "---\ntitle: a\nx: 1\n---\n"
         );
+        doc.apply(EditKind::Field("title"), |p| {
+            p.set_text("title", "a longer title")
+        })
+        .unwrap();
+        assert_eq!(
+            doc.journal_text(),
+            "---\ntitle: a longer title\nx: [\n---\n",
+            "the typed entry lands where its key is now"
+        );
         assert!(doc.undo(), "Undo discards the typed text first");
+        assert!(doc.undo());
         assert!(!doc.is_modified());
         doc.save().unwrap();
     }

@@ -7,7 +7,9 @@ use chrono::{Datelike, FixedOffset, NaiveTime};
 
 use serde_yaml::Value;
 
-use crate::document::{Document, EditKind, Revision, UnwrittenEdit, conform_line_endings};
+use crate::document::{
+    Document, EditKind, Revision, TypedEntry, UnwrittenEdit, conform_line_endings,
+};
 use crate::post::Post;
 use crate::post::date::PostDate;
 use crate::post::scalar::{QuoteStyle, string_scalar};
@@ -290,7 +292,7 @@ impl FormPanel {
         doc: &mut Document,
         field: &str,
         problem: Option<String>,
-        as_typed: Option<(std::ops::Range<usize>, String)>,
+        as_typed: Option<TypedEntry>,
     ) {
         doc.set_unwritten(
             field,
@@ -318,8 +320,8 @@ impl FormPanel {
             }
         });
         let problem = result.err();
-        let as_typed = problem.as_ref().and_then(|_| {
-            entry_splice(
+        let as_typed = problem.as_ref().map(|_| {
+            typed_entry(
                 doc.post(),
                 key,
                 &format!(
@@ -546,7 +548,7 @@ impl FormPanel {
             time_text,
             offset_text
         );
-        let as_typed = || entry_splice(doc.post(), "date", typed_line.trim_end());
+        let as_typed = || Some(typed_entry(doc.post(), "date", typed_line.trim_end()));
         let (time_problem, offset_problem) =
             (self.time.problem.clone(), self.offset.problem.clone());
         let splice = as_typed();
@@ -806,9 +808,9 @@ impl FormPanel {
                         set_entry_text(post, &key, &field.text)
                     });
                     let problem = result.err();
-                    let as_typed = problem.as_ref().and_then(|_| {
+                    let as_typed = problem.as_ref().map(|_| {
                         let eol = doc.post().line_ending().as_str();
-                        entry_splice(
+                        typed_entry(
                             doc.post(),
                             &key,
                             &field.text.replace("\r\n", "\n").replace('\n', eol),
@@ -952,21 +954,16 @@ fn set_image_map_path(post: &mut Post, path: &str) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The front-matter entry of `key` replaced by `typed` (one or more lines), as a splice of the
-/// YAML text for the journal; for a key not in the front matter, appended at its end.
-fn entry_splice(post: &Post, key: &str, typed: &str) -> Option<(std::ops::Range<usize>, String)> {
-    let front = post.front_matter()?;
+/// The front-matter entry of `key` as typed (one or more lines), for the journal.
+fn typed_entry(post: &Post, key: &str, typed: &str) -> TypedEntry {
     let eol = post.line_ending().as_str();
-    let mut text = typed.to_string();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push_str(eol);
+    let mut lines = typed.to_string();
+    if !lines.is_empty() && !lines.ends_with('\n') {
+        lines.push_str(eol);
     }
-    match front.block().ok()?.entry(key) {
-        Some(entry) => Some((entry.range.clone(), text)),
-        None => {
-            let end = front.yaml().len();
-            Some((end..end, text))
-        }
+    TypedEntry {
+        key: key.to_string(),
+        lines,
     }
 }
 
