@@ -315,7 +315,7 @@ pub fn blocks(markdown: &str) -> Vec<Range<usize>> {
 pub struct Stats {
     /// Runs of non-whitespace.
     pub words: usize,
-    /// Unicode scalar values.
+    /// Unicode scalar values, line breaks not counted (an empty post is 0, CRLF and LF alike).
     pub characters: usize,
     /// At 200 words a minute, rounded up (0 for an empty text).
     pub reading_minutes: usize,
@@ -326,7 +326,7 @@ pub fn stats(text: &str) -> Stats {
     let words = text.split_whitespace().count();
     Stats {
         words,
-        characters: text.chars().count(),
+        characters: text.chars().filter(|c| !matches!(c, '\n' | '\r')).count(),
         reading_minutes: words.div_ceil(200),
     }
 }

@@ -6,11 +6,9 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::document::Document;
+use crate::document::{Document, Revision};
 use crate::error::Error;
 
-/// A document revision as `Document::revision` returns it.
-type Revision = u64;
 use crate::journal::{Entry, Journal};
 
 /// How long typing must pause before unsaved edits are journaled (well within two seconds, so a
@@ -193,7 +191,7 @@ impl Session {
         // Written or not, this revision is not tried again: a failing disk is reported once
         // per edit, not once per frame.
         self.journal_state = JournalState::Written { revision };
-        match journal.write(&self.journal_id, doc.path(), &doc.post.to_text()) {
+        match journal.write(&self.journal_id, doc.path(), &doc.journal_text()) {
             Ok(()) => JournalTick::Written,
             Err(err) => JournalTick::Failed(err),
         }
@@ -247,8 +245,11 @@ mod tests {
 
     /// Edits the body the way the window does.
     fn edit_body(doc: &mut Document, body: &str) {
-        doc.post.set_body(body);
-        doc.record_edit(EditKind::Body);
+        doc.apply(EditKind::Body, |post| {
+            post.set_body(body);
+            Ok::<bool, std::convert::Infallible>(true)
+        })
+        .unwrap();
     }
 
     fn edited_doc() -> Document {
@@ -308,7 +309,7 @@ mod tests {
             JournalTick::Written
         ));
         assert_eq!(journal.entries().len(), 1);
-        assert_eq!(journal.entries()[0].text, doc.post.to_text());
+        assert_eq!(journal.entries()[0].text, doc.journal_text());
         assert!(matches!(
             session.tick_journal(&doc, later + JOURNAL_DELAY),
             JournalTick::Idle

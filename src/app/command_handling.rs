@@ -30,6 +30,12 @@ impl BylineApp {
     pub(super) fn run_requests(&mut self, ctx: &egui::Context) {
         if let Some(answer) = self.dialog_answer.take() {
             self.answer_dialog(answer);
+            ctx.request_repaint();
+        }
+        if !self.commands.is_empty() || !self.system_commands.is_empty() {
+            // What a command changes (the saved state, a dialog) shows in the next frame at
+            // once, so the window never keeps saying "Saved" over an edit.
+            ctx.request_repaint();
         }
         for command in std::mem::take(&mut self.commands) {
             self.run_command(ctx, command);
@@ -202,7 +208,7 @@ impl BylineApp {
         self.preview.reset();
         self.settings.recent_files.note(path);
         let name = path.display();
-        let (severity, message) = match self.doc.post.front_matter().and_then(|f| f.error()) {
+        let (severity, message) = match self.doc.post().front_matter().and_then(|f| f.error()) {
             Some(err) => (
                 Severity::Warning,
                 format!(
@@ -210,7 +216,7 @@ impl BylineApp {
                     err.line, err.message
                 ),
             ),
-            None if self.doc.post.is_front_matter_unclosed() => (
+            None if self.doc.post().is_front_matter_unclosed() => (
                 Severity::Warning,
                 format!("Opened {name} — {}", Error::UnclosedFrontMatter),
             ),
@@ -230,16 +236,15 @@ impl BylineApp {
         } else {
             self.settings.default_author.clone()
         };
-        let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
-        self.doc = Document::untitled(Post::from_text(&text));
+        self.doc = Document::new_post(&PostDate::now_local(), &author);
         self.session.document_replaced(None);
         self.preview.reset();
         self.notifications.notify(Severity::Info, "New post");
     }
 
     fn suggested_file_name(&self) -> String {
-        let title = self.doc.post.text("title").unwrap_or_default();
-        let date = match self.doc.post.date() {
+        let title = self.doc.post().text("title").unwrap_or_default();
+        let date = match self.doc.post().date() {
             Some(Ok(date)) => date,
             _ => PostDate::now_local(),
         };
@@ -345,9 +350,13 @@ impl BylineApp {
     }
 
     fn export_to_site(&mut self, site: &Path, force: bool) {
+        if let Err(err) = self.doc.require_written("nothing was exported") {
+            self.notifications.notify(Severity::Error, err.to_string());
+            return;
+        }
         let is_draft = self.is_draft();
         let source = self.source_path();
-        match crate::export::export_post_to_site(&self.doc.post, &source, site, is_draft, force) {
+        match crate::export::export_post_to_site(self.doc.post(), &source, site, is_draft, force) {
             Ok(exported) => {
                 self.settings.last_site = Some(site.to_path_buf());
                 let mut message = format!("Exported to {}", exported.path.display());
@@ -379,7 +388,7 @@ impl BylineApp {
 
     /// The post's file in `site` when it already exists.
     fn existing_export_target(&self, site: &Path, is_draft: bool) -> Option<PathBuf> {
-        crate::export::site_path(&self.doc.post, site, is_draft)
+        crate::export::site_path(self.doc.post(), site, is_draft)
             .ok()
             .filter(|target| target.is_file())
     }
@@ -392,7 +401,11 @@ impl BylineApp {
     }
 
     fn export_html(&mut self, dir: &Path) {
-        match crate::export::export_post_html(&self.doc.post, &self.source_path(), dir) {
+        if let Err(err) = self.doc.require_written("nothing was exported") {
+            self.notifications.notify(Severity::Error, err.to_string());
+            return;
+        }
+        match crate::export::export_post_html(self.doc.post(), &self.source_path(), dir) {
             Ok(exported) => {
                 self.notifications.notify(
                     Severity::Info,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use egui::text::{CCursor, CCursorRange, LayoutJob, TextFormat};
 
 use super::command::Command;
-use crate::document::{Document, EditKind};
+use crate::document::{Document, EditKind, Revision, conform_line_endings};
 use crate::markdown::{self, Format, Span};
 
 /// Bodies larger than this are shown without colouring, so typing stays smooth.
@@ -23,22 +23,101 @@ pub struct EditorPanel {
     find_text: String,
     replace_text: String,
     match_case: bool,
-    current_match: usize,
+    /// The match the find bar went to last (index into the find results).
+    current_match: Option<usize>,
     focus_find: bool,
-    select_on_next_frame: Option<Range<usize>>,
+    select_on_next_frame: Option<SelectRequest>,
     highlight_cache: Option<(u64, f32, bool, Arc<egui::Galley>)>,
     window: Option<Window>,
     lines: LineIndex,
     is_refocus_pending: bool,
     /// Find results for (document revision, search text, match case).
-    matches: ((u64, String, bool), Vec<Range<usize>>),
+    matches: Option<(FindKey, Vec<Range<usize>>)>,
     /// Font size of the editor text, in points.
     pub font_size: f32,
 }
 
+/// What find results were computed for: document revision, search text, match case.
+type FindKey = (Revision, String, bool);
+
 /// The editor widget's id, so tests and commands can find it.
 pub fn body_id() -> egui::Id {
     egui::Id::unique("markdown-body")
+}
+
+/// The find field's id, so the find bar can keep the focus there.
+pub fn find_id() -> egui::Id {
+    egui::Id::unique("find-text")
+}
+
+/// The replace field's id.
+fn replace_id() -> egui::Id {
+    egui::Id::unique("replace-text")
+}
+
+/// Keys the find bar's fields keep for themselves: arrows move the cursor, and Esc reaches the
+/// bar (which closes and returns to the body) instead of only dropping the focus.
+const FIND_BAR_KEYS: egui::EventFilter = egui::EventFilter {
+    horizontal_arrows: true,
+    vertical_arrows: true,
+    tab: false,
+    escape: true,
+};
+
+/// A selection to put into the body's text widget on this frame.
+#[derive(Debug, Clone)]
+struct SelectRequest {
+    /// Byte range in the body.
+    range: Range<usize>,
+    /// Move the keyboard focus into the body (not when the find field keeps it).
+    is_focusing_body: bool,
+    /// Scroll the selection into view.
+    is_revealing: bool,
+}
+
+impl SelectRequest {
+    /// Selects `range`, focuses the body and scrolls there (formatting, replace, Esc in find).
+    fn focus(range: Range<usize>) -> SelectRequest {
+        SelectRequest {
+            range,
+            is_focusing_body: true,
+            is_revealing: true,
+        }
+    }
+
+    /// Puts the cursor back where the user was after the widget's text was adjusted, without
+    /// moving focus or scrolling.
+    fn keep(range: Range<usize>) -> SelectRequest {
+        SelectRequest {
+            range,
+            is_focusing_body: false,
+            is_revealing: false,
+        }
+    }
+}
+
+/// "1 character", "2 characters": a count with its noun in the right number.
+pub fn counted(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("{count} {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
+
+/// The selection with surrounding whitespace left out, so formatting wraps the words (a
+/// selection of only whitespace becomes an empty selection where it started).
+fn trimmed_selection(text: &str, selection: Range<usize>) -> Range<usize> {
+    let Some(selected) = text.get(selection.clone()) else {
+        return selection;
+    };
+    let start = selection.start + (selected.len() - selected.trim_start().len());
+    let end = selection.end - (selected.len() - selected.trim_end().len());
+    if start >= end {
+        selection.start..selection.start
+    } else {
+        start..end
+    }
 }
 
 fn char_to_byte(text: &str, char_index: usize) -> usize {
@@ -100,6 +179,32 @@ fn format_for(span: Span, ui: &egui::Ui, font: egui::FontId) -> TextFormat {
     }
 }
 
+/// The highlighting spans cut where find results start and end: each piece with its span
+/// kind and, inside a match, whether it is the current match.
+fn split_at_matches(
+    spans: &[(Range<usize>, Span)],
+    matches: &[(Range<usize>, bool)],
+) -> Vec<(Range<usize>, Span, Option<bool>)> {
+    let mut out = Vec::with_capacity(spans.len() + 2 * matches.len());
+    let mut found = matches.iter().peekable();
+    for (range, span) in spans {
+        let mut at = range.start;
+        while at < range.end {
+            while found.peek().is_some_and(|(m, _)| m.end <= at) {
+                found.next();
+            }
+            let (end, flag) = match found.peek() {
+                Some((m, is_current)) if m.start <= at => (m.end.min(range.end), Some(*is_current)),
+                Some((m, _)) => (m.start.min(range.end), None),
+                None => (range.end, None),
+            };
+            out.push((at..end, *span, flag));
+            at = end;
+        }
+    }
+    out
+}
+
 impl EditorPanel {
     /// Opens the find bar (and the replace field when `with_replace`).
     pub fn show_find(&mut self, with_replace: bool) {
@@ -110,13 +215,21 @@ impl EditorPanel {
 
     /// Applies a formatting command to the body's selection.
     pub fn apply_format(&mut self, doc: &mut Document, format: Format) {
-        let body_len = doc.post.body().len();
-        let selection = self.selection.clone().unwrap_or(body_len..body_len);
-        let formatted = markdown::apply_format(doc.post.body(), selection, format);
-        doc.post.set_body(formatted.text);
-        doc.record_edit(EditKind::Command);
-        self.select_on_next_frame = Some(formatted.selection.clone());
-        self.selection = Some(formatted.selection);
+        let body = doc.post().body();
+        let selection = self.selection.clone().unwrap_or(body.len()..body.len());
+        let selection = trimmed_selection(body, selection);
+        let formatted = markdown::apply_format(body, selection, format);
+        let eol = doc.post().line_ending();
+        let old = doc.post().body().to_string();
+        let conformed = conform_line_endings(&old, &formatted.text, eol, None);
+        let selection = conformed.map_offset(formatted.selection.start)
+            ..conformed.map_offset(formatted.selection.end);
+        let _ = doc.apply(EditKind::Command, |post| {
+            post.set_body(conformed.text);
+            Ok::<bool, std::convert::Infallible>(true)
+        });
+        self.select_on_next_frame = Some(SelectRequest::focus(selection.clone()));
+        self.selection = Some(selection);
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -153,90 +266,182 @@ impl EditorPanel {
         });
     }
 
+    /// The find results for the current text, recomputed when the body or the search changes.
+    fn matches(&mut self, doc: &Document) -> Vec<Range<usize>> {
+        let key = (doc.revision(), self.find_text.clone(), self.match_case);
+        let is_stale = self.matches.as_ref().is_none_or(|(k, _)| *k != key);
+        if is_stale {
+            let found = markdown::find_all(doc.post().body(), &self.find_text, self.match_case);
+            // The match we went to stays current while it is still selected.
+            self.current_match = self
+                .selection
+                .as_ref()
+                .and_then(|s| found.iter().position(|m| m == s));
+            self.matches = Some((key, found));
+        }
+        self.matches
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+
+    /// Goes to the next match after the cursor (the first one at or after it, or the one after
+    /// the current match when it is selected), or the previous one; wraps around.
+    fn go_to_match(&mut self, matches: &[Range<usize>], is_forward: bool) {
+        let Some(last) = matches.len().checked_sub(1) else {
+            return;
+        };
+        let selection = self.selection.clone().unwrap_or(0..0);
+        let is_on_match = matches.contains(&selection);
+        let index = if is_forward {
+            let from = if is_on_match {
+                selection.end
+            } else {
+                selection.start
+            };
+            matches
+                .iter()
+                .position(|m| m.start >= from && *m != selection)
+                .unwrap_or(0)
+        } else {
+            matches
+                .iter()
+                .rposition(|m| m.start < selection.start)
+                .unwrap_or(last)
+        };
+        if let Some(found) = matches.get(index) {
+            self.current_match = Some(index);
+            self.selection = Some(found.clone());
+            self.select_on_next_frame = Some(SelectRequest {
+                range: found.clone(),
+                is_focusing_body: false,
+                is_revealing: true,
+            });
+        }
+    }
+
+    /// Closes the find bar and puts the focus back into the body, the found text selected.
+    fn close_find(&mut self) {
+        self.find_visible = false;
+        self.replace_visible = false;
+        let selection = self.selection.clone().unwrap_or(0..0);
+        self.select_on_next_frame = Some(SelectRequest::focus(selection));
+    }
+
     fn find_bar_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         if !self.find_visible {
             return;
         }
-        let key = (doc.revision(), self.find_text.clone(), self.match_case);
-        if self.matches.0 != key {
-            self.matches = (
-                key,
-                markdown::find_all(doc.post.body(), &self.find_text, self.match_case),
-            );
+        let mut matches = self.matches(doc);
+        // Enter and Shift+Enter step through the matches and Esc closes the bar, while the
+        // focus stays in the find field (so Enter can never reach the body and replace text).
+        if ui.memory(|m| m.has_focus(find_id()) || m.has_focus(replace_id())) {
+            let is_find_focused = ui.memory(|m| m.has_focus(find_id()));
+            let (previous, next, escape) = ui.input_mut(|i| {
+                if is_find_focused {
+                    (
+                        i.count_and_consume_key(egui::Modifiers::SHIFT, egui::Key::Enter),
+                        i.count_and_consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                    )
+                } else {
+                    (
+                        0,
+                        0,
+                        i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                    )
+                }
+            });
+            for _ in 0..previous {
+                self.go_to_match(&matches, false);
+            }
+            for _ in 0..next {
+                self.go_to_match(&matches, true);
+            }
+            if escape {
+                self.close_find();
+                return;
+            }
         }
-        let matches = self.matches.1.clone();
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Find text");
             let response = ui
-                .add(egui::TextEdit::singleline(&mut self.find_text).desired_width(140.0))
+                .add(
+                    egui::TextEdit::singleline(&mut self.find_text)
+                        .id(find_id())
+                        .return_key(None)
+                        .event_filter(FIND_BAR_KEYS)
+                        .desired_width(140.0),
+                )
                 .labelled_by(label.id);
             if self.focus_find {
                 response.request_focus();
                 self.focus_find = false;
             }
-            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.checkbox(&mut self.match_case, "Match case");
-            let count = matches.len();
-            if count == 0 {
-                ui.weak(if self.find_text.is_empty() {
-                    ""
-                } else {
-                    "No matches"
-                });
-            } else {
-                ui.weak(format!(
-                    "{} of {count}",
-                    self.current_match.min(count - 1) + 1
-                ));
+            if response.changed() {
+                matches = self.matches(doc);
             }
-            let mut go = None;
+            let count = matches.len();
+            match self.current_match.filter(|i| *i < count) {
+                _ if count == 0 && self.find_text.is_empty() => {}
+                _ if count == 0 => {
+                    ui.weak("No matches");
+                }
+                Some(index) => {
+                    ui.weak(format!("{} of {count}", index + 1));
+                }
+                None => {
+                    ui.weak(counted(count, "match", "matches"));
+                }
+            }
             if ui
                 .add_enabled(count > 0, egui::Button::new("Previous"))
+                .on_hover_text("Previous match (Shift+Enter)")
                 .clicked()
             {
-                go = Some(
-                    self.current_match
-                        .checked_sub(1)
-                        .unwrap_or(count.saturating_sub(1)),
-                );
+                self.go_to_match(&matches, false);
             }
             if ui
                 .add_enabled(count > 0, egui::Button::new("Next"))
+                .on_hover_text("Next match (Enter)")
                 .clicked()
-                || (enter && count > 0)
             {
-                go = Some((self.current_match + 1) % count.max(1));
+                self.go_to_match(&matches, true);
             }
-            if let Some(index) = go {
-                self.current_match = index;
-                if let Some(found) = matches.get(index) {
-                    self.select_on_next_frame = Some(found.clone());
-                }
-            }
-            if ui.button("Close").clicked() {
-                self.find_visible = false;
-                self.replace_visible = false;
+            if ui.button("Close").on_hover_text("Close (Esc)").clicked() {
+                self.close_find();
             }
         });
-        if self.replace_visible {
+        if self.replace_visible && self.find_visible {
             ui.horizontal_wrapped(|ui| {
                 let label = ui.label("Replace with");
-                ui.add(egui::TextEdit::singleline(&mut self.replace_text).desired_width(140.0))
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.replace_text)
+                            .id(replace_id())
+                            .return_key(None)
+                            .event_filter(FIND_BAR_KEYS)
+                            .desired_width(140.0),
+                    )
                     .labelled_by(label.id);
-                let current = matches
-                    .get(self.current_match.min(matches.len().saturating_sub(1)))
+                let is_enter = response.has_focus()
+                    && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+                let current = self
+                    .current_match
+                    .and_then(|i| matches.get(i))
+                    .filter(|m| self.selection.as_ref() == Some(*m))
                     .cloned();
-                if ui
+                if (ui
                     .add_enabled(current.is_some(), egui::Button::new("Replace"))
+                    .on_hover_text("Replace the selected match and go to the next")
                     .clicked()
+                    || is_enter)
                     && let Some(range) = current
                 {
-                    doc.post
-                        .body_mut()
-                        .replace_range(range.clone(), &self.replace_text);
-                    doc.record_edit(EditKind::Command);
-                    let end = range.start + self.replace_text.len();
-                    self.select_on_next_frame = Some(range.start..end);
+                    self.replace_match(doc, range);
+                    let after = self.matches(doc);
+                    self.go_to_match(&after, true);
                 }
                 if ui
                     .add_enabled(
@@ -245,19 +450,41 @@ impl EditorPanel {
                     )
                     .clicked()
                 {
-                    let mut body = String::with_capacity(doc.post.body().len());
-                    let mut last = 0;
-                    for range in &matches {
-                        body.push_str(doc.post.body().get(last..range.start).unwrap_or(""));
-                        body.push_str(&self.replace_text);
-                        last = range.end;
-                    }
-                    body.push_str(doc.post.body().get(last..).unwrap_or(""));
-                    doc.post.set_body(body);
-                    doc.record_edit(EditKind::Command);
+                    let replacement = self.replace_text.clone();
+                    let _ = doc.apply(EditKind::Command, |post| {
+                        let body = post.body();
+                        let mut replaced = String::with_capacity(body.len());
+                        let mut last = 0;
+                        for range in &matches {
+                            replaced.push_str(body.get(last..range.start).unwrap_or(""));
+                            replaced.push_str(&replacement);
+                            last = range.end;
+                        }
+                        replaced.push_str(body.get(last..).unwrap_or(""));
+                        post.set_body(replaced);
+                        Ok::<bool, std::convert::Infallible>(true)
+                    });
+                    self.current_match = None;
                 }
             });
         }
+    }
+
+    /// Replaces one match with the replacement text, leaving the cursor after it.
+    fn replace_match(&mut self, doc: &mut Document, range: Range<usize>) {
+        let replacement = self.replace_text.clone();
+        let _ = doc.apply(EditKind::Command, |post| {
+            post.body_mut().replace_range(range.clone(), &replacement);
+            Ok::<bool, std::convert::Infallible>(true)
+        });
+        let end = range.start + replacement.len();
+        self.selection = Some(end..end);
+        self.current_match = None;
+        self.select_on_next_frame = Some(SelectRequest {
+            range: end..end,
+            is_focusing_body: false,
+            is_revealing: true,
+        });
     }
 
     /// Draws the toolbar, find bar and the body editor; records commands for the app.
@@ -270,35 +497,6 @@ impl EditorPanel {
         } else {
             13.0
         });
-        let cache = &mut self.highlight_cache;
-        let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
-            let text = buffer.as_str();
-            let hash = egui::util::hash((text, font.size.to_bits()));
-            let dark = ui.visuals().dark_mode;
-            if let Some((h, w, d, galley)) = cache
-                && *h == hash
-                && *w == wrap_width
-                && *d == dark
-            {
-                return galley.clone();
-            }
-            let mut job = LayoutJob::default();
-            if text.len() > HIGHLIGHT_LIMIT_BYTES {
-                job.append(text, 0.0, format_for(Span::Text, ui, font.clone()));
-            } else {
-                for (range, span) in markdown::highlight(text) {
-                    job.append(
-                        text.get(range).unwrap_or(""),
-                        0.0,
-                        format_for(span, ui, font.clone()),
-                    );
-                }
-            }
-            job.wrap.max_width = wrap_width;
-            let galley = ui.fonts_mut(|f| f.layout_job(job));
-            *cache = Some((hash, wrap_width, dark, galley.clone()));
-            galley
-        };
         if std::mem::take(&mut self.is_refocus_pending) && self.select_on_next_frame.is_none() {
             ui.memory_mut(|m| m.request_focus(body_id()));
         }
@@ -307,23 +505,23 @@ impl EditorPanel {
         let char_width = ui.fonts_mut(|f| f.glyph_width(&font, 'x')).max(1.0);
         let columns = ((ui.available_width() - 16.0) / char_width).max(20.0);
         if self.lines.revision != Some(doc.revision()) || self.lines.columns != columns {
-            self.lines = LineIndex::new(doc.post.body(), doc.revision(), columns, row_height);
+            self.lines = LineIndex::new(doc.post().body(), doc.revision(), columns, row_height);
         }
-        let is_windowed = doc.post.body().len() > WINDOWED_BODY_BYTES;
+        let is_windowed = doc.post().body().len() > WINDOWED_BODY_BYTES;
         // Ctrl+Home / Ctrl+End mean the start and end of the post, not of the window.
         let is_shift_held = ui.input(|i| i.modifiers.shift);
         if is_windowed && !is_shift_held && ui.memory(|m| m.has_focus(body_id())) {
-            let body_len = doc.post.body().len();
+            let body_len = doc.post().body().len();
             let ctrl = egui::Modifiers::CTRL;
             if ui.input_mut(|i| i.consume_key(ctrl, egui::Key::Home)) {
-                self.select_on_next_frame = Some(0..0);
+                self.select_on_next_frame = Some(SelectRequest::focus(0..0));
             } else if ui.input_mut(|i| i.consume_key(ctrl, egui::Key::End)) {
-                self.select_on_next_frame = Some(body_len..body_len);
+                self.select_on_next_frame = Some(SelectRequest::focus(body_len..body_len));
             }
         }
         let mut scroll_to = None;
         // A selection to show outside the window (find, undo...) moves the window there.
-        if let Some(target) = &self.select_on_next_frame {
+        if let Some(target) = self.select_on_next_frame.as_ref().map(|r| r.range.clone()) {
             let outside = self
                 .window
                 .as_ref()
@@ -342,12 +540,13 @@ impl EditorPanel {
             None => true,
             Some(w) => {
                 w.revision != doc.revision()
-                    || (!is_windowed && (w.first_line != 0 || w.range.end != doc.post.body().len()))
+                    || (!is_windowed
+                        && (w.first_line != 0 || w.range.end != doc.post().body().len()))
             }
         };
         if needs_rebuild {
             let (first, end) = match (&self.window, is_windowed) {
-                (_, false) => (0, usize::MAX),
+                (_, false) => (0, self.lines.count()),
                 (Some(w), true) => (
                     w.first_line,
                     w.end_line.max(w.first_line + 2 * WINDOW_MARGIN_LINES),
@@ -362,7 +561,7 @@ impl EditorPanel {
                 && self.select_on_next_frame.is_none()
                 && ui.memory(|m| m.has_focus(body_id()))
             {
-                self.select_on_next_frame = self.selection.clone();
+                self.select_on_next_frame = self.selection.clone().map(SelectRequest::focus);
             }
             self.window = Some(window);
         }
@@ -375,6 +574,64 @@ impl EditorPanel {
         let is_jumping = scroll_to.is_some();
         let Some(mut window) = self.window.take() else {
             return;
+        };
+        // Find results inside the window, relative to it (the current one marked), so every
+        // match is highlighted while the user types in the find field.
+        let highlights: Vec<(Range<usize>, bool)> = if self.find_visible {
+            let current = self
+                .current_match
+                .and_then(|i| self.matches.as_ref().and_then(|(_, m)| m.get(i)))
+                .cloned();
+            self.matches
+                .as_ref()
+                .map(|(_, m)| m.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .filter(|m| m.start >= window.range.start && m.end <= window.range.end)
+                .map(|m| {
+                    (
+                        m.start - window.range.start..m.end - window.range.start,
+                        Some(m) == current.as_ref(),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let cache = &mut self.highlight_cache;
+        let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
+            let text = buffer.as_str();
+            let hash = egui::util::hash((text, font.size.to_bits(), &highlights));
+            let dark = ui.visuals().dark_mode;
+            if let Some((h, w, d, galley)) = cache
+                && *h == hash
+                && *w == wrap_width
+                && *d == dark
+            {
+                return galley.clone();
+            }
+            let mut job = LayoutJob::default();
+            let spans = if text.len() > HIGHLIGHT_LIMIT_BYTES {
+                vec![(0..text.len(), Span::Text)]
+            } else {
+                markdown::highlight(text)
+            };
+            for (range, span, found) in split_at_matches(&spans, &highlights) {
+                let mut format = format_for(span, ui, font.clone());
+                if let Some(is_current) = found {
+                    format.background = match (is_current, dark) {
+                        (true, true) => egui::Color32::from_rgb(200, 120, 0),
+                        (true, false) => egui::Color32::from_rgb(255, 190, 60),
+                        (false, true) => egui::Color32::from_rgb(80, 70, 20),
+                        (false, false) => egui::Color32::from_rgb(255, 240, 160),
+                    };
+                }
+                job.append(text.get(range).unwrap_or(""), 0.0, format);
+            }
+            job.wrap.max_width = wrap_width;
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            *cache = Some((hash, wrap_width, dark, galley.clone()));
+            galley
         };
         let lines = &self.lines;
         let mut rewindow = None;
@@ -412,31 +669,66 @@ impl EditorPanel {
             })
             .inner;
         let response = output.response.response.clone().labelled_by(label.id);
-        if let Some(range) = output.cursor_range {
+        let cursor = output.cursor_range.map(|range| {
             let chars = range.as_sorted_char_range();
-            let start = window.range.start + char_to_byte(&window.text, chars.start.0);
-            let end = window.range.start + char_to_byte(&window.text, chars.end.0);
-            self.selection = Some(start..end);
-        }
+            char_to_byte(&window.text, chars.start.0)..char_to_byte(&window.text, chars.end.0)
+        });
         if response.changed() {
-            doc.post
-                .body_mut()
-                .replace_range(window.range.clone(), &window.text);
+            // New line breaks follow the file's line ending (typed, pasted, or half of a
+            // `\r\n` deleted), so the file never gets mixed line endings.
+            let old = doc.post().body().get(window.range.clone()).unwrap_or("");
+            let conformed = conform_line_endings(
+                old,
+                &window.text,
+                doc.post().line_ending(),
+                cursor.as_ref().map(|c| c.end),
+            );
+            let local = cursor
+                .clone()
+                .map(|c| conformed.map_offset(c.start)..conformed.map_offset(c.end));
+            if conformed.text != window.text {
+                window.text = conformed.text;
+                if let Some(local) = &local {
+                    self.select_on_next_frame = Some(SelectRequest::keep(
+                        window.range.start + local.start..window.range.start + local.end,
+                    ));
+                }
+            }
+            let range = window.range.clone();
+            let text = window.text.clone();
+            let _ = doc.apply(EditKind::Body, |post| {
+                post.body_mut().replace_range(range, &text);
+                Ok::<bool, std::convert::Infallible>(true)
+            });
             window.range.end = window.range.start + window.text.len();
-            doc.record_edit(EditKind::Body);
             window.revision = doc.revision();
+            // The status bar was drawn before this edit: draw it again at once.
+            ui.ctx().request_repaint();
+            if let Some(local) = local {
+                self.selection =
+                    Some(window.range.start + local.start..window.range.start + local.end);
+            }
+        } else if let Some(local) = cursor
+            && self.select_on_next_frame.is_none()
+            && response.has_focus()
+        {
+            // Only a focused text widget holds a selection (egui collapses it otherwise), so
+            // the selection is taken from it only while it has the focus: the find bar and the
+            // toolbar keep working on the selection the user made.
+            self.selection = Some(window.range.start + local.start..window.range.start + local.end);
         }
         if let Some((first, end)) = rewindow {
             if response.has_focus() && self.select_on_next_frame.is_none() {
-                self.select_on_next_frame = self.selection.clone();
+                self.select_on_next_frame = self.selection.clone().map(SelectRequest::focus);
             }
             window = self.lines_window_after_edit(doc, first, end);
         }
-        if let Some(range) = self
+        if let Some(request) = self
             .select_on_next_frame
             .take()
-            .filter(|r| r.end <= doc.post.body().len() && r.start <= r.end)
+            .filter(|r| r.range.end <= doc.post().body().len() && r.range.start <= r.range.end)
         {
+            let range = request.range.clone();
             if range.start >= window.range.start && range.end <= window.range.end {
                 let local = (range.start - window.range.start)..(range.end - window.range.start);
                 let (a, b) = (
@@ -449,17 +741,21 @@ impl EditorPanel {
                     .cursor
                     .set_char_range(Some(CCursorRange::two(CCursor::new(a), CCursor::new(b))));
                 state.store(ui.ctx(), body_id());
-                ui.memory_mut(|m| m.request_focus(body_id()));
-                // A click on Next or a toolbar button releases focus on the following frame:
-                // ask again then, so the user can type over the found text.
-                self.is_refocus_pending = true;
-                let cursor_rect = output
-                    .galley
-                    .pos_from_cursor(CCursor::new(b))
-                    .translate(output.galley_pos.to_vec2());
-                ui.scroll_to_rect(cursor_rect, Some(egui::Align::Center));
+                if request.is_focusing_body {
+                    ui.memory_mut(|m| m.request_focus(body_id()));
+                    // A click on a toolbar button releases focus on the following frame: ask
+                    // again then, so the user can type over the selected text.
+                    self.is_refocus_pending = true;
+                }
+                if request.is_revealing {
+                    let cursor_rect = output
+                        .galley
+                        .pos_from_cursor(CCursor::new(b))
+                        .translate(output.galley_pos.to_vec2());
+                    ui.scroll_to_rect(cursor_rect, Some(egui::Align::Center));
+                }
             } else {
-                self.select_on_next_frame = Some(range);
+                self.select_on_next_frame = Some(request);
             }
         }
         self.window = Some(window);
@@ -468,7 +764,7 @@ impl EditorPanel {
     fn lines_window_after_edit(&mut self, doc: &Document, first: usize, end: usize) -> Window {
         if self.lines.revision != Some(doc.revision()) {
             self.lines = LineIndex::new(
-                doc.post.body(),
+                doc.post().body(),
                 doc.revision(),
                 self.lines.columns,
                 self.lines.row_height,
@@ -492,14 +788,14 @@ struct Window {
     end_line: usize,
     range: Range<usize>,
     text: String,
-    revision: u64,
+    revision: Revision,
 }
 
 /// Where each line of the body starts and how tall it is estimated to be when wrapped, so the
 /// parts of a long body outside the window take the right space without being laid out.
 #[derive(Default)]
 struct LineIndex {
-    revision: Option<u64>,
+    revision: Option<Revision>,
     columns: f32,
     row_height: f32,
     starts: Vec<usize>,
@@ -508,7 +804,7 @@ struct LineIndex {
 }
 
 impl LineIndex {
-    fn new(body: &str, revision: u64, columns: f32, row_height: f32) -> LineIndex {
+    fn new(body: &str, revision: Revision, columns: f32, row_height: f32) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
         let mut tops = Vec::with_capacity(starts.len() + 1);
@@ -566,7 +862,7 @@ impl LineIndex {
             Some(next) => next - 1,
             None => self.len_bytes,
         };
-        let body = doc.post.body();
+        let body = doc.post().body();
         let range =
             start_byte.min(body.len())..end_byte.clamp(start_byte.min(body.len()), body.len());
         Window {
@@ -576,5 +872,31 @@ impl LineIndex {
             range,
             revision: doc.revision(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_trims_the_selection_and_counts_read_well() {
+        assert_eq!(trimmed_selection("a  b", 1..3), 1..1, "only spaces: empty");
+        assert_eq!(trimmed_selection(" ab \n", 0..5), 1..3);
+        assert_eq!(counted(1, "character", "characters"), "1 character");
+        assert_eq!(counted(0, "character", "characters"), "0 characters");
+    }
+
+    #[test]
+    fn match_highlights_cut_spans_without_losing_text() {
+        let spans = vec![(0..4, Span::Text), (4..10, Span::Strong)];
+        let pieces = split_at_matches(&spans, &[(2..6, true), (8..9, false)]);
+        let covered: Vec<Range<usize>> = pieces.iter().map(|p| p.0.clone()).collect();
+        assert_eq!(covered, vec![0..2, 2..4, 4..6, 6..8, 8..9, 9..10]);
+        let flags: Vec<Option<bool>> = pieces.iter().map(|p| p.2).collect();
+        assert_eq!(
+            flags,
+            vec![None, Some(true), Some(true), None, Some(false), None]
+        );
     }
 }

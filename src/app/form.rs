@@ -5,10 +5,56 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, FixedOffset, NaiveTime};
 
-use crate::document::{Document, EditKind};
+use serde_yaml::Value;
+
+use crate::document::{
+    Document, EditKind, Revision, TypedEntry, UnwrittenEdit, conform_line_endings,
+};
+use crate::post::Post;
 use crate::post::date::PostDate;
-use crate::post::{KNOWN_KEYS, Post};
+use crate::post::scalar::{QuoteStyle, string_scalar};
 use crate::site;
+
+/// The keys the form has typed rows for; every other key (and any of these whose value the
+/// row cannot show as it is) is edited as raw YAML under Other keys.
+const FORM_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "author",
+    "categories",
+    "tags",
+    "excerpt",
+    "image",
+    "layout",
+    "published",
+    "permalink",
+];
+
+/// True when the typed row for `key` shows `value` exactly as it is, so editing the row
+/// cannot drop anything the user did not see (a map or list where a text is expected is not).
+fn is_shown_in_row(key: &str, value: &Value) -> bool {
+    let is_scalar = |v: &Value| {
+        matches!(
+            v,
+            Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
+        )
+    };
+    match key {
+        "categories" | "tags" => match value {
+            Value::Sequence(items) => items
+                .iter()
+                .all(|i| matches!(i, Value::String(_) | Value::Number(_) | Value::Bool(_))),
+            other => is_scalar(other),
+        },
+        "published" => matches!(value, Value::Bool(_) | Value::String(_) | Value::Null),
+        _ => is_scalar(value),
+    }
+}
+
+/// The form's name of a field with typed text that could not be written.
+fn other_key_field(key: &str) -> String {
+    format!("Other key `{key}`")
+}
 
 /// Field text being typed, and the problem with it when it cannot be written yet.
 #[derive(Debug, Default, Clone)]
@@ -20,7 +66,9 @@ struct Field {
 /// The form's state: edit buffers refreshed from the document whenever it changes elsewhere.
 #[derive(Default)]
 pub struct FormPanel {
-    synced_revision: Option<u64>,
+    /// The document state the buffers show: revision and how many typed texts are unwritten
+    /// (Undo can discard those without changing the revision).
+    synced_revision: Option<(Revision, usize)>,
     synced_path: Option<PathBuf>,
     title: Field,
     author: Field,
@@ -54,13 +102,70 @@ fn entry_text(post: &Post, key: &str) -> Option<String> {
 
 impl FormPanel {
     fn sync(&mut self, doc: &Document) {
-        if self.synced_revision == Some(doc.revision()) && self.synced_path.as_deref() == doc.path()
+        if self.synced_revision == Some(sync_key(doc)) && self.synced_path.as_deref() == doc.path()
         {
             return;
         }
-        self.synced_revision = Some(doc.revision());
+        self.synced_revision = Some(sync_key(doc));
         self.synced_path = doc.path().map(Path::to_path_buf);
-        let post = &doc.post;
+        // Text the user typed that could not be written stays in its field until it is
+        // written or discarded (Undo), whatever else changes.
+        let unwritten: Vec<String> = doc.unwritten().map(|u| u.field.clone()).collect();
+        let kept =
+            |name: &str, field: &Field| unwritten.iter().any(|u| u == name).then(|| field.clone());
+        let kept_fields: Vec<(&'static str, Field)> = [
+            ("Title", &self.title),
+            ("Author", &self.author),
+            ("Layout", &self.layout),
+            ("Permalink", &self.permalink),
+            ("Excerpt", &self.excerpt),
+            ("Image", &self.image),
+            ("Time", &self.time),
+            ("UTC offset", &self.offset),
+            ("Raw front matter", &self.raw_yaml),
+        ]
+        .into_iter()
+        .filter_map(|(name, field)| kept(name, field).map(|f| (name, f)))
+        .collect();
+        let kept_other: Vec<(String, Field)> = self
+            .other_keys
+            .iter()
+            .filter(|(k, _)| unwritten.contains(&other_key_field(k)))
+            .cloned()
+            .collect();
+        if !unwritten.iter().any(|u| u == "Tags") {
+            self.new_tag.clear();
+        }
+        if !unwritten.iter().any(|u| u == "Categories") {
+            self.new_category.clear();
+        }
+        self.sync_from(doc.post());
+        for (name, field) in kept_fields {
+            *self.field_by_name(name) = field;
+        }
+        for (key, field) in kept_other {
+            match self.other_keys.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = field,
+                None => self.other_keys.push((key, field)),
+            }
+        }
+    }
+
+    fn field_by_name(&mut self, name: &str) -> &mut Field {
+        match name {
+            "Title" => &mut self.title,
+            "Author" => &mut self.author,
+            "Layout" => &mut self.layout,
+            "Permalink" => &mut self.permalink,
+            "Excerpt" => &mut self.excerpt,
+            "Time" => &mut self.time,
+            "UTC offset" => &mut self.offset,
+            "Raw front matter" => &mut self.raw_yaml,
+            _ => &mut self.image,
+        }
+    }
+
+    fn sync_from(&mut self, post: &Post) {
         let text = |key: &str| Field {
             text: post.text(key).unwrap_or_default(),
             problem: None,
@@ -70,7 +175,10 @@ impl FormPanel {
         self.layout = text("layout");
         self.permalink = text("permalink");
         self.excerpt = text("excerpt");
-        self.image = text("image");
+        self.image = Field {
+            text: image_path(post).unwrap_or_default(),
+            problem: None,
+        };
         self.date_problem = None;
         match post.date() {
             Some(Ok(date)) => {
@@ -110,7 +218,10 @@ impl FormPanel {
         self.other_keys = post
             .keys()
             .into_iter()
-            .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+            .filter(|k| {
+                !FORM_KEYS.contains(&k.as_str())
+                    || post.get(k).is_some_and(|v| !is_shown_in_row(k, v))
+            })
             .map(|k| {
                 let text = entry_text(post, &k).unwrap_or_default();
                 (
@@ -127,13 +238,23 @@ impl FormPanel {
     /// Draws the form and applies edits to the document.
     pub fn ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         self.sync(doc);
+        let before = sync_key(doc);
+        self.form_ui(ui, doc);
+        // The status bar and title were drawn before this edit: show them again at once, so
+        // the window never keeps saying "Saved" over an edit.
+        if sync_key(doc) != before {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         egui::ScrollArea::vertical().id_salt("form-scroll").auto_shrink(false).show(ui, |ui| {
             ui.heading("Front matter");
-            if let Some(error) = doc.post.front_matter().and_then(|f| f.error()).cloned() {
+            if let Some(error) = doc.post().front_matter().and_then(|f| f.error()).cloned() {
                 self.broken_yaml_ui(ui, doc, &format!("Line {}, column {}: {}", error.line, error.column, error.message));
                 return;
             }
-            if doc.post.is_front_matter_unclosed() {
+            if doc.post().is_front_matter_unclosed() {
                 self.broken_yaml_ui(ui, doc, "The front matter starts with `---` but is never closed. Add a line `---` after it in the body.");
                 return;
             }
@@ -164,24 +285,53 @@ impl FormPanel {
         }
     }
 
-    fn apply_text(&mut self, doc: &mut Document, key: &'static str) {
+    /// Records the outcome of writing a field: a problem makes the typed text an unwritten
+    /// edit of the document (unsaved work that Save reports), success clears it.
+    fn note(
+        &mut self,
+        doc: &mut Document,
+        field: &str,
+        problem: Option<String>,
+        as_typed: Option<TypedEntry>,
+    ) {
+        doc.set_unwritten(
+            field,
+            problem.map(|problem| UnwrittenEdit {
+                field: field.to_string(),
+                problem,
+                as_typed,
+            }),
+        );
+        self.synced_revision = Some(sync_key(doc));
+    }
+
+    fn apply_text(&mut self, doc: &mut Document, key: &'static str, name: &str) {
         let value = self.field_mut(key).text.clone();
-        let result = if value.is_empty() && doc.post.get(key).is_some() && key != "title" {
-            doc.post.remove(key)
-        } else if value.is_empty() && doc.post.get(key).is_none() {
-            Ok(false)
-        } else {
-            doc.post.set_text(key, &value)
-        };
-        match result {
-            Ok(true) => {
-                doc.record_edit(EditKind::Field(key));
-                self.synced_revision = Some(doc.revision());
-                self.field_mut(key).problem = None;
+        let result = doc.apply(EditKind::Field(key), |post| {
+            if key == "image" && matches!(post.get("image"), Some(Value::Mapping(_))) {
+                return set_image_map_path(post, &value);
             }
-            Ok(false) => self.field_mut(key).problem = None,
-            Err(err) => self.field_mut(key).problem = Some(err.to_string()),
-        }
+            if value.is_empty() && post.get(key).is_some() && key != "title" {
+                post.remove(key).map_err(|e| e.to_string())
+            } else if value.is_empty() && post.get(key).is_none() {
+                Ok(false)
+            } else {
+                post.set_text(key, &value).map_err(|e| e.to_string())
+            }
+        });
+        let problem = result.err();
+        let as_typed = problem.as_ref().map(|_| {
+            typed_entry(
+                doc.post(),
+                key,
+                &format!(
+                    "{key}: {}",
+                    string_scalar(&value, QuoteStyle::Double, false)
+                ),
+            )
+        });
+        self.field_mut(key).problem = problem.clone();
+        self.note(doc, name, problem, as_typed);
     }
 
     fn text_row(
@@ -193,6 +343,11 @@ impl FormPanel {
         is_multiline: bool,
     ) {
         let label_response = field_label(ui, label);
+        if let Some(value) = doc.post().get(key).filter(|v| !is_shown_in_row(key, v)) {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
         ui.vertical(|ui| {
             let field = self.field_mut(key);
             let edit = if is_multiline {
@@ -200,17 +355,31 @@ impl FormPanel {
             } else {
                 egui::TextEdit::singleline(&mut field.text)
             };
+            let edit = if key == "title" {
+                edit.hint_text("Untitled post")
+            } else {
+                edit
+            };
             let response = ui
                 .add(edit.desired_width(f32::INFINITY))
                 .labelled_by(label_response.id);
             if is_multiline {
-                ui.weak(format!("{} characters", field.text.chars().count()));
+                let characters = field
+                    .text
+                    .chars()
+                    .filter(|c| !matches!(c, '\r' | '\n'))
+                    .count();
+                ui.weak(super::editor::counted(
+                    characters,
+                    "character",
+                    "characters",
+                ));
             }
             if let Some(problem) = &field.problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             }
             if response.changed() {
-                self.apply_text(doc, key);
+                self.apply_text(doc, key, label);
             }
         });
         ui.add_space(6.0);
@@ -218,6 +387,15 @@ impl FormPanel {
 
     fn author_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         let label_response = field_label(ui, "Author");
+        if let Some(value) = doc
+            .post()
+            .get("author")
+            .filter(|v| !is_shown_in_row("author", v))
+        {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
         ui.horizontal(|ui| {
             let width = (ui.available_width() - 90.0).max(80.0);
             let response = ui
@@ -235,10 +413,10 @@ impl FormPanel {
             });
             if let Some(author) = picked {
                 self.author.text = author;
-                self.apply_text(doc, "author");
+                self.apply_text(doc, "author", "Author");
             }
-            if response.changed() || response.lost_focus() {
-                self.apply_text(doc, "author");
+            if response.changed() {
+                self.apply_text(doc, "author", "Author");
             }
             if response.lost_focus() && !self.author.text.trim().is_empty() {
                 let author = self.author.text.trim().to_string();
@@ -247,11 +425,23 @@ impl FormPanel {
                 self.recent_authors.truncate(10);
             }
         });
+        if let Some(problem) = &self.author.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
         ui.add_space(6.0);
     }
 
     fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         field_label(ui, "Date");
+        if let Some(value) = doc
+            .post()
+            .get("date")
+            .filter(|v| !is_shown_in_row("date", v))
+        {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
         ui.vertical(|ui| {
             if let Some(problem) = &self.date_problem {
                 ui.colored_label(
@@ -260,7 +450,7 @@ impl FormPanel {
                 );
             }
             let mut changed = false;
-            let has_date = self.date.is_some() || doc.post.get("date").is_some();
+            let has_date = self.date.is_some() || doc.post().get("date").is_some();
             if has_date {
                 ui.horizontal_wrapped(|ui| {
                     let mut date = self.date.unwrap_or_else(|| jiff::Zoned::now().date());
@@ -298,7 +488,7 @@ impl FormPanel {
                 });
             }
             if self.date.is_none()
-                && doc.post.get("date").is_none()
+                && doc.post().get("date").is_none()
                 && ui.button("Add date").clicked()
             {
                 self.date = Some(jiff::Zoned::now().date());
@@ -331,30 +521,43 @@ impl FormPanel {
         ) else {
             return;
         };
-        let time_text = self.time.text.trim();
+        let time_text = self.time.text.trim().to_string();
         let time = if time_text.is_empty() {
             Some(NaiveTime::MIN)
         } else {
-            NaiveTime::parse_from_str(time_text, "%H:%M:%S")
-                .or_else(|_| NaiveTime::parse_from_str(time_text, "%H:%M"))
+            NaiveTime::parse_from_str(&time_text, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(&time_text, "%H:%M"))
                 .ok()
         };
-        self.time.problem = time
-            .is_none()
-            .then(|| "Time must be HH:MM or HH:MM:SS (24-hour)".to_string());
-        let offset_text = self.offset.text.trim();
+        self.time.problem = time.is_none().then(|| {
+            format!("\"{time_text}\" is not a time: it must be HH:MM or HH:MM:SS (24-hour)")
+        });
+        let offset_text = self.offset.text.trim().to_string();
         let offset = if offset_text.is_empty() {
             Some(None)
         } else {
-            parse_offset(offset_text).map(Some)
+            parse_offset(&offset_text).map(Some)
         };
-        self.offset.problem = offset
-            .is_none()
-            .then(|| "Offset must look like +01:00, -0500 or Z".to_string());
+        self.offset.problem = offset.is_none().then(|| {
+            format!("\"{offset_text}\" is not a UTC offset: it must look like +01:00, -0500 or Z")
+        });
+        // What was typed, as the date line would read, for the journal.
+        let typed_line = format!(
+            "date: {} {} {}",
+            day.format("%Y-%m-%d"),
+            time_text,
+            offset_text
+        );
+        let as_typed = || Some(typed_entry(doc.post(), "date", typed_line.trim_end()));
+        let (time_problem, offset_problem) =
+            (self.time.problem.clone(), self.offset.problem.clone());
+        let splice = as_typed();
+        self.note(doc, "Time", time_problem, splice.clone());
+        self.note(doc, "UTC offset", offset_problem, splice);
         let (Some(time), Some(offset)) = (time, offset) else {
             return;
         };
-        let current = match doc.post.date() {
+        let current = match doc.post().date() {
             Some(Ok(current)) => current,
             _ => PostDate {
                 local: day.and_time(time),
@@ -367,19 +570,20 @@ impl FormPanel {
         if time_text.is_empty() && current.is_date_only() {
             next.format.precision = crate::post::date::TimePrecision::DateOnly;
         }
-        match doc.post.set_date(&next) {
-            Ok(true) => {
-                doc.record_edit(EditKind::Field("date"));
-                self.synced_revision = Some(doc.revision());
-            }
-            Ok(false) => {}
-            Err(err) => self.time.problem = Some(err.to_string()),
-        }
+        let result = doc.apply(EditKind::Field("date"), |post| post.set_date(&next));
+        let problem = result.err().map(|err| err.to_string());
+        self.time.problem.clone_from(&problem);
+        self.note(doc, "Time", problem, None);
     }
 
     fn list_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, label: &str, key: &'static str) {
         let label_response = field_label(ui, label);
-        let mut items = doc.post.list(key);
+        if let Some(value) = doc.post().get(key).filter(|v| !is_shown_in_row(key, v)) {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
+        let mut items = doc.post().list(key);
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             let mut remove = None;
@@ -424,32 +628,81 @@ impl FormPanel {
         });
         ui.add_space(6.0);
         if changed {
-            match doc.post.set_list(key, &items) {
-                Ok(true) => {
-                    doc.record_edit(EditKind::Field(key));
-                    self.synced_revision = Some(doc.revision());
-                }
-                Ok(false) => {}
-                Err(err) => self.field_mut("image").problem = Some(err.to_string()),
+            let result = doc.apply(EditKind::Field(key), |post| post.set_list(key, &items));
+            let problem = result.err().map(|err| err.to_string());
+            if let Some(problem) = &problem {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
             }
+            self.note(doc, &format!("{label} list"), problem, None);
+        }
+        // An item typed but not added yet is unsaved work too.
+        let typed = if key == "tags" {
+            self.new_tag.trim().to_string()
+        } else {
+            self.new_category.trim().to_string()
+        };
+        let problem = (!typed.is_empty()).then(|| {
+            format!(
+                "\"{typed}\" is typed but not added yet: press Enter to add it, or clear the field"
+            )
+        });
+        let noted = doc
+            .unwritten()
+            .find(|u| u.field == label)
+            .map(|u| u.problem.clone());
+        if noted != problem {
+            self.note(doc, label, problem, None);
         }
     }
 
     fn image_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         let label_response = field_label(ui, "Image");
+        let value = doc.post().get("image").cloned();
+        // A map (`path`, `lqip`, `alt`...): the path is edited here when it can be changed in
+        // place; the whole map stays visible, and editable, under Other keys.
+        let map_keys: Option<Vec<String>> = match &value {
+            Some(Value::Mapping(map)) => Some(
+                map.keys()
+                    .map(crate::post::yaml_block::key_to_string)
+                    .filter(|k| k != "path")
+                    .collect(),
+            ),
+            _ => None,
+        };
+        if let Some(value) = value.as_ref().filter(|v| {
+            let is_path_editable = map_keys.is_some() && image_path_line(doc.post()).is_some();
+            !is_shown_in_row("image", v) && !is_path_editable
+        }) {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 let width = (ui.available_width() - 80.0).max(80.0);
-                let response = ui
-                    .add(egui::TextEdit::singleline(&mut self.image.text).desired_width(width))
-                    .labelled_by(label_response.id);
+                let mut edit =
+                    egui::TextEdit::singleline(&mut self.image.text).desired_width(width);
+                if map_keys.is_some() {
+                    edit = edit.hint_text("path");
+                }
+                let response = ui.add(edit).labelled_by(label_response.id);
                 if response.changed() {
-                    self.apply_text(doc, "image");
+                    self.apply_text(doc, "image", "Image");
                 }
                 if ui.button("Choose…").clicked() {
                     self.wants_image_dialog = true;
                 }
             });
+            if let Some(keys) = &map_keys {
+                ui.weak(format!(
+                    "The image is a map: this is its `path`. Also set: {} (see Other keys).",
+                    if keys.is_empty() {
+                        "nothing else".to_string()
+                    } else {
+                        keys.join(", ")
+                    }
+                ));
+            }
             if let Some(problem) = &self.image.problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             }
@@ -488,20 +741,30 @@ impl FormPanel {
             |_| chosen.display().to_string(),
             |p| p.display().to_string(),
         );
-        self.apply_text(doc, "image");
+        self.apply_text(doc, "image", "Image");
     }
 
     fn published_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        let mut published = doc.post.bool("published").unwrap_or(true);
+        if let Some(value) = doc
+            .post()
+            .get("published")
+            .filter(|v| !is_shown_in_row("published", v))
+        {
+            field_label(ui, "Published");
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return;
+        }
+        let mut published = doc.post().bool("published").unwrap_or(true);
         ui.horizontal(|ui| {
             if ui.checkbox(&mut published, "Published").changed() {
-                match doc.post.set_bool("published", published) {
-                    Ok(true) => doc.record_edit(EditKind::Field("published")),
-                    Ok(false) => {}
-                    Err(err) => self.image.problem = Some(err.to_string()),
-                }
+                let result = doc.apply(EditKind::Field("published"), |post| {
+                    post.set_bool("published", published)
+                });
+                let problem = result.err().map(|err| err.to_string());
+                self.note(doc, "Published", problem, None);
             }
-            if let Some(serde_yaml::Value::String(s)) = doc.post.get("published") {
+            if let Some(Value::String(s)) = doc.post().get("published") {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     format!("\"{s}\" is text, not a boolean"),
@@ -521,13 +784,16 @@ impl FormPanel {
                 }
                 let mut edited = None;
                 for (index, (key, field)) in self.other_keys.iter_mut().enumerate() {
-                    let response = ui.add(
-                        egui::TextEdit::multiline(&mut field.text)
-                            .code_editor()
-                            .desired_rows(1)
-                            .desired_width(f32::INFINITY)
-                            .hint_text(format!("{key}: value")),
-                    );
+                    let label = ui.label(egui::RichText::new(key.as_str()).small().weak());
+                    let response = ui
+                        .add(
+                            egui::TextEdit::multiline(&mut field.text)
+                                .code_editor()
+                                .desired_rows(1)
+                                .desired_width(f32::INFINITY)
+                                .hint_text(format!("{key}: value")),
+                        )
+                        .labelled_by(label.id);
                     if let Some(problem) = &field.problem {
                         ui.colored_label(ui.visuals().error_fg_color, problem);
                     }
@@ -536,17 +802,24 @@ impl FormPanel {
                     }
                 }
                 if let Some(index) = edited
-                    && let Some((key, field)) = self.other_keys.get_mut(index)
+                    && let Some((key, field)) = self.other_keys.get(index).cloned()
                 {
-                    match set_entry_text(&mut doc.post, key, &field.text) {
-                        Ok(true) => {
-                            field.problem = None;
-                            doc.record_edit(EditKind::RawYaml);
-                            self.synced_revision = Some(doc.revision());
-                        }
-                        Ok(false) => field.problem = None,
-                        Err(problem) => field.problem = Some(problem),
+                    let result = doc.apply(EditKind::RawYaml, |post| {
+                        set_entry_text(post, &key, &field.text)
+                    });
+                    let problem = result.err();
+                    let as_typed = problem.as_ref().map(|_| {
+                        let eol = doc.post().line_ending().as_str();
+                        typed_entry(
+                            doc.post(),
+                            &key,
+                            &field.text.replace("\r\n", "\n").replace('\n', eol),
+                        )
+                    });
+                    if let Some((_, slot)) = self.other_keys.get_mut(index) {
+                        slot.problem.clone_from(&problem);
                     }
+                    self.note(doc, &other_key_field(&key), problem, as_typed);
                 }
             });
     }
@@ -563,11 +836,134 @@ impl FormPanel {
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
-        if response.changed() && !doc.post.is_front_matter_unclosed() {
-            doc.post.set_front_matter_text(self.raw_yaml.text.clone());
-            doc.record_edit(EditKind::RawYaml);
+        if let Some(problem) = &self.raw_yaml.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        if response.changed() {
+            if doc.post().is_front_matter_unclosed() {
+                let problem = "the front matter is never closed: add a line `---` after it in the body, then edit it here".to_string();
+                self.raw_yaml.problem = Some(problem.clone());
+                self.note(doc, "Raw front matter", Some(problem), None);
+                return;
+            }
+            // New lines follow the file's line ending.
+            let old = doc.post().front_matter_text().to_string();
+            let conformed =
+                conform_line_endings(&old, &self.raw_yaml.text, doc.post().line_ending(), None);
+            self.raw_yaml.text = conformed.text.clone();
+            let _ = doc.apply(EditKind::RawYaml, |post| {
+                post.set_front_matter_text(conformed.text);
+                Ok::<bool, std::convert::Infallible>(old != post.front_matter_text())
+            });
+            self.raw_yaml.problem = None;
+            self.note(doc, "Raw front matter", None, None);
             self.synced_revision = None;
         }
+    }
+}
+
+/// A value the typed row cannot show as it is: said plainly, and left to the raw YAML under
+/// Other keys, so no row edit can overwrite what the user does not see.
+fn not_in_row_ui(ui: &mut egui::Ui, value: &Value) {
+    let kind = match value {
+        Value::Mapping(_) => "a map",
+        Value::Sequence(_) => "a list",
+        Value::Tagged(_) => "a tagged value",
+        _ => "a value of another kind",
+    };
+    ui.weak(format!(
+        "This value is {kind}; edit it as YAML under Other keys."
+    ));
+}
+
+/// The `image` map's `path`, or the image text when it is a plain value.
+fn image_path(post: &Post) -> Option<String> {
+    match post.get("image")? {
+        Value::Mapping(map) => map
+            .get(Value::String("path".into()))
+            .and_then(crate::post::scalar::scalar_text),
+        other => crate::post::scalar::scalar_text(other),
+    }
+}
+
+/// Where the `path:` line of a block-style `image` map is: the byte range of its value token in
+/// the YAML (None when the map is written another way, or the line has a comment).
+fn image_path_line(post: &Post) -> Option<std::ops::Range<usize>> {
+    let front = post.front_matter()?;
+    let yaml = front.yaml();
+    let entry = front.block().ok()?.entry("image")?;
+    let text = yaml.get(entry.range.clone())?;
+    let mut at = entry.range.start;
+    let mut found = None;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start().len();
+        if indent > 0
+            && let Some(rest) = content.trim_start().strip_prefix("path:")
+        {
+            if found.is_some() || rest.contains(" #") {
+                return None;
+            }
+            let value_start = at + content.len() - rest.trim_start().len();
+            found = Some(value_start..at + content.trim_end().len());
+        }
+        at += line.len();
+    }
+    found.filter(|r| r.start <= r.end)
+}
+
+/// Changes only the `path` value of a block-style `image` map, in its quote style; refuses
+/// (changing nothing) when the result would not read back with exactly that path and every
+/// other key as it was.
+fn set_image_map_path(post: &mut Post, path: &str) -> Result<bool, String> {
+    if image_path(post).as_deref() == Some(path) {
+        return Ok(false);
+    }
+    let range = image_path_line(post)
+        .ok_or("this image map's path cannot be edited here; edit `image` under Other keys")?;
+    let yaml = post.front_matter_text();
+    let old_token = yaml.get(range.clone()).unwrap_or("");
+    let token = string_scalar(path, QuoteStyle::of_token(old_token), false);
+    let new_yaml = format!(
+        "{}{}{}",
+        yaml.get(..range.start).unwrap_or(""),
+        token,
+        yaml.get(range.end..).unwrap_or("")
+    );
+    let mut candidate = post.clone();
+    candidate.set_front_matter_text(new_yaml);
+    let expected = match post.get("image") {
+        Some(Value::Mapping(map)) => {
+            let mut map = map.clone();
+            map.insert(
+                Value::String("path".into()),
+                Value::String(path.to_string()),
+            );
+            Value::Mapping(map)
+        }
+        _ => return Err("the image is no longer a map".into()),
+    };
+    let others_kept = post
+        .keys()
+        .iter()
+        .all(|k| k == "image" || candidate.get(k) == post.get(k));
+    if candidate.get("image") != Some(&expected) || !others_kept {
+        return Err("the path could not be written without changing other values; edit `image` under Other keys".into());
+    }
+    *post = candidate;
+    Ok(true)
+}
+
+/// The front-matter entry of `key` as typed (one or more lines), for the journal.
+fn typed_entry(post: &Post, key: &str, typed: &str) -> TypedEntry {
+    let eol = post.line_ending().as_str();
+    let mut lines = typed.to_string();
+    if !lines.is_empty() && !lines.ends_with('\n') {
+        lines.push_str(eol);
+    }
+    TypedEntry {
+        key: key.to_string(),
+        lines,
     }
 }
 
@@ -610,6 +1006,11 @@ fn set_entry_text(post: &mut Post, key: &str, text: &str) -> Result<bool, String
             None => err.to_string(),
         }),
     }
+}
+
+/// What the form's buffers were filled from.
+fn sync_key(doc: &Document) -> (Revision, usize) {
+    (doc.revision(), doc.unwritten().count())
 }
 
 /// A field's name, drawn above it in small strong text.
@@ -673,5 +1074,27 @@ mod tests {
             post.to_text(),
             "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
         );
+    }
+
+    #[test]
+    fn an_image_map_path_changes_alone_in_its_quote_style() {
+        let text = "---\nimage:\n  path: '/a.png'   \n  alt: A\n---\n";
+        let mut post = Post::from_text(text);
+        assert_eq!(image_path(&post).as_deref(), Some("/a.png"));
+        assert_eq!(set_image_map_path(&mut post, "/b c.png"), Ok(true));
+        assert_eq!(post.to_text(), text.replace("'/a.png'", "'/b c.png'"));
+        // A flow map cannot be edited in place: refused, nothing changes.
+        let mut flow = Post::from_text("---\nimage: {path: /a.png, alt: A}\n---\n");
+        assert!(set_image_map_path(&mut flow, "/b.png").is_err());
+        assert_eq!(flow.to_text(), "---\nimage: {path: /a.png, alt: A}\n---\n");
+    }
+
+    #[test]
+    fn rows_show_only_values_they_can_show_whole() {
+        let post = Post::from_text("---\ntitle: [a]\ntags: [x, {y: 1}]\nauthor: Ann\n---\n");
+        let shown = |k: &str| is_shown_in_row(k, post.get(k).unwrap());
+        assert!(!shown("title"));
+        assert!(!shown("tags"));
+        assert!(shown("author"));
     }
 }

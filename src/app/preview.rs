@@ -38,8 +38,8 @@ struct Header {
 /// The preview's state: the body text it shows and the measured height of each block.
 #[derive(Default)]
 pub struct PreviewPanel {
-    shown_revision: Option<u64>,
-    changed_at: Option<(u64, Instant)>,
+    shown_revision: Option<crate::document::Revision>,
+    changed_at: Option<(crate::document::Revision, Instant)>,
     markdown: String,
     blocks: Vec<Block>,
     header: Header,
@@ -54,7 +54,7 @@ impl PreviewPanel {
     }
 
     /// The document revision the preview shows.
-    pub fn shown_revision(&self) -> Option<u64> {
+    pub fn shown_revision(&self) -> Option<crate::document::Revision> {
         self.shown_revision
     }
 
@@ -65,7 +65,7 @@ impl PreviewPanel {
     }
 
     fn refresh(&mut self, doc: &Document) {
-        let post = &doc.post;
+        let post = doc.post();
         self.site_root = doc
             .path()
             .map_or_else(|| PathBuf::from("."), site::site_root);

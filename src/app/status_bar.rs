@@ -1,10 +1,9 @@
 //! The status bar: word, character and reading-time counts, saved state, and the last message.
 
-use crate::document::Document;
+use crate::document::{Document, Revision};
 use crate::markdown;
 
-/// A document revision as `Document::revision` returns it.
-type Revision = u64;
+use super::editor::counted;
 
 /// The counts of one revision of the body, so a long post is not recounted every frame.
 #[derive(Debug, Clone, Copy)]
@@ -27,19 +26,21 @@ impl StatusBar {
         if is_settled && self.counted.is_none_or(|c| c.revision != revision) {
             self.counted = Some(CountedRevision {
                 revision,
-                stats: markdown::stats(doc.post.body()),
+                stats: markdown::stats(doc.post().body()),
             });
         }
         let stats = self.counted.map(|c| c.stats).unwrap_or_default();
         ui.horizontal(|ui| {
-            ui.label(format!("{} words", stats.words));
+            ui.label(counted(stats.words, "word", "words"));
             ui.separator();
-            ui.label(format!("{} characters", stats.characters));
+            ui.label(counted(stats.characters, "character", "characters"));
             ui.separator();
             ui.label(format!("{} min read", stats.reading_minutes));
             ui.separator();
             ui.label(if doc.is_modified() {
                 "Modified"
+            } else if doc.path().is_none() {
+                "Not saved yet"
             } else {
                 "Saved"
             });

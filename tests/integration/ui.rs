@@ -159,14 +159,14 @@ fn ctrl_b_makes_the_selection_bold_and_undo_restores_it() {
     h.key_press_modifiers(CTRL, Key::B);
     h.run_steps(2);
     assert!(
-        h.state().doc.post.body().ends_with("**loud**"),
+        h.state().doc.post().body().ends_with("**loud**"),
         "{:?}",
-        &h.state().doc.post.body()[h.state().doc.post.body().len() - 30..]
+        &h.state().doc.post().body()[h.state().doc.post().body().len() - 30..]
     );
     h.key_press_modifiers(CTRL, Key::Z);
     h.run_steps(2);
-    assert!(h.state().doc.post.body().ends_with("loud"));
-    assert!(!h.state().doc.post.body().ends_with("**loud**"));
+    assert!(h.state().doc.post().body().ends_with("loud"));
+    assert!(!h.state().doc.post().body().ends_with("**loud**"));
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn fixing_broken_yaml_in_the_raw_editor_brings_the_form_back() {
     retype(&mut h, "Raw front matter", "title: Fixed\n");
     settle(&mut h);
     h.get_by_label("Title");
-    assert_eq!(h.state().doc.post.text("title").as_deref(), Some("Fixed"));
+    assert_eq!(h.state().doc.post().text("title").as_deref(), Some("Fixed"));
     h.key_press_modifiers(CTRL, Key::S);
     settle(&mut h);
     assert_eq!(
@@ -227,10 +227,10 @@ fn save_as_without_a_file_dialog_asks_for_the_path_in_the_window() {
     assert_eq!(h.state().doc.path(), Some(target.as_path()));
     let written = std::fs::read_to_string(&target).unwrap();
     assert!(
-        written.starts_with("---\nlayout: post\ntitle: \"Untitled post\"\n"),
+        written.starts_with("---\nlayout: post\ntitle: \"\"\n"),
         "{written}"
     );
-    assert_eq!(written, h.state().doc.post.to_text());
+    assert_eq!(written, h.state().doc.post().to_text());
 }
 
 #[test]
@@ -287,7 +287,9 @@ fn long_post_edits_through_the_window_land_in_place() {
     h.get_by_label("Find text").type_text("unique-marker");
     h.run_steps(1);
     h.run_steps(2);
-    h.get_by_label("Next").click();
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    h.key_press(Key::Escape);
     settle(&mut h);
     h.get_by_label("Body (Markdown)").type_text("X");
     settle(&mut h);
@@ -326,11 +328,11 @@ fn long_post_typing_at_the_end_keeps_every_key() {
     assert!(
         h.state()
             .doc
-            .post
+            .post()
             .body()
             .ends_with("columns.\n\nTyped at the end."),
         "{:?}",
-        &h.state().doc.post.body()[h.state().doc.post.body().len() - 60..]
+        &h.state().doc.post().body()[h.state().doc.post().body().len() - 60..]
     );
 }
 
@@ -369,10 +371,13 @@ fn export_to_site_from_the_window_asks_before_overwriting() {
         Some(site.as_path())
     );
 
-    h.state_mut().doc.post.set_body("Second.\n");
     h.state_mut()
         .doc
-        .record_edit(byline::document::EditKind::Body);
+        .apply(byline::document::EditKind::Body, |post| {
+            post.set_body("Second.\n");
+            Ok::<bool, std::convert::Infallible>(true)
+        })
+        .unwrap();
     h.state_mut().request_system(SystemCommand::ExportToSite {
         site: site.clone(),
         force: false,
@@ -417,7 +422,7 @@ fn unsaved_edits_survive_a_crash_and_are_restored_exactly() {
     h.get_by_label("Body (Markdown)")
         .type_text("Typed before the crash. ");
     h.run_steps(2);
-    let typed = h.state().doc.post.to_text();
+    let typed = h.state().doc.post().to_text();
     std::thread::sleep(Duration::from_millis(1100));
     h.run_steps(2);
     assert_eq!(
@@ -434,7 +439,7 @@ fn unsaved_edits_survive_a_crash_and_are_restored_exactly() {
     h.get_by_label_contains("+title: \"Crash-proof title ✓\"");
     h.get_by_label("Restore").click();
     settle(&mut h);
-    assert_eq!(h.state().doc.post.to_text(), typed);
+    assert_eq!(h.state().doc.post().to_text(), typed);
     assert!(h.state().doc.is_modified());
     h.key_press_modifiers(CTRL, Key::S);
     settle(&mut h);
@@ -456,7 +461,7 @@ fn a_file_changed_on_disk_reloads_or_asks() {
     h.event(egui::Event::WindowFocused(true));
     settle(&mut h);
     assert_eq!(
-        h.state().doc.post.text("title").as_deref(),
+        h.state().doc.post().text("title").as_deref(),
         Some("Theirs, from git pull"),
         "no local edits: reloaded"
     );
@@ -501,7 +506,10 @@ fn a_failed_save_keeps_the_edits_and_says_why() {
     h.key_press_modifiers(CTRL, Key::S);
     settle(&mut h);
     assert!(h.state().doc.is_modified());
-    assert_eq!(h.state().doc.post.text("title").as_deref(), Some("Edited"));
+    assert_eq!(
+        h.state().doc.post().text("title").as_deref(),
+        Some("Edited")
+    );
     let status = h.state().status().to_string();
     assert!(status.contains("your edits are still here"), "{status}");
     assert!(
@@ -540,7 +548,7 @@ fn opening_a_long_post_after_another_edits_the_new_one_only() {
     settle(&mut h);
     let expected = text.replacen("Line 0 ", "NEW Line 0 ", 1);
     assert!(
-        h.state().doc.post.to_text() == expected,
+        h.state().doc.post().to_text() == expected,
         "the new post must hold only its own text plus the typed word"
     );
 }
@@ -756,4 +764,405 @@ fn enter_on_a_folder_enters_it_and_save_as_never_overwrites() {
         std::fs::read_to_string(&other).unwrap(),
         "---\ntitle: Draft\n---\n"
     );
+}
+
+/// Focuses the body and puts the cursor at byte `at` of the body.
+fn cursor_in_body(h: &mut Harness<'_, BylineApp>, at: usize) {
+    use egui::text::{CCursor, CCursorRange};
+    h.get_by_label("Body (Markdown)").focus();
+    h.run_steps(1);
+    let body = h.state().doc.post().body().to_string();
+    let chars = body[..at].chars().count();
+    let id = byline::app::editor::body_id();
+    let mut state = egui::text_edit::TextEditState::load(&h.ctx, id).unwrap_or_default();
+    state
+        .cursor
+        .set_char_range(Some(CCursorRange::one(CCursor::new(chars))));
+    state.store(&h.ctx, id);
+    h.run_steps(1);
+}
+
+/// The text of the field labelled `label`.
+fn value_of(h: &Harness<'_, BylineApp>, label: &str) -> String {
+    use egui_kittest::kittest::NodeT as _;
+    h.get_by_label(label)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+}
+
+/// The body's selection, in bytes.
+fn body_selection(h: &Harness<'_, BylineApp>) -> std::ops::Range<usize> {
+    let body = h.state().doc.post().body();
+    let state =
+        egui::text_edit::TextEditState::load(&h.ctx, byline::app::editor::body_id()).unwrap();
+    let range = state.cursor.char_range().unwrap().as_sorted_char_range();
+    let byte = |c: usize| body.char_indices().nth(c).map_or(body.len(), |(b, _)| b);
+    byte(range.start.0)..byte(range.end.0)
+}
+
+#[test]
+fn find_enter_goes_to_the_first_match_after_the_cursor_and_never_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: Find\n---\none cat, two cat, three cat\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    cursor_in_body(&mut h, 5);
+    h.key_press_modifiers(CTRL, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find text").type_text("cat");
+    h.run_steps(2);
+    h.get_by_label("3 matches");
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("2 of 3"); // the first match after the cursor, not the one after it
+    assert!(
+        h.get_by_label("Find text").is_focused(),
+        "focus stays in the find field"
+    );
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("3 of 3");
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("1 of 3"); // wraps around
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("3 of 3"); // Shift+Enter goes back
+    assert_eq!(h.state().doc.post().to_text(), text, "Enter never edits");
+    assert!(!h.state().doc.is_modified());
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Find text").is_none(),
+        "Esc closes the bar"
+    );
+    assert!(h.get_by_label("Body (Markdown)").is_focused());
+    assert_eq!(body_selection(&h), 24..27, "the match stays selected");
+    h.get_by_label("Body (Markdown)").type_text("dog");
+    h.run_steps(2);
+    assert_eq!(h.state().doc.post().body(), "one cat, two cat, three dog\n");
+}
+
+#[test]
+fn a_map_valued_image_shows_its_path_and_an_edit_changes_only_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chirpy.md");
+    let text = "---\ntitle: Chirpy\nimage:\n  path: /assets/img/a.png\n  lqip: data:image/webp;base64,AAAA\n  alt: A picture\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    assert_eq!(value_of(&h, "Image"), "/assets/img/a.png");
+    h.get_by_label_contains("Also set: lqip, alt");
+    h.get_by_label("Other keys (1)");
+    retype(&mut h, "Image", "/assets/img/b.png");
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("a.png", "b.png"),
+        "only the path's bytes change"
+    );
+}
+
+#[test]
+fn a_list_where_a_text_is_expected_is_not_overwritten_by_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\nauthor:\n  - Ann\n  - Bob\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.get_by_label_contains("This value is a list");
+    h.get_by_label("Other keys (1)");
+    assert_eq!(value_of(&h, "author"), "author:\n  - Ann\n  - Bob");
+}
+
+#[test]
+fn invalid_edits_are_unsaved_work_that_save_names_and_quit_guards() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\ndate: 2025-11-30 10:00:00 +0100\ntoc: true\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let journal_dir = dir.path().join("journal");
+    let mut h = harness_with_journal(&path, Journal::at(&journal_dir));
+    settle(&mut h);
+
+    retype(&mut h, "UTC offset", "+2");
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+    assert!(h.state().window_title().starts_with("● "));
+    assert!(h.query_by_label("Saved").is_none());
+    h.get_by_label("Modified");
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    let status = h.state().status().to_string();
+    assert!(
+        status.contains("UTC offset") && status.contains("+2"),
+        "{status}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "nothing written"
+    );
+    retype(&mut h, "UTC offset", "+02:00");
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text.replace("+0100", "+0200")
+    );
+    h.get_by_label("Saved");
+
+    retype(&mut h, "toc", "toc: [");
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+    std::thread::sleep(Duration::from_millis(1100));
+    h.run_steps(2);
+    let entries = Journal::at(&journal_dir).entries();
+    assert_eq!(entries.len(), 1, "the typed text is journaled");
+    assert!(entries[0].text.contains("toc: [\n"), "{}", entries[0].text);
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run_steps(2);
+    h.get_by_label("Save changes?");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().has_dialog(), "Esc cancels the dialog");
+    h.key_press_modifiers(CTRL, Key::Z);
+    settle(&mut h);
+    assert!(!h.state().doc.is_modified(), "Undo discards the typed text");
+    assert_eq!(value_of(&h, "toc"), "toc: true");
+}
+
+#[test]
+fn new_lines_in_a_crlf_post_are_crlf_in_body_form_and_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.md");
+    let text = "---\r\ntitle: T\r\nextra:\r\n  a: 1\r\n---\r\nLine one\r\nLine two\r\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    cursor_in_body(&mut h, "Line one".len());
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").type_text("new");
+    h.run_steps(1);
+    h.event(egui::Event::Paste("p\nq".into()));
+    h.run_steps(1);
+    cursor_in_body(&mut h, "Line one\r\nnewp\r\nq\r\n".len());
+    h.key_press(Key::Backspace);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().doc.post().body(),
+        "Line one\r\nnewp\r\nqLine two\r\n",
+        "Enter and paste insert CRLF; Backspace removes a whole CRLF"
+    );
+    retype(&mut h, "extra", "extra:\n  a: 2\n  b: 3");
+    settle(&mut h);
+    assert!(
+        h.state()
+            .doc
+            .post()
+            .to_text()
+            .starts_with("---\r\ntitle: T\r\nextra:\r\n  a: 2\r\n  b: 3\r\n---\r\n"),
+        "{:?}",
+        h.state().doc.post().to_text()
+    );
+}
+
+#[test]
+fn formatting_a_whitespace_selection_never_writes_empty_markers_around_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    std::fs::write(&path, "---\ntitle: T\n---\nab   cd\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    cursor_in_body(&mut h, 2);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(1);
+    h.key_press_modifiers(CTRL, Key::I);
+    h.run_steps(2);
+    // Only spaces selected: nothing is wrapped around them (the markers go at the cursor).
+    assert_eq!(h.state().doc.post().body(), "ab**   cd\n");
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run_steps(2);
+    // A selection with spaces around a word wraps only the word.
+    let body = h.state().doc.post().body().to_string();
+    assert_eq!(body, "ab   cd\n");
+    cursor_in_body(&mut h, 3);
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    }
+    h.run_steps(1);
+    h.key_press_modifiers(CTRL, Key::B);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.post().body(), "ab   **c**d\n");
+}
+
+#[test]
+fn a_new_post_is_not_saved_yet_counts_zero_characters_and_writes_no_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_sample(SEED, dir.path());
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::N);
+    settle(&mut h);
+    h.get_by_label("Not saved yet");
+    assert!(h.query_by_label("Saved").is_none());
+    // The status bar and the (empty) excerpt's count.
+    assert_eq!(h.query_all_by_label("0 characters").count(), 2);
+    h.get_by_label("0 words");
+    let text = h.state().doc.post().to_text();
+    assert!(!text.contains("Untitled post"), "{text}");
+    assert!(
+        !text.contains("categories") && !text.contains("tags"),
+        "{text}"
+    );
+}
+
+#[test]
+fn typed_text_that_cannot_be_written_stays_in_its_field_while_the_body_is_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\ndate: 2025-11-30 10:00:00 +0100\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "UTC offset", "+2");
+    cursor_in_body(&mut h, 4);
+    h.get_by_label("Body (Markdown)").type_text("!");
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().body(), "Body!\n");
+    assert_eq!(value_of(&h, "UTC offset"), "+2", "the typed offset is kept");
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "nothing written"
+    );
+    // Undo discards the typed offset first, then undoes the body edit.
+    h.key_press_modifiers(CTRL, Key::Z);
+    settle(&mut h);
+    assert_eq!(value_of(&h, "UTC offset"), "+01:00");
+    assert_eq!(h.state().doc.post().body(), "Body!\n");
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text.replace("Body", "Body!")
+    );
+    h.get_by_label("Saved");
+}
+
+#[test]
+fn new_lines_in_the_raw_yaml_of_a_crlf_post_are_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.md");
+    std::fs::write(&path, "---\r\ntitle: [oops\r\n---\r\nBody\r\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Raw front matter", "title: Fixed\nauthor: Ann\n");
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        "---\r\ntitle: Fixed\r\nauthor: Ann\r\n---\r\nBody\r\n"
+    );
+}
+
+#[test]
+fn replace_with_enter_replaces_the_found_match_and_esc_returns_to_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    std::fs::write(&path, "---\ntitle: R\n---\na cat, a cat\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    cursor_in_body(&mut h, 0);
+    h.key_press_modifiers(CTRL, Key::H);
+    h.run_steps(2);
+    h.get_by_label("Find text").type_text("cat");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    retype(&mut h, "Replace with", "dog");
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.post().body(), "a dog, a cat\n");
+    h.get_by_label("1 of 1"); // moved on to the next (now only) match
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Replace with").is_none());
+    assert!(h.get_by_label("Body (Markdown)").is_focused());
+    assert_eq!(body_selection(&h), 9..12);
+}
+
+#[test]
+fn a_tag_typed_but_not_added_is_unsaved_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.md");
+    let text = "---\ntitle: T\ntags: [a]\n---\nBody\n";
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.get_by_label("Tags").click();
+    h.run_steps(1);
+    h.get_by_label("Tags").focus();
+    h.get_by_label("Tags").type_text("rust");
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert!(
+        h.state().status().contains("not added yet"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    h.get_by_label("Tags").focus();
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text.replace("[a]", "[a, rust]")
+    );
+    h.get_by_label("Saved");
+}
+
+#[test]
+fn export_refuses_while_typed_text_could_not_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("_posts")).unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: Export\ndate: 2025-11-30 10:00:00 +0100\n---\nFirst.\n",
+    )
+    .unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "UTC offset", "+2");
+    h.state_mut().request_system(SystemCommand::ExportToSite {
+        site: site.clone(),
+        force: false,
+    });
+    settle(&mut h);
+    let status = h.state().status().to_string();
+    assert!(
+        status.contains("UTC offset") && status.contains("nothing was exported"),
+        "{status}"
+    );
+    assert_eq!(std::fs::read_dir(site.join("_posts")).unwrap().count(), 0);
 }

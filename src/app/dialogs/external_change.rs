@@ -63,7 +63,7 @@ fn comparison(doc: &Document) -> String {
         .path()
         .and_then(|p| std::fs::read_to_string(p).ok())
         .unwrap_or_default();
-    let mine = doc.post.to_text();
+    let mine = doc.post().to_text();
     similar::TextDiff::from_lines(&disk, &mine)
         .unified_diff()
         .context_radius(1)
