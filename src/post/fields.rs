@@ -153,7 +153,7 @@ impl Post {
         let joinable = items
             .iter()
             .all(|i| !i.is_empty() && !i.contains(char::is_whitespace));
-        if style == ListStyle::SpaceSeparated && joinable {
+        if style == ListStyle::SpaceSeparated && joinable && !items.is_empty() {
             let joined = items.join(" ");
             return self.edit(key, Some(Value::String(joined.clone())), |entry, yaml| {
                 let token_style = entry
@@ -700,7 +700,7 @@ mod tests {
             "---\ntags: [ruby,  'jekyll', \"2021\", rust]\n---\n"
         );
         post.remove_list_item("tags", "jekyll").unwrap();
-        assert_eq!(post.to_text(), "---\ntags: [ruby, \"2021\", rust]\n---\n");
+        assert_eq!(post.to_text(), "---\ntags: [ruby,  \"2021\", rust]\n---\n");
     }
 
     #[test]
@@ -736,6 +736,22 @@ mod tests {
                 .starts_with("---\ntags:\n  - 'New' # keep\ncategories")
         );
         assert!(!post.rename_list_item("tags", "absent", "x").unwrap());
+    }
+
+    #[test]
+    fn a_rename_followed_by_an_addition_keeps_the_new_order() {
+        let text = "---\ntags:\n  - \"2021\"   # c3\n  # c4\n  - 'sq'\n  - plain\nx: 1\n---\n";
+        let mut post = Post::from_text(text);
+        let items: Vec<String> = ["2021", "sq", "new", "yes"].map(String::from).to_vec();
+        post.set_list("tags", &items).unwrap();
+        assert_eq!(
+            post.to_text(),
+            "---\ntags:\n  - \"2021\"   # c3\n  # c4\n  - 'sq'\n  - new\n  - \"yes\"\nx: 1\n---\n"
+        );
+        let mut flow = Post::from_text("---\ntags: [a,\n  b, # mid\n  c]\n---\n");
+        flow.set_list("tags", &["a".into(), "c".into(), "d".into()])
+            .unwrap();
+        assert_eq!(flow.to_text(), "---\ntags: [a,\n  c, d]\n---\n");
     }
 
     #[test]

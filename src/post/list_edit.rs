@@ -177,26 +177,36 @@ impl ListSpans {
         let mut before_kept: Vec<Vec<usize>> = vec![Vec::new(); self.items.len() + 1];
         let mut pending: Vec<usize> = Vec::new();
         let mut last_kept: Option<usize> = None;
+        // After an item took a removed item's place, the items that follow it (until the next
+        // kept item) go right after it, so the new order holds.
+        let mut current_hole: Option<usize> = None;
         for (j, source) in sources.iter().enumerate() {
             match source {
                 Source::Kept(i) => {
                     // Items waiting since the previous kept item go right after it (or before
-                    // this one when there is none), unless they took a removed item's place.
+                    // this one when there is none).
                     let slot = last_kept.map_or(*i, |k| k + 1);
                     if let Some(list) = before_kept.get_mut(slot) {
                         list.append(&mut pending);
                     }
                     last_kept = Some(*i);
+                    current_hole = None;
                 }
-                _ => match holes.get(j).copied().flatten() {
-                    Some(i) => {
+                _ => match (holes.get(j).copied().flatten(), current_hole) {
+                    (Some(i), _) => {
                         // Earlier waiting items keep their order: they go with this one.
                         if let Some(list) = at_hole.get_mut(i) {
                             list.append(&mut pending);
                             list.push(j);
                         }
+                        current_hole = Some(i);
                     }
-                    None => pending.push(j),
+                    (None, Some(h)) => {
+                        if let Some(list) = at_hole.get_mut(h) {
+                            list.push(j);
+                        }
+                    }
+                    (None, None) => pending.push(j),
                 },
             }
         }
@@ -291,7 +301,11 @@ impl ListSpans {
         let holes = self.holes(sources);
         let n = self.items.len();
         let separator = |i: usize| self.separator(yaml, i, ", ");
-        let default_sep = if n >= 2 { separator(n - 2) } else { ", " };
+        // New items are joined like the last two items, without a comment between them.
+        let default_sep = match n.checked_sub(2).map(separator) {
+            Some(sep) if !sep.contains('#') => sep,
+            _ => ", ",
+        };
         let (lead, trail) = match (self.items.first(), self.items.last()) {
             (Some(first), Some(last)) => (
                 yaml.get(open + 1..first.chunk.start).unwrap_or(""),
@@ -308,14 +322,16 @@ impl ListSpans {
         let mut previous: Option<&Source> = None;
         for (j, source) in sources.iter().enumerate() {
             if let Some(prev) = previous {
+                // The separator that followed the previous item, else the one that preceded
+                // this item (a removed item's trailing comment goes with it).
                 let sep = match (
                     old_index(prev),
                     old_index(source),
                     holes.get(j).copied().flatten(),
                 ) {
+                    (Some(a), _, _) if a + 1 < n => separator(a),
                     (_, Some(b), _) if b > 0 => separator(b - 1),
                     (_, None, Some(h)) if h > 0 => separator(h - 1),
-                    (Some(a), _, _) if a + 1 < n => separator(a),
                     _ => default_sep,
                 };
                 out.push_str(sep);
@@ -378,8 +394,8 @@ impl ListSpans {
                     Source::Fresh => None,
                 };
                 out.push_str(match (prev_index, index) {
-                    (_, Some(b)) if b > 0 => separator(b - 1),
                     (Some(a), _) if a + 1 < n => separator(a),
+                    (_, Some(b)) if b > 0 => separator(b - 1),
                     _ => " ",
                 });
             }

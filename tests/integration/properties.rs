@@ -141,7 +141,7 @@ fn item_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// One list edit: 0 add, 1 remove, 2 rename, 3 move to the front.
+/// One list edit: 0 add, 1 remove, 2 rename, 3 move to the front, 4 rename and add, 5 reverse.
 #[derive(Debug, Clone)]
 struct ListCase {
     items: Vec<(String, u8, bool)>,
@@ -156,10 +156,10 @@ struct ListCase {
 fn list_case() -> impl Strategy<Value = ListCase> {
     (
         proptest::collection::vec((item_text(), 0u8..3, any::<bool>()), 1..6),
-        0u8..4,
+        0u8..5,
         any::<bool>(),
         any::<bool>(),
-        0u8..4,
+        0u8..6,
         0usize..6,
         item_text(),
     )
@@ -226,6 +226,15 @@ proptest! {
                     pieces.push(line);
                 }
             }
+            4 => {
+                // A flow list over several lines with a comment after each item.
+                let items: Vec<String> = case.items.iter().map(|(t, s, _)| written(t, *s, true)).collect();
+                pieces = items.clone();
+                let lines: Vec<String> = items.iter().enumerate().map(|(i, t)| format!("{t}, # c{i}")).collect();
+                let mut joined = lines.join("\n  ");
+                joined.truncate(joined.rfind(',').unwrap_or(joined.len()));
+                value = format!(" [\n  {joined}\n  ]");
+            }
             _ => {
                 let sep = if case.layout == 2 { ",  " } else { ", " };
                 let items: Vec<String> = case.items.iter().map(|(t, s, _)| written(t, *s, true)).collect();
@@ -257,10 +266,19 @@ proptest! {
                 }
                 untouched.retain(|&i| i != at);
             }
-            _ => {
+            3 => {
                 let item = expected.remove(at);
                 expected.insert(0, item);
             }
+            4 => {
+                prop_assume!(!expected.contains(&case.new_item) && !expected.contains(&"zz".to_string()));
+                if let Some(slot) = expected.get_mut(at) {
+                    *slot = case.new_item.clone();
+                }
+                expected.push("zz".to_string());
+                untouched.retain(|&i| i != at);
+            }
+            _ => expected.reverse(),
         }
         let mut post = Post::from_text(&text);
         prop_assert!(post.block().is_ok(), "{}", text);
@@ -280,7 +298,7 @@ proptest! {
             prop_assert!(after.contains(c.as_str()), "comment `{}` lost in:\n{}", c, after);
         }
         // New items are quoted only when YAML needs it.
-        if case.op == 0 && byline::post::scalar::is_plain_safe(&case.new_item, case.layout >= 2) {
+        if case.op == 0 && case.layout < 4 && byline::post::scalar::is_plain_safe(&case.new_item, case.layout >= 2) {
             prop_assert!(after.contains(&format!("- {}{eol}", case.new_item)) || after.contains(&format!(" {}]", case.new_item)), "{}", after);
         }
     }
