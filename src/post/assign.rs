@@ -40,7 +40,7 @@ pub fn assign(post: &mut Post, key: &str, raw: &str, as_string: bool) -> Result<
     match kind {
         Some(FieldKind::Date) => {
             if raw.trim().is_empty() {
-                return post.remove(key);
+                return post.set_value(key, &Value::Null);
             }
             let text = match serde_yaml::from_str::<Value>(raw) {
                 Ok(Value::String(s)) if !as_string => s,

@@ -160,8 +160,15 @@ impl Block {
     }
 
     /// The value of a top-level key, as Jekyll reads it.
+    /// Keys that are not strings (`null:`, `~:`, `1:`, `true:`) are found by the text
+    /// [`key_to_string`] gives them, so every key `Post::keys` lists can be read.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.mapping.get(key)
+        self.mapping.get(key).or_else(|| {
+            self.mapping
+                .iter()
+                .find(|(k, _)| !k.is_string() && key_to_string(k) == key)
+                .map(|(_, v)| v)
+        })
     }
 
     /// The span of the entry Jekyll uses for `key` (the last one, when the key is duplicated).
@@ -737,6 +744,45 @@ mod tests {
         assert_eq!(block.get("a"), Some(&Value::from(3)));
         assert_eq!(block.duplicates, vec![("a".to_string(), vec![1, 3])]);
         assert_eq!(block.entry("a").unwrap().line, 2);
+    }
+
+    #[test]
+    fn messages_carry_no_yaml_relative_positions() {
+        // Issue 10, smaller things: `3:1: … at line 2 column 1` mixed two line counts.
+        assert_eq!(
+            strip_positions(
+                "did not find expected key at line 3 column 1, while parsing a block mapping at line 2 column 1"
+            ),
+            "did not find expected key, while parsing a block mapping"
+        );
+        let err = Block::parse(
+            "title: t
+foo: [1, 2
+b: 3
+",
+            2,
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains(" at line "), "{err}");
+        assert_eq!(strip_positions("a at line x"), "a at line x");
+    }
+
+    #[test]
+    fn valid_yaml_jekyll_accepts_opens() {
+        // Issue 10.8, checked with ruby -ryaml: a nested duplicate keeps the last value, an
+        // integer beyond 64 bits is an Integer, `null:` and `~:` are one key (the last wins).
+        let block = Block::parse(
+            "a:\n  b: 1\n  b: 2\nn: 123456789012345678901234567890\nnull: 1\n~: 2\n",
+            2,
+        )
+        .unwrap();
+        assert_eq!(block.get("a").unwrap()["b"], Value::from(2));
+        assert_eq!(
+            block.get("n"),
+            Some(&Value::String("123456789012345678901234567890".into()))
+        );
+        assert_eq!(block.get("null"), Some(&Value::from(2)));
+        assert!(block.entries.is_ok());
     }
 
     #[test]
