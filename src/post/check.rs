@@ -149,14 +149,26 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
             ));
         }
     }
-    if let Some(value) = post.get("title")
-        && matches!(value, Value::Sequence(_) | Value::Mapping(_))
+    // Text fields of the registry that hold a list or a map: a broken title is an error (the
+    // page has no heading), other text fields a warning.
+    for spec in super::registry::FIELDS
+        .iter()
+        .filter(|f| f.kind == super::registry::FieldKind::Text)
     {
-        out.push(Diagnostic::at(
-            line_of("title"),
-            Severity::Error,
-            "`title` must be text".to_string(),
-        ));
+        if let Some(value) = post.get(spec.name)
+            && matches!(value, Value::Sequence(_) | Value::Mapping(_))
+        {
+            let severity = if spec.name == "title" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            out.push(Diagnostic::at(
+                line_of(spec.name),
+                severity,
+                format!("`{}` must be text", spec.name),
+            ));
+        }
     }
     out
 }
@@ -210,6 +222,10 @@ mod tests {
         assert_eq!(
             severities("---\ntitle: yes\n---\n"),
             vec![(2, Severity::Warning)]
+        );
+        assert_eq!(
+            severities("---\ntitle: [a]\nslug: {a: b}\n---\n"),
+            vec![(2, Severity::Error), (3, Severity::Warning)]
         );
         assert_eq!(severities("---\ntitle: x\n"), vec![(1, Severity::Error)]);
         assert_eq!(severities("no front matter"), vec![(1, Severity::Warning)]);
