@@ -110,6 +110,10 @@ fn read_bool(raw: &str) -> Option<bool> {
 /// `raw` read as YAML (`[a, b]`, `{path: x}`, `3`), with the typed text as a string when it
 /// is not valid YAML but plainly meant as text.
 fn read_value(key: &str, raw: &str) -> Result<Value> {
+    if hides_text_in_a_comment(raw) {
+        // `x=#1` or `x=a #b` would silently lose what follows the `#`: take the text typed.
+        return Ok(Value::String(raw.to_string()));
+    }
     match psych::load(raw) {
         Ok(Value::String(s)) => Ok(match psych::plain_kind(raw.trim()) {
             PlainKind::Bool(b) => Value::Bool(b),
@@ -124,6 +128,17 @@ fn read_value(key: &str, raw: &str) -> Result<Value> {
             ),
         }),
     }
+}
+
+/// True when YAML would read part of `raw` as a comment: it starts with `#`, or has ` #`
+/// outside a quoted or bracketed value.
+fn hides_text_in_a_comment(raw: &str) -> bool {
+    let trimmed = raw.trim();
+    if trimmed.starts_with('#') {
+        return true;
+    }
+    !trimmed.starts_with(['"', '\'', '[', '{'])
+        && (trimmed.contains(" #") || trimmed.contains("\t#"))
 }
 
 #[cfg(test)]
@@ -161,6 +176,19 @@ mod tests {
         }
         let out = set("---\ntitle: x\n---\n", "title", "\"quoted: yes\"").unwrap();
         assert_eq!(out, "---\ntitle: \"quoted: yes\"\n---\n");
+    }
+
+    #[test]
+    fn a_comment_sign_never_drops_typed_text() {
+        // Issue 10.7: `title=#1` wrote an empty title; the same holds for any key.
+        for (raw, want) in [("#1", "#1"), ("a #b", "a #b")] {
+            let out = set("---\nx: 1\n---\n", "other", raw).unwrap();
+            assert_eq!(
+                Post::from_text(&out).get("other"),
+                Some(&Value::String(want.into())),
+                "{out}"
+            );
+        }
     }
 
     #[test]

@@ -270,7 +270,8 @@ impl Post {
         self.front.as_ref()?.parsed.as_ref().ok()?.get(key)
     }
 
-    /// Top-level keys in file order (the last of duplicates), empty when unparsed.
+    /// Top-level keys in file order (a duplicated key where it first appears, as Psych keeps
+    /// it), empty when unparsed.
     pub fn keys(&self) -> Vec<String> {
         self.block()
             .ok()
