@@ -85,6 +85,7 @@ pub struct Block {
     /// Entry spans, or why they could not be mapped (then typed edits are refused).
     pub entries: Result<Vec<Entry>, String>,
     /// Keys written more than once: (key, 1-based line of each occurrence within the block).
+    /// Keys inside block maps are named by their path (`author.name`); Psych keeps the last.
     pub duplicates: Vec<(String, Vec<usize>)>,
 }
 
@@ -94,7 +95,11 @@ impl Block {
     pub fn parse(yaml: &str, first_line: usize) -> Result<Block, Error> {
         let entries = segment(yaml);
         let duplicates = match &entries {
-            Ok(entries) => find_duplicates(entries),
+            Ok(entries) => {
+                let mut found = find_duplicates(entries);
+                nested_duplicates(yaml, entries, "", 0, &mut found);
+                found
+            }
             Err(_) => Vec::new(),
         };
         // Psych keeps the last of duplicate keys at every level; so does this reader.
@@ -309,6 +314,39 @@ fn find_duplicates(entries: &[Entry]) -> Vec<(String, Vec<usize>)> {
             (lines.len() > 1).then(|| (key_to_string(key), lines))
         })
         .collect()
+}
+
+/// Duplicate keys inside block-map values, at any depth: `prefix` names the enclosing keys and
+/// `first_line` is the 0-based block line where `yaml` starts.
+fn nested_duplicates(
+    yaml: &str,
+    entries: &[Entry],
+    prefix: &str,
+    first_line: usize,
+    found: &mut Vec<(String, Vec<usize>)>,
+) {
+    for entry in entries {
+        if !entry.has_block || !entry.inline_token_is_none() {
+            continue;
+        }
+        let Some(newline) = yaml.get(entry.key_line_end..).and_then(|t| t.find('\n')) else {
+            continue;
+        };
+        let start = entry.key_line_end + newline + 1;
+        let Some(sub) = yaml.get(start..entry.range.end) else {
+            continue;
+        };
+        let Ok(sub_entries) = segment(sub) else {
+            continue;
+        };
+        let path = format!("{prefix}{}.", entry.key_text());
+        let sub_first = first_line + entry.line + 1;
+        for (key, lines) in find_duplicates(&sub_entries) {
+            let lines = lines.iter().map(|l| l + sub_first).collect();
+            found.push((format!("{path}{key}"), lines));
+        }
+        nested_duplicates(sub, &sub_entries, &path, sub_first, found);
+    }
 }
 
 fn indent_of(line: &str) -> usize {
@@ -783,6 +821,12 @@ b: 3
         );
         assert_eq!(block.get("null"), Some(&Value::from(2)));
         assert!(block.entries.is_ok());
+        // The nested duplicate is reported like a top-level one, with its path and lines.
+        assert!(
+            block.duplicates.contains(&("a.b".to_string(), vec![2, 3])),
+            "{:?}",
+            block.duplicates
+        );
     }
 
     #[test]
