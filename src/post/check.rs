@@ -131,14 +131,44 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
             format!("`published: \"{s}\"` is a string, not a boolean: only `published: false` hides a post"),
         ));
     }
-    if let Some(value) = post.get("title")
-        && matches!(value, Value::Sequence(_) | Value::Mapping(_))
+    // Psych (YAML 1.1) reads plain yes/no/on/off as booleans: a text field written that way
+    // shows as `true`/`false` on the site.
+    for spec in super::registry::FIELDS.iter().filter(|f| f.is_text()) {
+        if let Some(entry) = block.entry(spec.name)
+            && let Some(token) = entry.inline_token(front.yaml())
+            && let Some(Value::Bool(b)) = post.get(spec.name)
+            && !matches!(token, "true" | "false")
+        {
+            out.push(Diagnostic::at(
+                entry.line + 2,
+                Severity::Warning,
+                format!(
+                    "Jekyll reads `{}: {token}` as the boolean {b}; quote it (\"{token}\") to keep the text",
+                    spec.name
+                ),
+            ));
+        }
+    }
+    // Text fields of the registry that hold a list or a map: a broken title is an error (the
+    // page has no heading), other text fields a warning.
+    for spec in super::registry::FIELDS
+        .iter()
+        .filter(|f| f.kind == super::registry::FieldKind::Text)
     {
-        out.push(Diagnostic::at(
-            line_of("title"),
-            Severity::Error,
-            "`title` must be text".to_string(),
-        ));
+        if let Some(value) = post.get(spec.name)
+            && matches!(value, Value::Sequence(_) | Value::Mapping(_))
+        {
+            let severity = if spec.name == "title" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            out.push(Diagnostic::at(
+                line_of(spec.name),
+                severity,
+                format!("`{}` must be text", spec.name),
+            ));
+        }
     }
     out
 }
@@ -182,6 +212,21 @@ mod tests {
             vec![(2, Severity::Warning)]
         );
         assert_eq!(severities("---\n- a\n---\n"), vec![(2, Severity::Error)]);
+        // Psych reads a plain `no` as false: the post is hidden, which is no surprise to
+        // report; a quoted "no" is a string that does NOT hide it.
+        assert_eq!(severities("---\npublished: no\n---\n"), vec![]);
+        assert_eq!(
+            severities("---\npublished: \"no\"\n---\n"),
+            vec![(2, Severity::Warning)]
+        );
+        assert_eq!(
+            severities("---\ntitle: yes\n---\n"),
+            vec![(2, Severity::Warning)]
+        );
+        assert_eq!(
+            severities("---\ntitle: [a]\nslug: {a: b}\n---\n"),
+            vec![(2, Severity::Error), (3, Severity::Warning)]
+        );
         assert_eq!(severities("---\ntitle: x\n"), vec![(1, Severity::Error)]);
         assert_eq!(severities("no front matter"), vec![(1, Severity::Warning)]);
         assert_eq!(severities("ok\n\0"), vec![(2, Severity::Error)]);

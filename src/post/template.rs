@@ -1,7 +1,8 @@
 //! New posts: Jekyll file names, slugs and the front-matter template a new post starts from.
 
 use super::date::PostDate;
-use super::scalar::{QuoteStyle, string_scalar};
+use super::registry;
+use super::scalar::string_scalar;
 
 /// A URL- and file-safe slug: transliterated to lowercase ASCII, words joined by hyphens
 /// ("Café Über Straße!" → "cafe-uber-strasse"), as Jekyll's `slugify` does for Latin text.
@@ -30,13 +31,13 @@ pub fn new_post_text(title: &str, date: &PostDate, author: &str, is_draft: bool)
     let mut out = String::from("---\nlayout: post\n");
     out.push_str(&format!(
         "title: {}\n",
-        string_scalar(title, QuoteStyle::Double, false)
+        string_scalar(title, registry::new_value_style("title"), false)
     ));
     out.push_str(&format!("date: {}\n", date.to_text()));
     if !author.is_empty() {
         out.push_str(&format!(
             "author: {}\n",
-            string_scalar(author, QuoteStyle::Double, false)
+            string_scalar(author, registry::new_value_style("author"), false)
         ));
     }
     out.push_str("categories: []\ntags: []\n");

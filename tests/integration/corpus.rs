@@ -149,3 +149,72 @@ fn the_known_broken_posts_are_reported_and_kept() {
     );
     assert_eq!(post.text("title").as_deref(), Some("1.0.0"));
 }
+
+/// Bytes of `before` an edit removed or replaced: all but the common prefix and suffix.
+fn replaced_bytes(before: &str, after: &str) -> usize {
+    let prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let room = before.len().min(after.len()) - prefix;
+    let suffix = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    before.len() - prefix - suffix
+}
+
+/// Issue 9.5 over real posts: adding a tag or category only inserts bytes, and renaming one
+/// replaces no more than that item's own text; every other item stays byte for byte.
+#[test]
+fn list_item_edits_touch_only_their_item() {
+    let mut edited = 0;
+    let mut failures = Vec::new();
+    for (path, bytes, post) in utf8_posts() {
+        let before = String::from_utf8(bytes).unwrap();
+        for key in ["tags", "categories"] {
+            if post.get(key).is_none() {
+                continue;
+            }
+            let items = post.list(key);
+            let Some(first) = items.first().cloned() else {
+                continue;
+            };
+            let mut added = post.clone();
+            let mut expected = items.clone();
+            expected.push("byline-new".into());
+            if added.add_list_item(key, "byline-new").is_err() {
+                continue;
+            }
+            let after = added.to_text();
+            if Post::from_text(&after).list(key) != expected {
+                failures.push(format!("{}: {key}: add reads back wrong", path.display()));
+            }
+            if replaced_bytes(&before, &after) != 0 {
+                failures.push(format!("{}: {key}: adding replaced bytes", path.display()));
+            }
+            let mut renamed = post.clone();
+            if renamed
+                .rename_list_item(key, &first, "byline-renamed")
+                .is_ok()
+            {
+                let after = renamed.to_text();
+                let limit = 2 * first.len() + 2;
+                if replaced_bytes(&before, &after) > limit {
+                    failures.push(format!(
+                        "{}: {key}: renaming `{first}` replaced {} bytes",
+                        path.display(),
+                        replaced_bytes(&before, &after)
+                    ));
+                }
+            }
+            edited += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(edited > 100, "only {edited} lists edited");
+}
