@@ -12,5 +12,6 @@ pub mod journal;
 pub mod markdown;
 pub mod post;
 pub mod site;
+pub mod walk;
 
 pub use error::{Error, Result};
