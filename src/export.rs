@@ -70,10 +70,16 @@ pub fn validate(post: &Post, now: chrono::DateTime<chrono::Local>) -> (Vec<Strin
         Some(Value::Bool(false)) => {
             warnings.push("`published: false`: Jekyll will not publish this post".to_string())
         }
-        Some(Value::String(s)) => warnings.push(format!(
-            "`published: \"{s}\"` is text, not a boolean: it does not hide the post (write `published: false`)"
-        )),
         _ => {}
+    }
+    // The checks `byline check` makes (a `published` string, duplicate keys…) are worded once,
+    // in the checker; export shows its warnings as they are.
+    for diagnostic in crate::post::check::check(post) {
+        if diagnostic.severity == crate::post::check::Severity::Warning
+            && !warnings.contains(&diagnostic.message)
+        {
+            warnings.push(diagnostic.message);
+        }
     }
     (errors, warnings)
 }
@@ -182,49 +188,147 @@ fn body_image_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     spans
 }
 
-/// The file an image reference points at, resolved as Jekyll serves it from the site root of
-/// the source post (or beside the post for a relative path that is there).
-fn resolve_source_image(source_post: &Path, reference: &str) -> Option<PathBuf> {
-    let root = site::site_root(source_post);
-    let from_root = site::resolve_image(&root, reference)?;
-    if from_root.is_file() {
-        return Some(from_root);
-    }
-    let beside = source_post
-        .parent()?
-        .join(reference.split(['?', '#']).next().unwrap_or(reference));
-    beside.is_file().then_some(beside)
+/// An image a post uses, found inside the allowed folder tree and read for export.
+#[derive(Debug)]
+struct SourceImage {
+    /// The file, symbolic links resolved.
+    file: PathBuf,
+    /// Its bytes (at most [`fsio::MAX_IMAGE_BYTES`]).
+    bytes: Vec<u8>,
+    /// The lowercase extension of the reference as written, for the copy's name and MIME type.
+    extension: String,
 }
 
-/// Copies an image into `site/assets/images/<md5>.<ext>` (once per content) and returns the
-/// file name and whether it was new.
-fn copy_image(file: &Path, site: &Path) -> Result<(String, Option<PathBuf>)> {
-    let bytes = fs::read(file).map_err(|source| Error::Read {
-        path: file.to_path_buf(),
+impl SourceImage {
+    /// `<md5>.<ext>`: the same picture under any name is stored once.
+    fn md5_name(&self) -> String {
+        let digest = md5::Md5::digest(&self.bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let ext = if self.extension.is_empty() {
+            "img"
+        } else {
+            &self.extension
+        };
+        format!("{hex}.{ext}")
+    }
+}
+
+fn read_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Read {
+        path: path.to_path_buf(),
         source,
-    })?;
-    let digest = md5::Md5::digest(&bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let ext: String = file
+    }
+}
+
+/// The folder tree a post may take images from: its site, or for a post outside any site its
+/// own folder, with symbolic links resolved.
+fn image_root(source_post: &Path) -> Result<PathBuf> {
+    let root = site::site_root(source_post);
+    fs::canonicalize(&root).map_err(|source| read_error(&root, source))
+}
+
+/// The ways a reference may be written on disk: as written, and percent-decoded
+/// (`my%20cat.png` is the file `my cat.png`).
+fn reference_variants(reference: &str) -> Vec<String> {
+    let path = reference.trim();
+    let path = path.split(['?', '#']).next().unwrap_or(path).to_string();
+    let mut variants = vec![path.clone()];
+    if let Ok(decoded) = percent_encoding::percent_decode_str(&path).decode_utf8()
+        && decoded != path
+    {
+        variants.push(decoded.into_owned());
+    }
+    variants
+}
+
+/// Finds and reads the file an image reference points at, as Jekyll serves it from the site
+/// root of the source post (or beside the post for a relative path that is there). Only files
+/// inside the post's site (or, outside any site, its folder tree) are read, judged after
+/// symbolic links are resolved; anything else, a non-regular file or a file over
+/// [`fsio::MAX_IMAGE_BYTES`] is an error.
+fn read_source_image(source_post: &Path, root: &Path, reference: &str) -> Result<SourceImage> {
+    let post_dir = source_post
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut candidates = Vec::new();
+    for variant in reference_variants(reference) {
+        candidates.push(root.join(variant.trim_start_matches('/')));
+        if !variant.starts_with('/') {
+            candidates.push(post_dir.join(&variant));
+        }
+    }
+    let Some(found) = candidates.into_iter().find(|c| fs::metadata(c).is_ok()) else {
+        return Err(export_error(format!(
+            "image `{reference}` not found (looked in {})",
+            root.display()
+        )));
+    };
+    let file = fs::canonicalize(&found).map_err(|source| read_error(&found, source))?;
+    if !file.starts_with(root) {
+        return Err(export_error(format!(
+            "image `{reference}` is outside the post's site ({}); Byline only exports images from inside it",
+            root.display()
+        )));
+    }
+    let bytes = fsio::read_limited(&file, fsio::MAX_IMAGE_BYTES, "an image")?;
+    let extension = found
         .extension()
         .and_then(|e| e.to_str())
-        .unwrap_or("img")
+        .unwrap_or("")
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    let name = format!("{hex}.{ext}");
-    let dir = site.join("assets").join("images");
-    fs::create_dir_all(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
-    let target = dir.join(&name);
-    if target.exists() {
-        return Ok((name, None));
+    Ok(SourceImage {
+        file,
+        bytes,
+        extension,
+    })
+}
+
+/// Refuses a path whose nearest existing ancestor (or itself) resolves outside `site_real`, so
+/// a symbolic link inside the site (`assets/`, `_posts/`) never leads a write elsewhere.
+fn require_inside(site_real: &Path, path: &Path) -> Result<()> {
+    let existing = path
+        .ancestors()
+        .find(|p| fs::symlink_metadata(p).is_ok())
+        .unwrap_or(path);
+    let real = fs::canonicalize(existing).map_err(|source| read_error(existing, source))?;
+    if real.starts_with(site_real) {
+        Ok(())
+    } else {
+        Err(export_error(format!(
+            "{} leads outside the site (to {}); Byline never writes through it",
+            existing.display(),
+            real.display()
+        )))
     }
-    fsio::write_new(&target, &bytes)?;
-    Ok((name, Some(target)))
+}
+
+/// True when both paths exist and are one file (the same device and inode: symbolic and hard
+/// links included).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// True when both paths exist and are one file.
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// True for a key that holds an image path (`image`, `teaser`, `overlay_image`...).
+fn is_image_key(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("image") || name.contains("teaser")
 }
 
 /// Replaces whole-value occurrences of `from` in front-matter YAML with `to` (a value after
@@ -244,15 +348,99 @@ fn replace_in_yaml(yaml: &str, from: &str, to: &str) -> String {
     }
 }
 
+/// The byte ranges of the front matter that hold image values: the whole value of an image
+/// key (`image: …`, `teaser: …`, with everything nested under it), found by indentation, so a
+/// `caption` or `description` holding the same text is never rewritten.
+fn image_value_ranges(yaml: &str) -> Vec<std::ops::Range<usize>> {
+    let Ok(key_line) = regex::Regex::new(r#"^([ \t]*)(?:-[ \t]+)?["']?([^"':#\s][^"':#]*?)["']?[ \t]*:(?:[ \t]|$)"#)
+    else {
+        return Vec::new();
+    };
+    let mut ranges = Vec::new();
+    // (indent of the image key, start of its range)
+    let mut open: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\r', '\n']);
+        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+        let is_blank = content.trim().is_empty() || content.trim_start().starts_with('#');
+        if let Some((open_indent, start)) = open
+            && !is_blank
+            && indent <= open_indent
+        {
+            ranges.push(start..offset);
+            open = None;
+        }
+        if open.is_none()
+            && let Some(captures) = key_line.captures(content)
+            && captures.get(2).is_some_and(|k| is_image_key(k.as_str()))
+        {
+            let key_indent = captures.get(1).map_or(0, |m| m.as_str().len());
+            // A `- image: x` item nests its map one step further in.
+            let item_indent = if content.trim_start().starts_with('-') {
+                indent + 1
+            } else {
+                key_indent
+            };
+            open = Some((item_indent, offset));
+        }
+        offset += line.len();
+    }
+    if let Some((_, start)) = open {
+        ranges.push(start..yaml.len());
+    }
+    ranges
+}
+
+/// Rewrites image references in the front matter, only inside the values of image keys.
+fn rewrite_front_matter_images(yaml: &str, names: &[(&String, String)]) -> String {
+    let mut out = String::with_capacity(yaml.len());
+    let mut last = 0;
+    for range in image_value_ranges(yaml) {
+        out.push_str(yaml.get(last..range.start).unwrap_or(""));
+        let mut part = yaml.get(range.clone()).unwrap_or("").to_string();
+        for (reference, name) in names {
+            part = replace_in_yaml(&part, reference, name);
+        }
+        out.push_str(&part);
+        last = range.end;
+    }
+    out.push_str(yaml.get(last..).unwrap_or(""));
+    out
+}
+
+/// The longest slug in a file name Byline writes (bytes): file systems allow 255-byte names,
+/// and the date, extension and temp-file decorations need room.
+pub const MAX_SLUG_BYTES: usize = 120;
+
+/// A slug cut to [`MAX_SLUG_BYTES`] at a word boundary where possible, so a very long title
+/// still gives a valid file name.
+pub fn short_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG_BYTES {
+        return slug.to_string();
+    }
+    let mut cut = MAX_SLUG_BYTES;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = slug.get(..cut).unwrap_or(slug);
+    let head = match head.rfind('-') {
+        Some(dash) if dash > MAX_SLUG_BYTES / 2 => head.get(..dash).unwrap_or(head),
+        _ => head,
+    };
+    head.trim_end_matches('-').to_string()
+}
+
 /// Where a post goes in a site: `_posts/YYYY-MM-DD-slug.md` or `_drafts/slug.md`; the slug
-/// comes from `slug` or the title and is always a safe file name.
+/// comes from `slug` or the title, is always a safe file name and at most
+/// [`MAX_SLUG_BYTES`] long.
 pub fn site_path(post: &Post, site: &Path, is_draft: bool) -> Result<PathBuf> {
     let slug_source = post
         .text("slug")
         .filter(|s| !s.trim().is_empty())
         .or_else(|| post.text("title"))
         .unwrap_or_default();
-    let slug = slugify(&slug_source);
+    let slug = short_slug(&slugify(&slug_source));
     if is_draft {
         return Ok(site.join("_drafts").join(format!("{slug}.md")));
     }
@@ -264,6 +452,109 @@ pub fn site_path(post: &Post, site: &Path, is_draft: bool) -> Result<PathBuf> {
     Ok(site
         .join("_posts")
         .join(format!("{}-{slug}.md", date.local.format("%Y-%m-%d"))))
+}
+
+/// One export command over several posts: remembers what it wrote, so two posts of one run
+/// never share a file, and a file that was there before the run is overwritten only with
+/// `force`.
+#[derive(Debug, Default)]
+pub struct ExportRun {
+    /// Overwrite files that were there before this run (never the source post itself).
+    pub force: bool,
+    /// Files written in this run (symbolic links resolved), and the post each came from.
+    written: std::collections::HashMap<PathBuf, PathBuf>,
+}
+
+/// What to do about a target file before writing it.
+#[derive(Debug, PartialEq, Eq)]
+enum TargetState {
+    /// Nothing is there, or this run wrote it for the same post, or `force`: write.
+    Write,
+    /// The same bytes are already there: nothing to write.
+    Unchanged,
+}
+
+impl ExportRun {
+    /// A run that overwrites files from before it only when `force` is set.
+    pub fn new(force: bool) -> Self {
+        ExportRun {
+            force,
+            written: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The key a target is remembered under: its folder resolved, so two spellings of one
+    /// path are one file.
+    fn key(target: &Path) -> PathBuf {
+        match (target.parent(), target.file_name()) {
+            (Some(dir), Some(name)) => fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+            .map_or_else(|_| target.to_path_buf(), |d| d.join(name)),
+            _ => target.to_path_buf(),
+        }
+    }
+
+    /// True when another post of this run already went to `target`.
+    fn taken_by_other(&self, target: &Path, source: &Path) -> bool {
+        self.written
+            .get(&Self::key(target))
+            .is_some_and(|from| !same_post(from, source))
+    }
+
+    /// Decides whether `bytes` may go to `target` for the post at `source`.
+    fn check_target(&self, target: &Path, source: &Path, bytes: &[u8]) -> Result<TargetState> {
+        if self.taken_by_other(target, source) {
+            return Err(export_error(format!(
+                "another post of this export already went to {}; give one of them its own slug or file name",
+                target.display()
+            )));
+        }
+        if fs::symlink_metadata(target).is_err() {
+            return Ok(TargetState::Write);
+        }
+        if same_file(target, source) {
+            return match fsio::read_bytes(target) {
+                Ok(existing) if existing == bytes => Ok(TargetState::Unchanged),
+                _ => Err(export_error(format!(
+                    "{} is the post itself: exporting it there would overwrite its source, which Byline never does",
+                    target.display()
+                ))),
+            };
+        }
+        if let Ok(existing) = fsio::read_bytes(target)
+            && existing == bytes
+        {
+            return Ok(TargetState::Unchanged);
+        }
+        if self.force || self.written.contains_key(&Self::key(target)) {
+            Ok(TargetState::Write)
+        } else {
+            Err(Error::TargetExists {
+                path: target.to_path_buf(),
+            })
+        }
+    }
+
+    fn remember(&mut self, target: &Path, source: &Path) {
+        self.written
+            .insert(Self::key(target), source.to_path_buf());
+    }
+}
+
+/// True when two source paths are one post (the same file, or the same path for a post not
+/// saved yet).
+fn same_post(a: &Path, b: &Path) -> bool {
+    a == b || same_file(a, b)
+}
+
+/// Removes files this export created before it failed, so a failed export leaves nothing.
+fn remove_created(files: &[PathBuf]) {
+    for file in files {
+        let _ = fs::remove_file(file);
+    }
 }
 
 /// Exports a post into a Jekyll site: validates, copies local images under MD5 names, points
@@ -288,6 +579,19 @@ pub fn export_post_to_site(
     is_draft: bool,
     force: bool,
 ) -> Result<Exported> {
+    export_post_to_site_in(&mut ExportRun::new(force), post, source, site_dir, is_draft)
+}
+
+/// `export_post_to_site` as part of a run of several posts (see [`ExportRun`]). Images are read
+/// only from inside the post's site, every write stays inside the target site (symbolic links
+/// resolved), and a failure removes the images this export had copied.
+pub fn export_post_to_site_in(
+    run: &mut ExportRun,
+    post: &Post,
+    source: &Path,
+    site_dir: &Path,
+    is_draft: bool,
+) -> Result<Exported> {
     if !is_site(site_dir) {
         return Err(export_error(format!(
             "{} is not a Jekyll site (no _config.yml or _posts/ folder)",
@@ -298,40 +602,36 @@ pub fn export_post_to_site(
     if !errors.is_empty() {
         return Err(export_error(errors.join("; ")));
     }
+    let site_real = fs::canonicalize(site_dir).map_err(|e| read_error(site_dir, e))?;
     let target = site_path(post, site_dir, is_draft)?;
-    let mut exported = post.clone();
-    let mut images = Vec::new();
-    let mut yaml = post.front_matter_text().to_string();
-    let mut body = post.body().to_string();
     let references = image_references(post);
-    let mut new_names = std::collections::HashMap::new();
-    for reference in &references {
-        let file = resolve_source_image(source, reference).ok_or_else(|| {
-            export_error(format!(
-                "image `{reference}` not found (looked in {})",
-                site::site_root(source).display()
-            ))
-        })?;
-        let (name, copied) = copy_image(&file, site_dir)?;
-        images.extend(copied);
-        new_names.insert(reference.clone(), name);
+    let mut images: Vec<(String, SourceImage, String)> = Vec::new();
+    if !references.is_empty() {
+        let root = image_root(source)?;
+        for reference in references {
+            let image = read_source_image(source, &root, &reference)?;
+            let name = image.md5_name();
+            images.push((reference, image, name));
+        }
     }
-    let mut by_length: Vec<(&String, &String)> = new_names.iter().collect();
+    let mut exported = post.clone();
+    let mut by_length: Vec<(&String, String)> = images
+        .iter()
+        .map(|(reference, _, name)| (reference, format!("/assets/images/{name}")))
+        .collect();
     by_length.sort_by_key(|(reference, _)| std::cmp::Reverse(reference.len()));
-    for (reference, name) in by_length {
-        yaml = replace_in_yaml(&yaml, reference, &format!("assets/images/{name}"));
-    }
+    let yaml = rewrite_front_matter_images(post.front_matter_text(), &by_length);
+    let body = post.body();
     let mut rewritten = String::with_capacity(body.len());
     let mut last = 0;
-    for (range, reference) in body_image_spans(&body) {
-        if let Some(name) = new_names.get(&reference) {
+    for (range, reference) in body_image_spans(body) {
+        if let Some((_, _, name)) = images.iter().find(|(r, _, _)| *r == reference) {
             rewritten.push_str(body.get(last..range.start).unwrap_or(""));
             rewritten.push_str(&format!("/assets/images/{name}"));
             last = range.end;
         }
     }
     rewritten.push_str(body.get(last..).unwrap_or(""));
-    body = rewritten;
     exported.set_front_matter_text(yaml);
     if exported.front_matter().and_then(|f| f.error()).is_some() {
         return Err(export_error(
@@ -343,33 +643,57 @@ pub fn export_post_to_site(
     front_only.set_body(String::new());
     if let Some(left) = image_references(&front_only)
         .into_iter()
-        .find(|r| !r.starts_with("assets/images/"))
+        .find(|r| !r.starts_with("/assets/images/"))
     {
         return Err(export_error(format!(
             "could not rewrite the image path `{left}` in the front matter; nothing was written"
         )));
     }
-    exported.set_body(body);
+    exported.set_body(rewritten);
     let bytes = exported.to_text();
-    if let Ok(existing) = fs::read(&target)
-        && existing != bytes.as_bytes()
-        && !force
-    {
-        return Err(export_error(format!(
-            "{} already exists with different content; use --force to overwrite it",
-            target.display()
-        )));
-    }
-    if let Some(dir) = target.parent() {
-        fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_path_buf(),
+    require_inside(&site_real, &target)?;
+    let state = run.check_target(&target, source, bytes.as_bytes())?;
+    let mut created = Vec::new();
+    if !images.is_empty() {
+        let dir = site_dir.join("assets").join("images");
+        require_inside(&site_real, &dir)?;
+        fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
             source,
         })?;
+        require_inside(&site_real, &dir)?;
+        for (_, image, name) in &images {
+            let path = dir.join(name);
+            if fs::symlink_metadata(&path).is_ok() {
+                continue; // named by its content: the same picture is already there
+            }
+            if let Err(err) = fsio::write_new(&path, &image.bytes) {
+                remove_created(&created);
+                return Err(err);
+            }
+            created.push(path);
+        }
     }
-    fsio::write_atomic(&target, bytes.as_bytes())?;
+    if state == TargetState::Write {
+        let written = target
+            .parent()
+            .map_or(Ok(()), |dir| {
+                fs::create_dir_all(dir).map_err(|source| Error::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })
+            })
+            .and_then(|()| require_inside(&site_real, &target))
+            .and_then(|()| fsio::write_atomic(&target, bytes.as_bytes()));
+        if let Err(err) = written {
+            remove_created(&created);
+            return Err(err);
+        }
+    }
+    run.remember(&target, source);
     Ok(Exported {
         path: target,
-        images,
+        images: created,
         warnings,
     })
 }
@@ -390,11 +714,9 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// A local image as a `data:` URI, so the page needs no other files.
-fn data_uri(file: &Path) -> Option<String> {
-    let bytes = fs::read(file).ok()?;
-    let ext = file.extension()?.to_str()?.to_ascii_lowercase();
-    let mime = match ext.as_str() {
+/// The MIME type of an image extension, for `data:` URIs.
+fn image_mime(extension: &str) -> Option<&'static str> {
+    Some(match extension {
         "jpg" | "jpeg" => "image/jpeg",
         "png" => "image/png",
         "gif" => "image/gif",
@@ -402,16 +724,207 @@ fn data_uri(file: &Path) -> Option<String> {
         "svg" => "image/svg+xml",
         "avif" => "image/avif",
         _ => return None,
+    })
+}
+
+/// A one-pixel transparent GIF; an image used more than once shows its picture through a CSS
+/// rule on this placeholder, so its bytes are embedded once however often it is cited.
+const PLACEHOLDER_GIF_BASE64: &str = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+
+/// The images of one HTML page: each file read once, counted by use, embedded once.
+struct Embedder<'a> {
+    source: &'a Path,
+    root: Option<PathBuf>,
+    images: Vec<SourceImage>,
+    uses: Vec<usize>,
+    by_reference: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> Embedder<'a> {
+    fn new(source: &'a Path) -> Self {
+        Embedder {
+            source,
+            root: None,
+            images: Vec::new(),
+            uses: Vec::new(),
+            by_reference: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Finds (first time) and counts one use of a local image reference.
+    fn count(&mut self, reference: &str) -> Result<()> {
+        if !is_local_image(reference) {
+            return Ok(());
+        }
+        if let Some(&index) = self.by_reference.get(reference) {
+            if let Some(uses) = self.uses.get_mut(index) {
+                *uses += 1;
+            }
+            return Ok(());
+        }
+        let root = match &self.root {
+            Some(root) => root.clone(),
+            None => {
+                let root = image_root(self.source)?;
+                self.root = Some(root.clone());
+                root
+            }
+        };
+        let image = read_source_image(self.source, &root, reference)?;
+        if image_mime(&image.extension).is_none() {
+            return Err(export_error(format!(
+                "image `{reference}` could not be embedded"
+            )));
+        }
+        let index = match self.images.iter().position(|i| i.file == image.file) {
+            Some(index) => index,
+            None => {
+                self.images.push(image);
+                self.uses.push(0);
+                self.images.len() - 1
+            }
+        };
+        if let Some(uses) = self.uses.get_mut(index) {
+            *uses += 1;
+        }
+        self.by_reference.insert(reference.to_string(), index);
+        Ok(())
+    }
+
+    fn data_uri(image: &SourceImage) -> String {
+        format!(
+            "data:{};base64,{}",
+            image_mime(&image.extension).unwrap_or("application/octet-stream"),
+            base64::engine::general_purpose::STANDARD.encode(&image.bytes)
+        )
+    }
+
+    fn placeholder(index: usize) -> String {
+        format!("data:image/gif;byline-image={index};base64,{PLACEHOLDER_GIF_BASE64}")
+    }
+
+    /// The `src` for a reference: the data URI for an image used once, the placeholder for
+    /// one used more often, the reference itself for a remote image.
+    fn src(&self, reference: &str) -> String {
+        match self.by_reference.get(reference) {
+            Some(&index) if self.uses.get(index).copied().unwrap_or(0) > 1 => {
+                Self::placeholder(index)
+            }
+            Some(&index) => self
+                .images
+                .get(index)
+                .map_or_else(|| reference.to_string(), Self::data_uri),
+            None => reference.to_string(),
+        }
+    }
+
+    /// CSS rules that show each image used more than once, its bytes written here only.
+    fn shared_css(&self) -> String {
+        let mut css = String::new();
+        for (index, image) in self.images.iter().enumerate() {
+            if self.uses.get(index).copied().unwrap_or(0) > 1 {
+                css.push_str(&format!(
+                    "img[src=\"{}\"] {{ content: url(\"{}\"); }}\n",
+                    Self::placeholder(index),
+                    Self::data_uri(image)
+                ));
+            }
+        }
+        css
+    }
+}
+
+/// How an HTML page is made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// Drop `<script>`/`<iframe>`/`<object>`/`<embed>`/`<style>` elements, `on…=` event
+    /// attributes and `javascript:`/`vbscript:`/`data:text` links from raw HTML and Markdown
+    /// links in the body (for posts from someone else).
+    pub sanitize: bool,
+}
+
+/// A link or image destination that would run code when followed.
+fn is_script_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed.starts_with("javascript:")
+        || squeezed.starts_with("vbscript:")
+        || squeezed.starts_with("data:text/html")
+}
+
+/// Raw HTML with scripts, event handlers and script links removed (see [`HtmlOptions`]).
+fn sanitize_html(html: &str) -> String {
+    let patterns = [
+        // Whole elements that run or load code, with their content.
+        r"(?is)<(script|iframe|object|embed|style|noscript|template)\b.*?(?:</\s*(?:script|iframe|object|embed|style|noscript|template)\s*>|$)",
+        // Stray closing or self-contained tags of the same.
+        r"(?is)</?\s*(?:script|iframe|object|embed|style|noscript|template|base|meta|link)\b[^>]*>",
+        // Event handler attributes, quoted or not.
+        r#"(?is)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)"#,
+    ];
+    let mut out = html.to_string();
+    for pattern in patterns {
+        if let Ok(re) = regex::Regex::new(pattern) {
+            out = re.replace_all(&out, "").into_owned();
+        }
+    }
+    // URL attributes whose value runs code.
+    if let Ok(re) = regex::Regex::new(
+        r#"(?is)(\s(?:href|src|action|formaction|xlink:href|poster|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)"#,
+    ) {
+        out = re
+            .replace_all(&out, |c: &regex::Captures<'_>| {
+                let value = c[2].trim_matches(['"', '\'']);
+                let decoded = decode_entities(value);
+                if is_script_url(&decoded) {
+                    format!("{}\"#\"", &c[1])
+                } else {
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+/// Decodes the character references that can hide a `javascript:` scheme (`&#106;`,
+/// `&#x6A;`, `&colon;`, `&Tab;`).
+fn decode_entities(text: &str) -> String {
+    let Ok(re) = regex::Regex::new(r"(?i)&(#x[0-9a-f]+|#[0-9]+|colon|tab|newline);?") else {
+        return text.to_string();
     };
-    Some(format!(
-        "data:{mime};base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
+    re.replace_all(text, |c: &regex::Captures<'_>| {
+        let name = c[1].to_ascii_lowercase();
+        let code = if let Some(hex) = name.strip_prefix("#x") {
+            u32::from_str_radix(hex, 16).ok()
+        } else if let Some(dec) = name.strip_prefix('#') {
+            dec.parse().ok()
+        } else {
+            match name.as_str() {
+                "colon" => Some(58),
+                "tab" => Some(9),
+                _ => Some(10),
+            }
+        };
+        code.and_then(char::from_u32)
+            .map_or_else(String::new, |c| c.to_string())
+    })
+    .into_owned()
 }
 
 /// The post as one self-contained HTML page: header, body in the preview's Markdown dialect,
 /// embedded stylesheet and images, and `<title>`, description and Open Graph tags.
 pub fn render_html(source: &Path, post: &Post) -> Result<String> {
+    render_html_with(source, post, HtmlOptions::default())
+}
+
+/// `render_html` with options. Front-matter values (title, author, tags, description) and
+/// Markdown text are HTML-escaped; raw HTML in the body is kept as written (as Jekyll does)
+/// unless `options.sanitize`. Each image is read once and its bytes embedded once.
+pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Result<String> {
     post.block()?;
     let title = post.text("title").unwrap_or_default();
     let author = post.text("author").unwrap_or_default();
@@ -419,24 +932,46 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
         Some(Ok(date)) => Some(date),
         _ => None,
     };
-    let embed = |reference: &str| -> Result<String> {
-        if !is_local_image(reference) {
-            return Ok(reference.to_string());
-        }
-        let file = resolve_source_image(source, reference)
-            .ok_or_else(|| export_error(format!("image `{reference}` not found")))?;
-        data_uri(&file)
-            .ok_or_else(|| export_error(format!("image `{reference}` could not be embedded")))
-    };
     let markdown_text = markdown::liquid_placeholders(post.body());
-    let options = Options::ENABLE_TABLES
+    let markdown_options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let img_src = regex::Regex::new(r#"(?i)(<img\b[^>]*?\ssrc\s*=\s*["'])([^"']+)(["'])"#)
         .map_err(|e| export_error(e.to_string()))?;
-    let mut failure = None;
-    let events: Vec<Event<'_>> = Parser::new_ext(&markdown_text, options)
+    let image = post.text("image").filter(|s| !s.trim().is_empty());
+    // First pass: find, read and count every image, so each is embedded once.
+    let mut embedder = Embedder::new(source);
+    if let Some(image) = &image {
+        embedder.count(image)?;
+    }
+    for event in Parser::new_ext(&markdown_text, markdown_options) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => embedder.count(&dest_url)?,
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for captures in img_src.captures_iter(&html) {
+                    if let Some(src) = captures.get(2) {
+                        embedder.count(src.as_str())?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Raw HTML: image sources embedded, and scripts dropped when sanitizing.
+    let rewrite_raw = |html: &str| -> String {
+        let replaced = img_src
+            .replace_all(html, |c: &regex::Captures<'_>| {
+                format!("{}{}{}", &c[1], embedder.src(&c[2]), &c[3])
+            })
+            .into_owned();
+        if options.sanitize {
+            sanitize_html(&replaced)
+        } else {
+            replaced
+        }
+    };
+    let events: Vec<Event<'_>> = Parser::new_ext(&markdown_text, markdown_options)
         .map(|event| match event {
             Event::Start(Tag::Image {
                 link_type,
@@ -444,10 +979,11 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
                 title,
                 id,
             }) => {
-                let url = embed(&dest_url).unwrap_or_else(|e| {
-                    failure.get_or_insert(e);
-                    dest_url.to_string()
-                });
+                let url = if options.sanitize && is_script_url(&dest_url) {
+                    "#".to_string()
+                } else {
+                    embedder.src(&dest_url)
+                };
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: CowStr::from(url),
@@ -455,24 +991,22 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
                     id,
                 })
             }
-            Event::Html(html) | Event::InlineHtml(html) if img_src.is_match(&html) => {
-                let replaced = img_src
-                    .replace_all(&html, |c: &regex::Captures<'_>| {
-                        let url = embed(&c[2]).unwrap_or_else(|e| {
-                            failure.get_or_insert(e);
-                            c[2].to_string()
-                        });
-                        format!("{}{}{}", &c[1], url, &c[3])
-                    })
-                    .into_owned();
-                Event::Html(CowStr::from(replaced))
-            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if options.sanitize && is_script_url(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            Event::Html(html) => Event::Html(CowStr::from(rewrite_raw(&html))),
+            Event::InlineHtml(html) => Event::InlineHtml(CowStr::from(rewrite_raw(&html))),
             other => other,
         })
         .collect();
-    if let Some(err) = failure {
-        return Err(err);
-    }
     let mut body_html = String::new();
     pulldown_cmark::html::push_html(&mut body_html, events.into_iter());
     let description = post
@@ -480,7 +1014,6 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
         .or_else(|| post.text("description"))
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| first_paragraph(post.body()));
-    let image = post.text("image").filter(|s| !s.trim().is_empty());
     let mut head = format!(
         "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"description\" content=\"{}\">\n<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"{}\">\n<meta property=\"og:description\" content=\"{}\">\n",
         escape_html(&title),
@@ -508,14 +1041,15 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
         ));
     }
     head.push_str(&format!(
-        "<style>\n{}</style>\n",
-        include_str!("../assets/export.css")
+        "<style>\n{}{}</style>\n",
+        include_str!("../assets/export.css"),
+        embedder.shared_css()
     ));
     let mut header = String::from("<header class=\"post-header\">\n");
     if let Some(image) = &image {
         header.push_str(&format!(
             "<img class=\"header-image\" src=\"{}\" alt=\"\">\n",
-            escape_html(&embed(image)?)
+            escape_html(&embedder.src(image))
         ));
     }
     header.push_str(&format!("<h1>{}</h1>\n", escape_html(&title)));
@@ -575,32 +1109,78 @@ fn first_paragraph(body: &str) -> String {
     }
 }
 
-/// Writes the post as `out_dir/<slug>.html`.
+/// The page name for a post: its file name with `.html` (two posts never share a page, as two
+/// files never share a name in one folder), or the slug of its title for a post without one.
+fn page_stem(post: &Post, source: &Path) -> String {
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.trim().is_empty() && !s.starts_with('.'));
+    let stem = stem.unwrap_or_else(|| {
+        slugify(
+            &post
+                .text("slug")
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| post.text("title"))
+                .unwrap_or_default(),
+        )
+    });
+    let mut cut = stem.len().min(200);
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    stem.get(..cut).unwrap_or(&stem).to_string()
+}
+
+/// Writes the post as `out_dir/<post file name>.html`, refusing to overwrite a file that is
+/// already there with different content.
 pub fn export_html(source: &Path, out_dir: &Path) -> Result<Exported> {
     let post = fsio::read_post(source)?;
     export_post_html(&post, source, out_dir)
 }
 
-/// `export_html` for a post in memory; `source` is where it lives, for resolving its images.
+/// `export_html` for a post in memory; `source` is where it lives, for resolving its images
+/// and naming the page.
 pub fn export_post_html(post: &Post, source: &Path, out_dir: &Path) -> Result<Exported> {
+    export_post_html_in(
+        &mut ExportRun::new(false),
+        post,
+        source,
+        out_dir,
+        HtmlOptions::default(),
+    )
+}
+
+/// `export_post_html` as part of a run of several posts (see [`ExportRun`]): a second post
+/// whose file has the same name gets `name-2.html`; a file from before the run is overwritten
+/// only with `run.force`; the source post itself never.
+pub fn export_post_html_in(
+    run: &mut ExportRun,
+    post: &Post,
+    source: &Path,
+    out_dir: &Path,
+    options: HtmlOptions,
+) -> Result<Exported> {
     let (errors, warnings) = validate(post, chrono::Local::now());
     if let Some(err) = errors.iter().find(|e| e.contains("front matter")) {
         return Err(export_error(err.clone()));
     }
-    let html = render_html(source, post)?;
-    let slug = slugify(
-        &post
-            .text("slug")
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| post.text("title"))
-            .unwrap_or_default(),
-    );
+    let html = render_html_with(source, post, options)?;
     fs::create_dir_all(out_dir).map_err(|source| Error::Write {
         path: out_dir.to_path_buf(),
         source,
     })?;
-    let path = out_dir.join(format!("{slug}.html"));
-    fsio::write_atomic(&path, html.as_bytes())?;
+    let stem = page_stem(post, source);
+    let mut path = out_dir.join(format!("{stem}.html"));
+    let mut number = 2;
+    while run.taken_by_other(&path, source) {
+        path = out_dir.join(format!("{stem}-{number}.html"));
+        number += 1;
+    }
+    if run.check_target(&path, source, html.as_bytes())? == TargetState::Write {
+        fsio::write_atomic(&path, html.as_bytes())?;
+    }
+    run.remember(&path, source);
     Ok(Exported {
         path,
         images: Vec::new(),

@@ -8,5 +8,6 @@ mod common;
 mod corpus;
 mod export;
 mod fuzz_export;
+mod hostile;
 mod properties;
 mod ui;
