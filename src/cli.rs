@@ -10,9 +10,9 @@ use serde_yaml::Value;
 
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::walk;
 use crate::post::check::{self, Diagnostic, Severity};
 use crate::post::{Post, PostDate, template, yaml_block};
+use crate::walk;
 
 /// Byline: a desktop editor for Jekyll posts that never changes a byte you did not edit.
 #[derive(Debug, Parser)]

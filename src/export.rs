@@ -66,11 +66,8 @@ pub fn validate(post: &Post, now: chrono::DateTime<chrono::Local>) -> (Vec<Strin
             }
         }
     }
-    match post.get("published") {
-        Some(Value::Bool(false)) => {
-            warnings.push("`published: false`: Jekyll will not publish this post".to_string())
-        }
-        _ => {}
+    if let Some(Value::Bool(false)) = post.get("published") {
+        warnings.push("`published: false`: Jekyll will not publish this post".to_string());
     }
     // The checks `byline check` makes (a `published` string, duplicate keys…) are worded once,
     // in the checker; export shows its warnings as they are.
@@ -223,7 +220,10 @@ fn read_error(path: &Path, source: std::io::Error) -> Error {
 /// The folder tree a post may take images from: its site, or for a post outside any site its
 /// own folder, with symbolic links resolved.
 fn image_root(source_post: &Path) -> Result<PathBuf> {
-    let root = site::site_root(source_post);
+    let mut root = site::site_root(source_post);
+    if root.as_os_str().is_empty() {
+        root = PathBuf::from(".");
+    }
     fs::canonicalize(&root).map_err(|source| read_error(&root, source))
 }
 
@@ -352,8 +352,9 @@ fn replace_in_yaml(yaml: &str, from: &str, to: &str) -> String {
 /// key (`image: …`, `teaser: …`, with everything nested under it), found by indentation, so a
 /// `caption` or `description` holding the same text is never rewritten.
 fn image_value_ranges(yaml: &str) -> Vec<std::ops::Range<usize>> {
-    let Ok(key_line) = regex::Regex::new(r#"^([ \t]*)(?:-[ \t]+)?["']?([^"':#\s][^"':#]*?)["']?[ \t]*:(?:[ \t]|$)"#)
-    else {
+    let Ok(key_line) = regex::Regex::new(
+        r#"^([ \t]*)(?:-[ \t]+)?["']?([^"':#\s][^"':#]*?)["']?[ \t]*:(?:[ \t]|$)"#,
+    ) else {
         return Vec::new();
     };
     let mut ranges = Vec::new();
@@ -539,8 +540,7 @@ impl ExportRun {
     }
 
     fn remember(&mut self, target: &Path, source: &Path) {
-        self.written
-            .insert(Self::key(target), source.to_path_buf());
+        self.written.insert(Self::key(target), source.to_path_buf());
     }
 }
 

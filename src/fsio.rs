@@ -455,7 +455,12 @@ mod tests {
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink("real.md", &link).unwrap();
         write_atomic(&link, b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 
@@ -470,7 +475,11 @@ mod tests {
         write_atomic(&a, b"new").unwrap();
         assert_eq!(fs::read_to_string(&b).unwrap(), "new");
         assert_eq!(fs::read_to_string(&a).unwrap(), "new");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no backup left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no backup left"
+        );
     }
 
     #[cfg(unix)]
@@ -523,24 +532,40 @@ mod tests {
         // Opening a FIFO for reading with no writer would block forever.
         assert!(matches!(
             read_post(&fifo),
-            Err(Error::NotRegularFile { kind: "a FIFO (named pipe)", .. })
+            Err(Error::NotRegularFile {
+                kind: "a FIFO (named pipe)",
+                ..
+            })
         ));
         assert!(matches!(
             write_atomic(&fifo, b"x"),
             Err(Error::NotRegularFile { .. })
         ));
-        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo_like());
+        assert!(
+            fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo_like()
+        );
         let device = dir.path().join("null.md");
         std::os::unix::fs::symlink("/dev/null", &device).unwrap();
         assert!(matches!(
             write_atomic(&device, b"x"),
-            Err(Error::NotRegularFile { kind: "a character device", .. })
+            Err(Error::NotRegularFile {
+                kind: "a character device",
+                ..
+            })
         ));
         assert!(matches!(
             read_bytes(Path::new("/dev/zero")),
             Err(Error::NotRegularFile { .. })
         ));
-        assert!(fs::symlink_metadata(&device).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&device)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[cfg(unix)]
@@ -564,7 +589,13 @@ mod tests {
         file.set_len(MAX_POST_BYTES + 1).unwrap(); // sparse: no disk used
         let err = read_post(&path).unwrap_err();
         assert!(
-            matches!(err, Error::TooLarge { limit_bytes: MAX_POST_BYTES, .. }),
+            matches!(
+                err,
+                Error::TooLarge {
+                    limit_bytes: MAX_POST_BYTES,
+                    ..
+                }
+            ),
             "{err}"
         );
         assert!(err.to_string().contains("16777216"), "{err}");

@@ -248,10 +248,7 @@ mod tests {
         let found = post_files(&[dir.path().to_path_buf()]);
         assert_eq!(found.files, [dir.path().join("a.md")]);
         assert_eq!(found.skipped.len(), 2);
-        assert!(matches!(
-            found.skipped[0].reason,
-            SkipReason::BrokenLink(_)
-        ));
+        assert!(matches!(found.skipped[0].reason, SkipReason::BrokenLink(_)));
         assert!(matches!(
             found.skipped[1].reason,
             SkipReason::NotRegularFile("a FIFO (named pipe)")

@@ -27,9 +27,17 @@ pub fn report_skip(test: &str, why: &str) {
 pub fn shared_dir_or_skip(name: &str, test: &str) -> Option<PathBuf> {
     let variable = format!("BYLINE_SHARED_{}", name.to_ascii_uppercase());
     let dir = std::env::var_os(&variable)
-        .or_else(|| (name == "corpus").then(|| std::env::var_os("BYLINE_CORPUS")).flatten())
+        .or_else(|| {
+            (name == "corpus")
+                .then(|| std::env::var_os("BYLINE_CORPUS"))
+                .flatten()
+        })
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(name));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(name)
+        });
     if dir.is_dir() {
         return Some(dir);
     }

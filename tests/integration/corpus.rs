@@ -22,7 +22,12 @@ fn every_utf8_post_round_trips_byte_identical() {
     let (all, with_corpus) = common::all_posts("every_utf8_post_round_trips_byte_identical");
     let posts = utf8_posts("every_utf8_post_round_trips_byte_identical");
     let least = if with_corpus { 250 } else { 5 };
-    assert!(posts.len() > least, "only {} of {} posts found", posts.len(), all.len());
+    assert!(
+        posts.len() > least,
+        "only {} of {} posts found",
+        posts.len(),
+        all.len()
+    );
     for (path, bytes, post) in &posts {
         assert_eq!(
             post.to_text().as_bytes(),

@@ -176,7 +176,12 @@ fn paths_that_climb_out_of_the_site_stay_inside_it() {
         .to_string();
     assert!(err.contains("outside the post's site"), "{err}");
     assert!(!s.target.join("assets").exists(), "nothing copied");
-    std::fs::write(&source, text.replace("image: ../outside.png\n", "").replace("![x](../../outside.png)", "no image")).unwrap();
+    std::fs::write(
+        &source,
+        text.replace("image: ../outside.png\n", "")
+            .replace("![x](../../outside.png)", "no image"),
+    )
+    .unwrap();
     let exported = export_to_site(&source, &s.target, false, false).unwrap();
     assert_eq!(exported.path, s.target.join("_posts/2025-11-30-evil.md"));
     let after: Vec<PathBuf> = std::fs::read_dir(s.source_root.parent().unwrap())

@@ -140,7 +140,11 @@ fn export_stays_inside_the_site() {
                 all_files(dir.path())
                     .into_iter()
                     // Reading the FIFO would block and the device never ends.
-                    .filter(|p| !p.starts_with(&site) && !p.ends_with("fifo.png") && !p.ends_with("device.png"))
+                    .filter(|p| {
+                        !p.starts_with(&site)
+                            && !p.ends_with("fifo.png")
+                            && !p.ends_with("device.png")
+                    })
                     .map(|p| {
                         let bytes = std::fs::read(&p).ok();
                         (p, bytes)
@@ -150,12 +154,24 @@ fn export_stays_inside_the_site() {
             let outside_before = outside(());
             let site_result = byline::export::export_to_site(&source, &site, c.draft, false);
             let html_result = byline::export::export_html(&source, &site.join("html"));
-            prop_assert_eq!(&outside_before, &outside(()), "nothing written outside the site");
-            prop_assert_eq!(std::fs::read_to_string(&source).unwrap(), text.clone(), "the source is untouched");
+            prop_assert_eq!(
+                &outside_before,
+                &outside(()),
+                "nothing written outside the site"
+            );
+            prop_assert_eq!(
+                std::fs::read_to_string(&source).unwrap(),
+                text.clone(),
+                "the source is untouched"
+            );
             prop_assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
             if let Ok(exported) = &site_result {
                 site_successes.fetch_add(1, Ordering::Relaxed);
-                prop_assert!(exported.path.starts_with(&site), "{}", exported.path.display());
+                prop_assert!(
+                    exported.path.starts_with(&site),
+                    "{}",
+                    exported.path.display()
+                );
                 let post = byline::fsio::read_post(&exported.path).unwrap();
                 prop_assert!(post.block().is_ok(), "the exported post parses");
                 let source_post = byline::fsio::read_post(&source).unwrap();
@@ -175,11 +191,25 @@ fn export_stays_inside_the_site() {
                 prop_assert_eq!(exported.path.clone(), site.join("html/post.html"));
                 let page = std::fs::read_to_string(&exported.path).unwrap();
                 prop_assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
-                prop_assert!(!page.contains("c2VjcmV0"), "the outside file is never embedded");
+                prop_assert!(
+                    !page.contains("c2VjcmV0"),
+                    "the outside file is never embedded"
+                );
             }
             for file in all_files(&site) {
-                let relative = file.strip_prefix(&site).unwrap().to_string_lossy().into_owned();
-                prop_assert!(relative.starts_with("_posts/") || relative.starts_with("_drafts/") || relative.starts_with("assets/images/") || relative.starts_with("html/"), "{}", relative);
+                let relative = file
+                    .strip_prefix(&site)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                prop_assert!(
+                    relative.starts_with("_posts/")
+                        || relative.starts_with("_drafts/")
+                        || relative.starts_with("assets/images/")
+                        || relative.starts_with("html/"),
+                    "{}",
+                    relative
+                );
             }
             Ok(())
         })
@@ -194,6 +224,12 @@ fn export_stays_inside_the_site() {
             "export fuzz: {runs} cases, {site_ok} site exports and {html_ok} HTML pages succeeded"
         );
     }
-    assert!(site_ok * 5 >= runs, "only {site_ok} of {runs} site exports succeeded");
-    assert!(html_ok * 3 >= runs, "only {html_ok} of {runs} HTML exports succeeded");
+    assert!(
+        site_ok * 5 >= runs,
+        "only {site_ok} of {runs} site exports succeeded"
+    );
+    assert!(
+        html_ok * 3 >= runs,
+        "only {html_ok} of {runs} HTML exports succeeded"
+    );
 }
