@@ -54,8 +54,8 @@ pub struct Skipped {
 /// The result of a walk: post files in a stable order, and what was skipped.
 #[derive(Debug, Default)]
 pub struct PostFiles {
-    /// Post files: paths given as files (as given, even if not regular, so reading them gives
-    /// the user a clear error), then each real post file found in folders, once.
+    /// Post files, each real file once: paths given as files (as given, even if not regular,
+    /// so reading them gives the user a clear error) and post files found in folders.
     pub files: Vec<PathBuf>,
     /// Folders that could not be read and entries that were not taken.
     pub skipped: Vec<Skipped>,
@@ -198,8 +198,10 @@ pub fn post_files(paths: &[PathBuf]) -> PostFiles {
                 walker.walk_dir(path);
             }
             Ok(metadata) => {
-                if let Some(id) = identity(&metadata, path) {
-                    walker.seen_files.insert(id);
+                if let Some(id) = identity(&metadata, path)
+                    && !walker.seen_files.insert(id)
+                {
+                    continue; // given twice, or under two names
                 }
                 walker.out.files.push(path.clone());
             }
@@ -261,5 +263,8 @@ mod tests {
         fs::write(dir.path().join("a.md"), "x").unwrap();
         let found = post_files(&[dir.path().to_path_buf(), dir.path().join(".")]);
         assert_eq!(found.files.len(), 1);
+        let a = dir.path().join("a.md");
+        let found = post_files(&[a.clone(), a.clone(), dir.path().to_path_buf()]);
+        assert_eq!(found.files, [a]);
     }
 }
