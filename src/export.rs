@@ -289,6 +289,11 @@ fn read_source_image(source_post: &Path, root: &Path, reference: &str) -> Result
 /// Refuses a path whose nearest existing ancestor (or itself) resolves outside `site_real`, so
 /// a symbolic link inside the site (`assets/`, `_posts/`) never leads a write elsewhere.
 fn require_inside(site_real: &Path, path: &Path) -> Result<()> {
+    require_inside_of(site_real, path, "the site")
+}
+
+/// `require_inside` for any folder Byline writes into; `what` names it in the error.
+fn require_inside_of(site_real: &Path, path: &Path, what: &str) -> Result<()> {
     let existing = path
         .ancestors()
         .find(|p| fs::symlink_metadata(p).is_ok())
@@ -298,7 +303,7 @@ fn require_inside(site_real: &Path, path: &Path) -> Result<()> {
         Ok(())
     } else {
         Err(export_error(format!(
-            "{} leads outside the site (to {}); Byline never writes through it",
+            "{} leads outside {what} (to {}); Byline never writes through it",
             existing.display(),
             real.display()
         )))
@@ -1177,6 +1182,8 @@ pub fn export_post_html_in(
         path = out_dir.join(format!("{stem}-{number}.html"));
         number += 1;
     }
+    let out_real = fs::canonicalize(out_dir).map_err(|e| read_error(out_dir, e))?;
+    require_inside_of(&out_real, &path, "the output folder")?;
     if run.check_target(&path, source, html.as_bytes())? == TargetState::Write {
         fsio::write_atomic(&path, html.as_bytes())?;
     }

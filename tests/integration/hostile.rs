@@ -589,3 +589,45 @@ fn sanitize_drops_scripts_and_javascript_links() {
         "{page}"
     );
 }
+
+#[test]
+fn a_page_that_is_a_link_out_of_the_output_folder_is_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("keep.txt"), "keep").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("keep.txt"), dir.path().join("out/p.html")).unwrap();
+    std::fs::write(dir.path().join("p.md"), POST).unwrap();
+    let out = byline(&["export", "p.md", "--html", "out", "--force"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("leads outside the output folder"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[test]
+fn an_html_post_exported_beside_itself_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = POST.replace("Body.", "<p>Hand-written HTML post.</p>");
+    std::fs::write(dir.path().join("p.html"), &post).unwrap();
+    for force in [&[][..], &["--force"]] {
+        let mut args = vec!["export", "p.html", "--html", "."];
+        args.extend_from_slice(force);
+        let out = byline(&args, dir.path());
+        assert_eq!(out.status.code(), Some(1), "{force:?}");
+        assert!(
+            text(&out.stderr).contains("is the post itself"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("p.html")).unwrap(),
+            post
+        );
+    }
+}
