@@ -454,7 +454,9 @@ pub fn default_author(dir: &Path) -> String {
         return author.trim().to_string();
     }
     let from_yaml = |path: &Path| -> Option<String> {
-        let text = std::fs::read_to_string(path).ok()?;
+        // Never blocks on a FIFO named like a config file, nor reads a huge one.
+        let bytes = fsio::read_limited(path, fsio::MAX_POST_BYTES, "a config file").ok()?;
+        let text = String::from_utf8(bytes).ok()?;
         let value: Value = serde_yaml::from_str(&text).ok()?;
         let author = value.get("author")?;
         author

@@ -26,16 +26,21 @@ fn byline(args: &[&str], dir: &Path) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    wait_or_fail(&mut child, &format!("byline {args:?}"));
+    child.wait_with_output().unwrap()
+}
+
+/// Waits for a child; one still running after a minute is killed and fails the test.
+fn wait_or_fail(child: &mut std::process::Child, what: &str) {
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("byline {args:?} hung");
+            panic!("{what} hung");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -630,4 +635,20 @@ fn an_html_post_exported_beside_itself_is_never_overwritten() {
             post
         );
     }
+}
+
+#[test]
+fn a_fifo_named_config_never_blocks_new() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("_config.yml"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
+        .args(["new", "--title", "T", "--date", "2025-11-30", "--dir", "."])
+        .current_dir(dir.path())
+        .env_remove("BYLINE_AUTHOR")
+        .env("XDG_CONFIG_HOME", dir.path().join(".config"))
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_or_fail(&mut child, "byline new with a FIFO _config.yml");
+    assert!(dir.path().join("2025-11-30-t.md").is_file());
 }
