@@ -842,82 +842,37 @@ impl<'a> Embedder<'a> {
 /// How an HTML page is made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HtmlOptions {
-    /// Drop `<script>`/`<iframe>`/`<object>`/`<embed>`/`<style>` elements, `on…=` event
-    /// attributes and `javascript:`/`vbscript:`/`data:text` links from raw HTML and Markdown
-    /// links in the body (for posts from someone else).
+    /// Clean the body's HTML with an allow-list (ammonia): no scripts, event attributes,
+    /// `javascript:` links, frames, forms or styles (for posts from someone else).
     pub sanitize: bool,
 }
 
-/// A link or image destination that would run code when followed.
-fn is_script_url(url: &str) -> bool {
-    let squeezed: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    squeezed.starts_with("javascript:")
-        || squeezed.starts_with("vbscript:")
-        || squeezed.starts_with("data:text/html")
-}
-
-/// Raw HTML with scripts, event handlers and script links removed (see [`HtmlOptions`]).
+/// The body's HTML with everything that could run code removed, by ammonia's allow-list
+/// (scripts, event attributes, `javascript:` and other unsafe URLs, frames, forms, styles),
+/// keeping what Byline's Markdown produces: task-list checkboxes, footnote ids and classes,
+/// and embedded images (`data:image/…` in `<img src>` only).
 fn sanitize_html(html: &str) -> String {
-    let patterns = [
-        // Whole elements that run or load code, with their content.
-        r"(?is)<(script|iframe|object|embed|style|noscript|template)\b.*?(?:</\s*(?:script|iframe|object|embed|style|noscript|template)\s*>|$)",
-        // Stray closing or self-contained tags of the same.
-        r"(?is)</?\s*(?:script|iframe|object|embed|style|noscript|template|base|meta|link)\b[^>]*>",
-        // Event handler attributes, quoted or not.
-        r#"(?is)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)"#,
-    ];
-    let mut out = html.to_string();
-    for pattern in patterns {
-        if let Ok(re) = regex::Regex::new(pattern) {
-            out = re.replace_all(&out, "").into_owned();
-        }
-    }
-    // URL attributes whose value runs code.
-    if let Ok(re) = regex::Regex::new(
-        r#"(?is)(\s(?:href|src|action|formaction|xlink:href|poster|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)"#,
-    ) {
-        out = re
-            .replace_all(&out, |c: &regex::Captures<'_>| {
-                let value = c[2].trim_matches(['"', '\'']);
-                let decoded = decode_entities(value);
-                if is_script_url(&decoded) {
-                    format!("{}\"#\"", &c[1])
-                } else {
-                    c[0].to_string()
-                }
-            })
-            .into_owned();
-    }
-    out
-}
-
-/// Decodes the character references that can hide a `javascript:` scheme (`&#106;`,
-/// `&#x6A;`, `&colon;`, `&Tab;`).
-fn decode_entities(text: &str) -> String {
-    let Ok(re) = regex::Regex::new(r"(?i)&(#x[0-9a-f]+|#[0-9]+|colon|tab|newline);?") else {
-        return text.to_string();
-    };
-    re.replace_all(text, |c: &regex::Captures<'_>| {
-        let name = c[1].to_ascii_lowercase();
-        let code = if let Some(hex) = name.strip_prefix("#x") {
-            u32::from_str_radix(hex, 16).ok()
-        } else if let Some(dec) = name.strip_prefix('#') {
-            dec.parse().ok()
-        } else {
-            match name.as_str() {
-                "colon" => Some(58),
-                "tab" => Some(9),
-                _ => Some(10),
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["class", "id"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_url_schemes(["data"])
+        .attribute_filter(|element, attribute, value| {
+            let is_data = value
+                .trim_start()
+                .get(..5)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"));
+            if !is_data {
+                return Some(value.into());
             }
-        };
-        code.and_then(char::from_u32)
-            .map_or_else(String::new, |c| c.to_string())
-    })
-    .into_owned()
+            let is_image = value
+                .trim_start()
+                .get(..11)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("data:image/"));
+            (element == "img" && attribute == "src" && is_image).then(|| value.into())
+        });
+    builder.clean(html).to_string()
 }
 
 /// The post as one self-contained HTML page: header, body in the preview's Markdown dialect,
@@ -963,18 +918,13 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
             _ => {}
         }
     }
-    // Raw HTML: image sources embedded, and scripts dropped when sanitizing.
+    // Raw HTML: image sources embedded.
     let rewrite_raw = |html: &str| -> String {
-        let replaced = img_src
+        img_src
             .replace_all(html, |c: &regex::Captures<'_>| {
                 format!("{}{}{}", &c[1], embedder.src(&c[2]), &c[3])
             })
-            .into_owned();
-        if options.sanitize {
-            sanitize_html(&replaced)
-        } else {
-            replaced
-        }
+            .into_owned()
     };
     let events: Vec<Event<'_>> = Parser::new_ext(&markdown_text, markdown_options)
         .map(|event| match event {
@@ -984,11 +934,7 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
                 title,
                 id,
             }) => {
-                let url = if options.sanitize && is_script_url(&dest_url) {
-                    "#".to_string()
-                } else {
-                    embedder.src(&dest_url)
-                };
+                let url = embedder.src(&dest_url);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: CowStr::from(url),
@@ -996,17 +942,6 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
                     id,
                 })
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if options.sanitize && is_script_url(&dest_url) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: CowStr::from("#"),
-                title,
-                id,
-            }),
             Event::Html(html) => Event::Html(CowStr::from(rewrite_raw(&html))),
             Event::InlineHtml(html) => Event::InlineHtml(CowStr::from(rewrite_raw(&html))),
             other => other,
@@ -1014,6 +949,9 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
         .collect();
     let mut body_html = String::new();
     pulldown_cmark::html::push_html(&mut body_html, events.into_iter());
+    if options.sanitize {
+        body_html = sanitize_html(&body_html);
+    }
     let description = post
         .text("excerpt")
         .or_else(|| post.text("description"))

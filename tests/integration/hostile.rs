@@ -652,3 +652,34 @@ fn a_fifo_named_config_never_blocks_new() {
     wait_or_fail(&mut child, "byline new with a FIFO _config.yml");
     assert!(dir.path().join("2025-11-30-t.md").is_file());
 }
+
+#[test]
+fn sanitize_keeps_what_markdown_makes_and_embedded_images() {
+    let dir = tempfile::tempdir().unwrap();
+    png(&dir.path().join("pic.png"), 8);
+    let body = "- [x] done\n\nA note[^1].\n\n![p](pic.png) <img src=\"pic.png\">\n\n<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></svg> <a href=\"data:text/html,<script>alert(1)</script>\">d</a>\n\n[^1]: Footnote.\n";
+    std::fs::write(
+        dir.path().join("p.md"),
+        format!("---\ntitle: T\ndate: 2025-11-30\n---\n{body}"),
+    )
+    .unwrap();
+    let out = byline(
+        &["export", "p.md", "--html", "out", "--sanitize"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(dir.path().join("out/p.html")).unwrap();
+    let body = &page[page.find("<body>").unwrap()..];
+    assert!(body.contains("type=\"checkbox\""), "{body}");
+    assert!(body.contains("class=\"footnote-definition\""), "{body}");
+    assert_eq!(
+        body.matches("src=\"data:image/gif;byline-image=0;").count(),
+        2,
+        "{body}"
+    );
+    assert!(
+        !body.contains("javascript:") && !body.contains("data:text"),
+        "{body}"
+    );
+    assert!(!body.contains("<animate"), "{body}");
+}
