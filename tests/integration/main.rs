@@ -11,3 +11,4 @@ mod fuzz_export;
 mod hostile;
 mod properties;
 mod ui;
+mod walk_props;
