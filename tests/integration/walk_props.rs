@@ -124,7 +124,7 @@ proptest! {
         let root = dir.path().join("a/b/root");
         std::fs::create_dir_all(&root).unwrap();
         let expected = build(&root, &nodes);
-        let found = byline::walk::post_files(&[root.clone()]);
+        let found = byline::walk::post_files(std::slice::from_ref(&root));
         let mut seen = HashSet::new();
         for file in &found.files {
             let m = std::fs::metadata(file).unwrap();
