@@ -522,17 +522,15 @@ impl ExportRun {
             return Ok(TargetState::Write);
         }
         if same_file(target, source) {
-            return match fsio::read_bytes(target) {
-                Ok(existing) if existing == bytes => Ok(TargetState::Unchanged),
-                _ => Err(export_error(format!(
-                    "{} is the post itself: exporting it there would overwrite its source, which Byline never does",
-                    target.display()
-                ))),
-            };
+            if holds(target, bytes) {
+                return Ok(TargetState::Unchanged);
+            }
+            return Err(export_error(format!(
+                "{} is the post itself: exporting it there would overwrite its source, which Byline never does",
+                target.display()
+            )));
         }
-        if let Ok(existing) = fsio::read_bytes(target)
-            && existing == bytes
-        {
+        if holds(target, bytes) {
             return Ok(TargetState::Unchanged);
         }
         if self.force || self.written.contains_key(&Self::key(target)) {
@@ -547,6 +545,14 @@ impl ExportRun {
     fn remember(&mut self, target: &Path, source: &Path) {
         self.written.insert(Self::key(target), source.to_path_buf());
     }
+}
+
+/// True when the regular file at `path` holds exactly `bytes` (read only when the sizes match,
+/// so a large page is compared without a size limit getting in the way).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fsio::read_limited(path, bytes.len() as u64, "an export target")
+            .is_ok_and(|existing| existing == bytes)
 }
 
 /// True when two source paths are one post (the same file, or the same path for a post not
