@@ -30,18 +30,73 @@ pub struct Exported {
     pub warnings: Vec<String>,
 }
 
+/// What Jekyll reads from a post's file name `YYYY-MM-DD-slug.ext`: the date and the slug,
+/// used when the front matter has no `date` or `title` (as Jekyll does for every post in
+/// `_posts/`).
+#[derive(Debug, Clone)]
+pub struct FileNameParts {
+    /// The date at the start of the name.
+    pub date: PostDate,
+    /// The rest of the name, without the extension.
+    pub slug: String,
+}
+
+impl FileNameParts {
+    /// The parts of `path`'s file name, when it starts with a real calendar date.
+    pub fn of(path: &Path) -> Option<FileNameParts> {
+        let stem = path.file_stem()?.to_str()?;
+        let date_text = stem.get(..10)?;
+        let slug = stem.get(11..)?;
+        if stem.get(10..11) != Some("-") || slug.is_empty() {
+            return None;
+        }
+        let date = PostDate::parse(date_text).ok()?;
+        Some(FileNameParts {
+            date,
+            slug: slug.to_string(),
+        })
+    }
+
+    /// The title Jekyll gives a post without one: the slug's words, capitalised
+    /// (`my-first-post` → "My First Post").
+    pub fn title(&self) -> String {
+        self.slug
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// Checks a post before publishing: errors stop the export, warnings are shown.
 pub fn validate(post: &Post, now: chrono::DateTime<chrono::Local>) -> (Vec<String>, Vec<String>) {
+    validate_with_file_name(post, None, now)
+}
+
+/// `validate` for a post whose file name gives Jekyll a date and a title when the front matter
+/// has none.
+pub fn validate_with_file_name(
+    post: &Post,
+    file_name: Option<&FileNameParts>,
+    now: chrono::DateTime<chrono::Local>,
+) -> (Vec<String>, Vec<String>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if let Err(err) = post.block() {
         errors.push(err.to_string());
         return (errors, warnings);
     }
-    if post.text("title").is_none_or(|t| t.trim().is_empty()) {
+    if post.text("title").is_none_or(|t| t.trim().is_empty()) && file_name.is_none() {
         errors.push("the post has no title".to_string());
     }
     match post.date() {
+        None if file_name.is_some() => {}
         None => errors.push("the post has no date".to_string()),
         Some(Err(err)) => errors.push(err.to_string()),
         Some(Ok(date)) => {
@@ -363,16 +418,18 @@ fn image_value_ranges(yaml: &str) -> Vec<std::ops::Range<usize>> {
         return Vec::new();
     };
     let mut ranges = Vec::new();
-    // (indent of the image key, start of its range)
-    let mut open: Option<(usize, usize)> = None;
+    // (column of the open image key, start of its range, whether a `- ` item at that column
+    // still belongs to its value: YAML lets a block list sit at its key's indentation)
+    let mut open: Option<(usize, usize, bool)> = None;
     let mut offset = 0;
     for line in yaml.split_inclusive('\n') {
         let content = line.trim_end_matches(['\r', '\n']);
         let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
         let is_blank = content.trim().is_empty() || content.trim_start().starts_with('#');
-        if let Some((open_indent, start)) = open
+        let is_item = content.trim_start().starts_with("- ") || content.trim() == "-";
+        if let Some((open_column, start, items_at_column)) = open
             && !is_blank
-            && indent <= open_indent
+            && (indent < open_column || indent == open_column && !(is_item && items_at_column))
         {
             ranges.push(start..offset);
             open = None;
@@ -381,18 +438,21 @@ fn image_value_ranges(yaml: &str) -> Vec<std::ops::Range<usize>> {
             && let Some(captures) = key_line.captures(content)
             && captures.get(2).is_some_and(|k| is_image_key(k.as_str()))
         {
-            let key_indent = captures.get(1).map_or(0, |m| m.as_str().len());
-            // A `- image: x` item nests its map one step further in.
-            let item_indent = if content.trim_start().starts_with('-') {
-                indent + 1
-            } else {
-                key_indent
+            // The column where the key starts (after `- ` for a key in a list item): lines
+            // indented no further are its siblings, deeper ones its value.
+            let rest = content.get(indent..).unwrap_or("");
+            let (key_column, items_at_column) = match rest.strip_prefix('-') {
+                Some(after) => (
+                    indent + 1 + after.len() - after.trim_start_matches([' ', '\t']).len(),
+                    false,
+                ),
+                None => (indent, true),
             };
-            open = Some((item_indent, offset));
+            open = Some((key_column, offset, items_at_column));
         }
         offset += line.len();
     }
-    if let Some((_, start)) = open {
+    if let Some((_, start, _)) = open {
         ranges.push(start..yaml.len());
     }
     ranges
@@ -441,19 +501,32 @@ pub fn short_slug(slug: &str) -> String {
 /// comes from `slug` or the title, is always a safe file name and at most
 /// [`MAX_SLUG_BYTES`] long.
 pub fn site_path(post: &Post, site: &Path, is_draft: bool) -> Result<PathBuf> {
+    site_path_with_file_name(post, None, site, is_draft)
+}
+
+/// `site_path` for a post whose file name gives the date and slug when the front matter has
+/// no `date` or `title`.
+fn site_path_with_file_name(
+    post: &Post,
+    file_name: Option<&FileNameParts>,
+    site: &Path,
+    is_draft: bool,
+) -> Result<PathBuf> {
     let slug_source = post
         .text("slug")
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| post.text("title"))
+        .or_else(|| post.text("title").filter(|s| !s.trim().is_empty()))
+        .or_else(|| file_name.map(|parts| parts.slug.clone()))
         .unwrap_or_default();
     let slug = short_slug(&slugify(&slug_source));
     if is_draft {
         return Ok(site.join("_drafts").join(format!("{slug}.md")));
     }
-    let date: PostDate = match post.date() {
-        Some(Ok(date)) => date,
-        Some(Err(err)) => return Err(err),
-        None => return Err(export_error("the post has no date")),
+    let date: PostDate = match (post.date(), file_name) {
+        (Some(Ok(date)), _) => date,
+        (Some(Err(err)), _) => return Err(err),
+        (None, Some(parts)) => parts.date,
+        (None, None) => return Err(export_error("the post has no date")),
     };
     Ok(site
         .join("_posts")
@@ -609,12 +682,14 @@ pub fn export_post_to_site_in(
             site_dir.display()
         )));
     }
-    let (errors, warnings) = validate(post, chrono::Local::now());
+    let file_name = FileNameParts::of(source);
+    let (errors, warnings) =
+        validate_with_file_name(post, file_name.as_ref(), chrono::Local::now());
     if !errors.is_empty() {
         return Err(export_error(errors.join("; ")));
     }
     let site_real = fs::canonicalize(site_dir).map_err(|e| read_error(site_dir, e))?;
-    let target = site_path(post, site_dir, is_draft)?;
+    let target = site_path_with_file_name(post, file_name.as_ref(), site_dir, is_draft)?;
     let references = image_references(post);
     let mut images: Vec<(String, SourceImage, String)> = Vec::new();
     if !references.is_empty() {
@@ -892,11 +967,19 @@ pub fn render_html(source: &Path, post: &Post) -> Result<String> {
 /// unless `options.sanitize`. Each image is read once and its bytes embedded once.
 pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Result<String> {
     post.block()?;
-    let title = post.text("title").unwrap_or_default();
+    // A post without a title or date in its front matter gets them from its file name, as
+    // Jekyll gives them.
+    let file_name = FileNameParts::of(source);
+    let title = post
+        .text("title")
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| file_name.as_ref().map(FileNameParts::title))
+        .unwrap_or_default();
     let author = post.text("author").unwrap_or_default();
     let date = match post.date() {
         Some(Ok(date)) => Some(date),
-        _ => None,
+        Some(Err(_)) => None,
+        None => file_name.map(|parts| parts.date),
     };
     let markdown_text = markdown::liquid_placeholders(post.body());
     let markdown_options = Options::ENABLE_TABLES
@@ -1187,5 +1270,38 @@ mod tests {
             image_references(&post),
             ["a.jpg", "/b.png", "c.gif", "d.webp"]
         );
+    }
+
+    #[test]
+    fn only_the_values_of_image_keys_are_rewritten() {
+        let yaml = "image: a.png\ncaption: a.png # same text\nheader:\n  overlay_image: a.png\n  # a comment\n  note: a.png\ngallery:\n  - image_path: a.png\n    title: a.png\nteaser_images:\n\n  - a.png\n  - 'a.png'\nother: [a.png]\nheader_image:\n- a.png\n- a.png # x\nlast: a.png\n";
+        let reference = "a.png".to_string();
+        let names = [(&reference, "/N".to_string())];
+        assert_eq!(
+            rewrite_front_matter_images(yaml, &names),
+            "image: /N\ncaption: a.png # same text\nheader:\n  overlay_image: /N\n  # a comment\n  note: a.png\ngallery:\n  - image_path: /N\n    title: a.png\nteaser_images:\n\n  - /N\n  - '/N'\nother: [a.png]\nheader_image:\n- /N\n- /N # x\nlast: a.png\n"
+        );
+    }
+
+    #[test]
+    fn long_slugs_are_cut_at_a_word() {
+        let slug = "word-".repeat(60) + "end";
+        let short = short_slug(&slug);
+        assert!(
+            short.len() <= MAX_SLUG_BYTES && short.ends_with("word"),
+            "{short}"
+        );
+        assert_eq!(short_slug("short-one"), "short-one");
+        let unbroken = "x".repeat(300);
+        assert_eq!(short_slug(&unbroken).len(), MAX_SLUG_BYTES);
+    }
+
+    #[test]
+    fn percent_escapes_are_tried_decoded() {
+        assert_eq!(
+            reference_variants("/a/my%20cat.png?v=1"),
+            ["/a/my%20cat.png", "/a/my cat.png"]
+        );
+        assert_eq!(reference_variants("plain.png#x"), ["plain.png"]);
     }
 }

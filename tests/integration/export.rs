@@ -404,3 +404,81 @@ fn cli_exports_each_post_and_reports_failures() {
     assert!(html.status.success());
     assert!(s.target.join("out/good.html").is_file());
 }
+
+/// Every post of the shared real sites exports into a fresh site and as HTML: the copy is the
+/// source's bytes except rewritten image paths, and the source is never written.
+#[test]
+fn the_shared_sites_posts_export_cleanly() {
+    let Some(sites) =
+        crate::common::shared_dir_or_skip("sites", "the_shared_sites_posts_export_cleanly")
+    else {
+        return;
+    };
+    let mut exported_posts = 0;
+    for site in std::fs::read_dir(&sites).unwrap() {
+        let site = site.unwrap().path();
+        let posts = site.join("_posts");
+        if !posts.is_dir() {
+            continue;
+        }
+        let target = tempfile::tempdir().unwrap();
+        std::fs::create_dir(target.path().join("_posts")).unwrap();
+        let html = target.path().join("html");
+        for post in crate::common::files_under(&posts) {
+            let before = std::fs::read(&post).unwrap();
+            let exported = export_to_site(&post, target.path(), false, false)
+                .unwrap_or_else(|e| panic!("{}: {e}", post.display()));
+            let written = std::fs::read(&exported.path).unwrap();
+            if exported.images.is_empty()
+                && !String::from_utf8_lossy(&written).contains("/assets/images/")
+            {
+                assert_eq!(written, before, "{}", post.display());
+            }
+            assert!(
+                Post::parse(&written).unwrap().block().is_ok(),
+                "{}",
+                post.display()
+            );
+            let page =
+                export_html(&post, &html).unwrap_or_else(|e| panic!("{}: {e}", post.display()));
+            assert!(
+                std::fs::read_to_string(&page.path)
+                    .unwrap()
+                    .ends_with("</html>\n")
+            );
+            assert_eq!(
+                std::fs::read(&post).unwrap(),
+                before,
+                "the source is untouched"
+            );
+            exported_posts += 1;
+        }
+    }
+    assert!(exported_posts >= 10, "only {exported_posts} posts exported");
+}
+
+#[test]
+fn a_post_without_date_or_title_takes_them_from_its_file_name_as_jekyll_does() {
+    let s = sites();
+    let text = "---\nlayout: post\n---\nBody.\n";
+    let source = write_post(&s, "2016-05-19-codeblocks-ahoy.md", text);
+    let exported = export_to_site(&source, &s.target, false, false).unwrap();
+    assert_eq!(
+        exported.path,
+        s.target.join("_posts/2016-05-19-codeblocks-ahoy.md")
+    );
+    assert_eq!(std::fs::read_to_string(&exported.path).unwrap(), text);
+    let page = export_html(&source, &s.target.join("html")).unwrap();
+    let html = std::fs::read_to_string(&page.path).unwrap();
+    assert!(html.contains("<title>Codeblocks Ahoy</title>"), "{html}");
+    assert!(html.contains("<time datetime=\"2016-05-19\">"), "{html}");
+    // Without a dated file name, the post still needs them.
+    let undated = write_post(&s, "notes.md", text);
+    let err = export_to_site(&undated, &s.target, false, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("has no title") && err.contains("has no date"),
+        "{err}"
+    );
+}
