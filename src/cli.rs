@@ -11,7 +11,8 @@ use serde_yaml::Value;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::post::check::{self, Diagnostic, Severity};
-use crate::post::{Post, PostDate, template, yaml_block};
+use crate::post::{Post, yaml_block};
+use crate::walk;
 
 /// Byline: a desktop editor for Jekyll posts that never changes a byte you did not edit.
 #[derive(Debug, Parser)]
@@ -73,12 +74,15 @@ pub enum Command {
         /// A folder for standalone .html pages (images embedded).
         #[arg(long)]
         html: Option<PathBuf>,
-        /// Overwrite a different post already at the target path.
+        /// Overwrite a different file already at a target path (never the source post).
         #[arg(long)]
         force: bool,
         /// Export into the site's _drafts/ (slug.md, no date).
         #[arg(long)]
         draft: bool,
+        /// HTML pages: drop scripts, event handlers and `javascript:` links from the body.
+        #[arg(long, requires = "html")]
+        sanitize: bool,
     },
     /// Create a new post from the template and print its path.
     New {
@@ -115,13 +119,18 @@ pub fn run(command: Command) -> ExitCode {
             html,
             force,
             draft,
+            sanitize,
         } => {
+            let options = crate::export::HtmlOptions { sanitize };
             return export_command(
                 &files,
                 site.as_deref(),
                 html.as_deref(),
-                force,
-                draft,
+                ExportFlags {
+                    force,
+                    draft,
+                    options,
+                },
                 &mut out,
             );
         }
@@ -141,29 +150,45 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
-/// `byline export`: exports each post, reporting warnings and failures per file.
+/// How `byline export` was asked to export.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportFlags {
+    /// Overwrite files that were there before this export.
+    pub force: bool,
+    /// Export into the site's `_drafts/`.
+    pub draft: bool,
+    /// How HTML pages are made.
+    pub options: crate::export::HtmlOptions,
+}
+
+/// `byline export`: exports each post in one run (two posts never share a file), reporting
+/// warnings and failures per file.
 pub fn export_command(
     files: &[PathBuf],
     site: Option<&Path>,
     html: Option<&Path>,
-    force: bool,
-    draft: bool,
+    flags: ExportFlags,
     out: &mut impl Write,
 ) -> ExitCode {
     let mut failed = 0;
+    let mut run = crate::export::ExportRun::new(flags.force);
     for file in files {
-        let is_draft = draft
+        let is_draft = flags.draft
             || file
                 .parent()
                 .and_then(|p| p.file_name())
                 .is_some_and(|n| n == "_drafts");
-        let result = match (site, html) {
-            (Some(site), _) => crate::export::export_to_site(file, site, is_draft, force),
-            (None, Some(dir)) => crate::export::export_html(file, dir),
+        let result = fsio::read_post(file).and_then(|post| match (site, html) {
+            (Some(site), _) => {
+                crate::export::export_post_to_site_in(&mut run, &post, file, site, is_draft)
+            }
+            (None, Some(dir)) => {
+                crate::export::export_post_html_in(&mut run, &post, file, dir, flags.options)
+            }
             (None, None) => Err(Error::Export {
                 reason: "give --site DIR or --html DIR".into(),
             }),
-        };
+        });
         match result {
             Ok(exported) => {
                 for warning in &exported.warnings {
@@ -173,6 +198,13 @@ pub fn export_command(
                     let _ = writeln!(out, "{}", image.display());
                 }
                 let _ = writeln!(out, "{}", exported.path.display());
+            }
+            Err(err @ Error::TargetExists { .. }) => {
+                failed += 1;
+                eprintln!(
+                    "{}: error: {err}; use --force to overwrite it",
+                    file.display()
+                );
             }
             Err(err) => {
                 failed += 1;
@@ -187,86 +219,38 @@ pub fn export_command(
     }
 }
 
-/// File extensions `check` looks at inside folders.
-const POST_EXTENSIONS: &[&str] = &["md", "markdown", "html"];
-
-/// Folders that hold generated or third-party files, never posts to check.
-const SKIPPED_DIRS: &[&str] = &[
-    ".git",
-    "_site",
-    "node_modules",
-    "vendor",
-    ".jekyll-cache",
-    ".sass-cache",
-];
-
-/// Every post file under `paths` (files as given, folders searched recursively), sorted so
-/// output is stable.
-pub fn collect_posts(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files, &mut errors);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    (files, errors)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            errors.push((dir.to_path_buf(), err));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_dir() {
-            if !SKIPPED_DIRS.contains(&name.as_str()) {
-                walk(&path, files, errors);
-            }
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| POST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            files.push(path);
-        }
-    }
-}
-
 /// `byline check`: checks files in parallel and prints problems in path order.
 pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
-    let (files, walk_errors) = collect_posts(paths);
-    let results: Vec<(PathBuf, Vec<Diagnostic>)> = files
+    let found = walk::post_files(paths);
+    let results: Vec<(PathBuf, Vec<Diagnostic>)> = found
+        .files
         .into_par_iter()
         .map(|path| {
-            let diagnostics = match std::fs::read(&path) {
+            let diagnostics = match fsio::read_bytes(&path) {
                 Ok(bytes) => check::check_bytes(&bytes),
-                Err(source) => vec![Diagnostic::from_error(&Error::Read {
-                    path: path.clone(),
-                    source,
-                })],
+                Err(err) => vec![Diagnostic::from_error(&err)],
             };
             (path, diagnostics)
         })
         .collect();
-    let mut errors = walk_errors.len();
+    let mut errors = 0;
     let mut warnings = 0;
-    for (path, err) in &walk_errors {
+    for skipped in &found.skipped {
+        let severity = match skipped.reason {
+            walk::SkipReason::UnreadableFolder(_) => {
+                errors += 1;
+                Severity::Error
+            }
+            walk::SkipReason::NotRegularFile(_) | walk::SkipReason::BrokenLink(_) => {
+                warnings += 1;
+                Severity::Warning
+            }
+        };
         let _ = writeln!(
             out,
-            "{}:1:1: error: cannot read folder: {err}",
-            path.display()
+            "{}:1:1: {severity}: {}",
+            skipped.path.display(),
+            skipped.reason
         );
     }
     for (path, diagnostics) in &results {
@@ -426,48 +410,6 @@ fn set_command(
     }
 }
 
-/// The author for new posts: `$BYLINE_AUTHOR`, else Byline's config file, else the site's
-/// `_config.yml` (`author` or `author.name`) found from `dir` upwards.
-pub fn default_author(dir: &Path) -> String {
-    if let Ok(author) = std::env::var("BYLINE_AUTHOR")
-        && !author.trim().is_empty()
-    {
-        return author.trim().to_string();
-    }
-    let from_yaml = |path: &Path| -> Option<String> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let value: Value = serde_yaml::from_str(&text).ok()?;
-        let author = value.get("author")?;
-        author
-            .as_str()
-            .or_else(|| author.get("name").and_then(Value::as_str))
-            .map(str::to_string)
-    };
-    if let Some(dirs) = directories::ProjectDirs::from("", "", "byline")
-        && let Some(author) = from_yaml(&dirs.config_dir().join("config.yml"))
-    {
-        return author;
-    }
-    let start = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    start
-        .ancestors()
-        .find_map(|d| from_yaml(&d.join("_config.yml")))
-        .unwrap_or_default()
-}
-
-/// Creates a new post file and returns its path; never overwrites.
-pub fn create_post(title: &str, date: Option<&str>, dir: &Path, is_draft: bool) -> Result<PathBuf> {
-    let date = match date {
-        Some(text) => PostDate::parse(text)?,
-        None => PostDate::now_local(),
-    };
-    let author = default_author(dir);
-    let path = dir.join(template::file_name(title, &date, is_draft));
-    let text = template::new_post_text(title, &date, &author, is_draft);
-    fsio::write_new(&path, text.as_bytes())?;
-    Ok(path)
-}
-
 fn new_command(
     title: &str,
     date: Option<&str>,
@@ -486,6 +428,7 @@ fn new_command(
             }
         }
     };
-    let path = create_post(title, date, &dir, is_draft).map_err(|e| e.to_string())?;
+    let path =
+        crate::new_post::create_post(title, date, &dir, is_draft).map_err(|e| e.to_string())?;
     writeln!(out, "{}", path.display()).map_err(|e| e.to_string())
 }

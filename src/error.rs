@@ -117,6 +117,41 @@ pub enum Error {
         /// The file that changed.
         path: PathBuf,
     },
+    /// Only regular files are read or written: a FIFO would hang the program and a device
+    /// would be replaced by a plain file.
+    #[error("{} is {kind}, not a regular file; Byline only reads and writes regular files", path.display())]
+    NotRegularFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead ("a FIFO (named pipe)", "a character device"...).
+        kind: &'static str,
+    },
+    /// A file too large to be a post or an image worth embedding; it is refused before it is
+    /// read so a huge file cannot exhaust memory.
+    #[error("{} is {size_bytes} bytes, over Byline's limit of {limit_bytes} bytes for {what}", path.display())]
+    TooLarge {
+        /// The file refused.
+        path: PathBuf,
+        /// Its size.
+        size_bytes: u64,
+        /// The limit it exceeds.
+        limit_bytes: u64,
+        /// What kind of file the limit is for ("a post", "an image").
+        what: &'static str,
+    },
+    /// The file's permissions say it must not be written; the user can save elsewhere.
+    #[error("{} is read-only; save it under another name, or make it writable first", path.display())]
+    ReadOnly {
+        /// The read-only file (after following symbolic links).
+        path: PathBuf,
+    },
+    /// An export target already holds something else (another post, a hand-written page, or a
+    /// page not written by this export); the caller decides whether to overwrite (`force`).
+    #[error("{} already exists with different content", path.display())]
+    TargetExists {
+        /// The file that is in the way.
+        path: PathBuf,
+    },
 }
 
 impl Error {

@@ -25,6 +25,10 @@ pub struct Entry {
     pub pid: u32,
 }
 
+/// The largest journal entry read back (a post at its limit, escaped as JSON, fits): a FIFO or
+/// a huge file dropped into the journal folder is skipped, not read.
+const MAX_ENTRY_BYTES: u64 = 8 * crate::fsio::MAX_POST_BYTES;
+
 impl Entry {
     /// What the entry changes compared with the file on disk, as unified-diff lines; for an
     /// untitled post or a missing file, every line is new.
@@ -32,7 +36,9 @@ impl Entry {
         let disk = self
             .path
             .as_ref()
-            .and_then(|p| fs::read_to_string(p).ok())
+            // Never blocks on a path that became a FIFO or a device, nor reads a huge file.
+            .and_then(|p| crate::fsio::read_bytes(p).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default();
         let diff = similar::TextDiff::from_lines(&disk, &self.text);
         diff.unified_diff()
@@ -132,7 +138,12 @@ impl Journal {
         let mut entries: Vec<Entry> = dir
             .filter_map(|e| e.ok())
             .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-            .filter_map(|e| serde_json::from_slice(&fs::read(e.path()).ok()?).ok())
+            .filter_map(|e| {
+                let bytes =
+                    crate::fsio::read_limited(&e.path(), MAX_ENTRY_BYTES, "a journal entry")
+                        .ok()?;
+                serde_json::from_slice(&bytes).ok()
+            })
             .collect();
         entries.sort_by_key(|e| e.saved_at_secs);
         entries
@@ -181,5 +192,29 @@ mod tests {
         assert!(diff.contains("-old") && diff.contains("+new ✓"), "{diff}");
         journal.remove(&id);
         assert!(journal.entries().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_journal_or_as_the_post_never_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::at(dir.path());
+        let post = dir.path().join("p.md");
+        fs::write(&post, "old\n").unwrap();
+        let id = Journal::id_for(Some(&post));
+        journal.write(&id, Some(&post), "new\n").unwrap();
+        for fifo in [dir.path().join("stray.json"), post.clone()] {
+            let _ = fs::remove_file(&fifo);
+            assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(&fifo)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        let entries = journal.entries();
+        assert_eq!(entries.len(), 1, "the FIFO is skipped, the entry kept");
+        assert!(entries[0].diff_against_disk().contains("+new"));
     }
 }

@@ -15,5 +15,6 @@ pub mod path_input;
 pub mod post;
 pub mod session;
 pub mod site;
+pub mod walk;
 
 pub use error::{Error, Result};

@@ -1,9 +1,14 @@
-//! What a new post starts with, shared by the window and (once it moves here) the command line:
-//! the default author.
+//! Creating a new post, shared by the window and the command line: the default author and the
+//! new file with its dated name.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
+
+use crate::Result;
+use crate::fsio;
+use crate::post::PostDate;
+use crate::post::template;
 
 /// The author for new posts: `$BYLINE_AUTHOR`, else `author` in Byline's own `config.yml`, else
 /// the `author` (or `author.name`) of the nearest Jekyll `_config.yml` at or above `dir`;
@@ -28,13 +33,31 @@ pub fn default_author(dir: &Path) -> String {
 
 /// The `author` (a string, or a map with a `name`) of a YAML config file, if it has one.
 fn author_in(config: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(config).ok()?;
+    // Never blocks on a FIFO named like a config file, nor reads a huge one.
+    let bytes = fsio::read_limited(config, fsio::MAX_POST_BYTES, "a config file").ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let value: Value = serde_yaml::from_str(&text).ok()?;
     let author = value.get("author")?;
     author
         .as_str()
         .or_else(|| author.get("name").and_then(Value::as_str))
         .map(str::to_string)
+}
+
+/// Creates a new post file named `YYYY-MM-DD-slug.md` (or `slug.md` for a draft) in `dir` and
+/// returns its path; never overwrites. `date` is parsed as a post date, else now.
+pub fn create_post(title: &str, date: Option<&str>, dir: &Path, is_draft: bool) -> Result<PathBuf> {
+    let date = match date {
+        Some(text) => PostDate::parse(text)?,
+        None => PostDate::now_local(),
+    };
+    let author = default_author(dir);
+    // A very long title gives a shortened slug, so the name stays a valid file name.
+    let slug = crate::export::short_slug(&template::slugify(title));
+    let path = dir.join(template::file_name(&slug, &date, is_draft));
+    let text = template::new_post_text(title, &date, &author, is_draft);
+    fsio::write_new(&path, text.as_bytes())?;
+    Ok(path)
 }
 
 #[cfg(test)]

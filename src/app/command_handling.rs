@@ -373,24 +373,9 @@ impl BylineApp {
                         .notify(Severity::Warning, format!("Warning: {warning}"));
                 }
             }
-            Err(Error::AlreadyExists { path }) if !force => self.ask_to_overwrite(site, path),
-            // Until export reports an existing target by its own kind, an export error while
-            // the target exists is taken as that refusal; if it was something else, the
-            // forced retry reports it. (Never by the error's text.)
-            Err(Error::Export { .. })
-                if !force && let Some(target) = self.existing_export_target(site, is_draft) =>
-            {
-                self.ask_to_overwrite(site, target);
-            }
+            Err(Error::TargetExists { path }) if !force => self.ask_to_overwrite(site, path),
             Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
         }
-    }
-
-    /// The post's file in `site` when it already exists.
-    fn existing_export_target(&self, site: &Path, is_draft: bool) -> Option<PathBuf> {
-        crate::export::site_path(self.doc.post(), site, is_draft)
-            .ok()
-            .filter(|target| target.is_file())
     }
 
     fn ask_to_overwrite(&mut self, site: &Path, target: PathBuf) {

@@ -8,6 +8,8 @@ mod common;
 mod corpus;
 mod export;
 mod fuzz_export;
+mod hostile;
 mod properties;
 mod ui;
 mod ui_random;
+mod walk_props;
