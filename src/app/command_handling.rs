@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use super::BylineApp;
 use super::command::Command;
 use super::dialogs::changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
-use super::dialogs::confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
+use super::dialogs::confirm_overwrite::{
+    ConfirmOverwriteChoice, ConfirmOverwriteDialog, OverwriteTarget,
+};
 use super::dialogs::external_change::ExternalChangeChoice;
 use super::dialogs::path::{PathChoice, PathDialog, PathPurpose};
 use super::dialogs::recover::{RecoverChoice, RecoverDialog};
@@ -105,7 +107,7 @@ impl BylineApp {
             SystemCommand::OpenPath(path) => self.open_path(&path),
             SystemCommand::SaveTo(path) => self.save_to(&path),
             SystemCommand::ExportToSite { site, force } => self.export_to_site(&site, force),
-            SystemCommand::ExportHtmlTo(dir) => self.export_html(&dir),
+            SystemCommand::ExportHtmlTo { dir, force } => self.export_html(&dir, force),
             SystemCommand::SetImage(path) => self.form.set_image_path(&mut self.doc, &path),
         }
         self.is_discard_confirmed = false;
@@ -145,9 +147,8 @@ impl BylineApp {
                 self.commands.push(Command::SaveAs);
             }
             DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::Cancel) => {}
-            DialogAnswer::ConfirmOverwrite(ConfirmOverwriteChoice::Overwrite { site }) => {
-                self.system_commands
-                    .push(SystemCommand::ExportToSite { site, force: true });
+            DialogAnswer::ConfirmOverwrite(ConfirmOverwriteChoice::Overwrite(retry)) => {
+                self.system_commands.push(retry);
             }
             DialogAnswer::ConfirmOverwrite(ConfirmOverwriteChoice::Cancel) => {}
             DialogAnswer::Recover(RecoverChoice::Restore) => {
@@ -271,6 +272,15 @@ impl BylineApp {
                 self.dialog = Some(Dialog::ChangedOnDisk(ChangedOnDiskDialog));
                 false
             }
+            Err(err @ Error::ReadOnly { .. }) => {
+                // The file is not to be written; the edits can still go to another file.
+                self.notifications.notify(
+                    Severity::Error,
+                    format!("{err} — your edits are still here; choose where to save them"),
+                );
+                self.ask_path(PathPurpose::SaveAs);
+                false
+            }
             Err(err) => {
                 self.notifications.notify(
                     Severity::Error,
@@ -373,24 +383,29 @@ impl BylineApp {
                         .notify(Severity::Warning, format!("Warning: {warning}"));
                 }
             }
-            Err(Error::TargetExists { path }) if !force => self.ask_to_overwrite(site, path),
+            Err(Error::TargetExists { path }) if !force => {
+                self.ask_to_overwrite(OverwriteTarget::Site(site.to_path_buf()), path);
+            }
             Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
         }
     }
 
-    fn ask_to_overwrite(&mut self, site: &Path, target: PathBuf) {
+    fn ask_to_overwrite(&mut self, target: OverwriteTarget, existing: PathBuf) {
         self.dialog = Some(Dialog::ConfirmOverwrite(ConfirmOverwriteDialog {
-            site: site.to_path_buf(),
             target,
+            existing,
         }));
     }
 
-    fn export_html(&mut self, dir: &Path) {
+    fn export_html(&mut self, dir: &Path, force: bool) {
         if let Err(err) = self.doc.require_written("nothing was exported") {
             self.notifications.notify(Severity::Error, err.to_string());
             return;
         }
-        match crate::export::export_post_html(self.doc.post(), &self.source_path(), dir) {
+        let mut run = crate::export::ExportRun::new(force);
+        let options = crate::export::HtmlOptions::default();
+        let source = self.source_path();
+        match crate::export::export_post_html_in(&mut run, self.doc.post(), &source, dir, options) {
             Ok(exported) => {
                 self.notifications.notify(
                     Severity::Info,
@@ -400,6 +415,9 @@ impl BylineApp {
                     self.notifications
                         .notify(Severity::Warning, format!("Warning: {warning}"));
                 }
+            }
+            Err(Error::TargetExists { path }) if !force => {
+                self.ask_to_overwrite(OverwriteTarget::HtmlFolder(dir.to_path_buf()), path);
             }
             Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
         }
@@ -465,7 +483,10 @@ impl BylineApp {
                 site: path,
                 force: false,
             },
-            PathPurpose::ExportHtml => SystemCommand::ExportHtmlTo(path),
+            PathPurpose::ExportHtml => SystemCommand::ExportHtmlTo {
+                dir: path,
+                force: false,
+            },
         });
     }
 }

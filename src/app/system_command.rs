@@ -21,8 +21,14 @@ pub enum SystemCommand {
         /// Overwrite after the user confirmed.
         force: bool,
     },
-    /// Export the post as an HTML page into this folder.
-    ExportHtmlTo(PathBuf),
+    /// Export the post as an HTML page into this folder; `force` replaces a page that was
+    /// there before (only after the user said so).
+    ExportHtmlTo {
+        /// The folder for the page.
+        dir: PathBuf,
+        /// Overwrite after the user confirmed.
+        force: bool,
+    },
     /// Point the post's `image` field at this file.
     SetImage(PathBuf),
 }

@@ -1166,3 +1166,76 @@ fn export_refuses_while_typed_text_could_not_be_written() {
     );
     assert_eq!(std::fs::read_dir(site.join("_posts")).unwrap().count(), 0);
 }
+
+#[test]
+fn saving_a_read_only_post_refuses_and_offers_save_as() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.md");
+    std::fs::write(&path, "---\ntitle: Locked\n---\nBody.\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    retype(&mut h, "Title", "Unlocked");
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\ntitle: Locked\n---\nBody.\n",
+        "a read-only file is never written"
+    );
+    assert!(
+        h.state().doc.is_modified(),
+        "the edit is still unsaved work"
+    );
+    h.get_by_label("Save post as");
+    let copy = dir.path().join("unlocked.md");
+    retype(&mut h, "Path", &copy.display().to_string());
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        "---\ntitle: Unlocked\n---\nBody.\n"
+    );
+    assert!(!h.state().doc.is_modified());
+}
+
+#[test]
+fn html_export_from_the_window_asks_before_replacing_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let path = dir.path().join("page.md");
+    std::fs::write(&path, "---\ntitle: Page\n---\nFirst.\n").unwrap();
+    // A page that was there before: never replaced without asking.
+    std::fs::write(out.join("page.html"), "hand-written").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.state_mut().request_system(SystemCommand::ExportHtmlTo {
+        dir: out.clone(),
+        force: false,
+    });
+    settle(&mut h);
+    h.get_by_label("Overwrite the page?");
+    assert!(h.query_by_label_contains("--force").is_none());
+    assert_eq!(
+        std::fs::read_to_string(out.join("page.html")).unwrap(),
+        "hand-written"
+    );
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert_eq!(
+        std::fs::read_to_string(out.join("page.html")).unwrap(),
+        "hand-written"
+    );
+    h.state_mut().request_system(SystemCommand::ExportHtmlTo {
+        dir: out.clone(),
+        force: false,
+    });
+    settle(&mut h);
+    h.get_by_label("Overwrite").click();
+    settle(&mut h);
+    let page = std::fs::read_to_string(out.join("page.html")).unwrap();
+    assert!(page.contains("First."), "{page}");
+}
