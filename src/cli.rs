@@ -192,7 +192,7 @@ pub fn export_command(
         match result {
             Ok(exported) => {
                 for warning in &exported.warnings {
-                    eprintln!("{}: warning: {warning}", file.display());
+                    eprintln!("{}:{warning}", file.display());
                 }
                 for image in &exported.images {
                     let _ = writeln!(out, "{}", image.display());
@@ -205,6 +205,12 @@ pub fn export_command(
                     "{}: error: {err}; use --force to overwrite it",
                     file.display()
                 );
+            }
+            Err(Error::NotPublishable { problems }) => {
+                failed += 1;
+                for problem in problems {
+                    eprintln!("{}:{problem} (not exported)", file.display());
+                }
             }
             Err(err) => {
                 failed += 1;

@@ -76,6 +76,8 @@ pub enum Error {
         text: String,
         /// Why it is not a date.
         reason: String,
+        /// Whether the text is unreadable or reads as a day or time that does not exist.
+        problem: DateProblem,
     },
     /// Typed edits are refused while the YAML does not parse, so nothing half-parsed is written.
     #[error("the front matter has an error ({reason}); fix it in the raw YAML first")]
@@ -110,6 +112,13 @@ pub enum Error {
     Export {
         /// What stopped the export.
         reason: String,
+    },
+    /// The post has problems that stop an export (no title, no date, an impossible date…);
+    /// each is located in the file.
+    #[error("{}", problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    NotPublishable {
+        /// The error diagnostics, in the order found.
+        problems: Vec<crate::diagnostic::Diagnostic>,
     },
     /// The file on disk changed since it was opened; saving would overwrite someone's work.
     #[error("{} changed on disk since it was opened; reload it or save elsewhere", path.display())]
@@ -152,6 +161,16 @@ pub enum Error {
         /// The file that is in the way.
         path: PathBuf,
     },
+}
+
+/// What is wrong with a date, so callers can weigh it without reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// The text is not in a form Byline reads (Ruby's lenient parser may still read it).
+    Unreadable,
+    /// The text is well formed but names a day or time that does not exist (`2025-02-30`,
+    /// `25:00`, an offset out of range): no parser accepts it.
+    Impossible,
 }
 
 impl Error {

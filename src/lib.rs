@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod diagnostic;
 pub mod document;
 pub mod error;
 pub mod export;

@@ -380,7 +380,7 @@ impl BylineApp {
                 self.notifications.notify(Severity::Info, message);
                 for warning in exported.warnings {
                     self.notifications
-                        .notify(Severity::Warning, format!("Warning: {warning}"));
+                        .notify(Severity::Warning, format!("Warning: {}", warning.message));
                 }
             }
             Err(Error::TargetExists { path }) if !force => {
@@ -413,7 +413,7 @@ impl BylineApp {
                 );
                 for warning in exported.warnings {
                     self.notifications
-                        .notify(Severity::Warning, format!("Warning: {warning}"));
+                        .notify(Severity::Warning, format!("Warning: {}", warning.message));
                 }
             }
             Err(Error::TargetExists { path }) if !force => {

@@ -11,6 +11,7 @@ use super::{
     ExportRun, Exported, FileNameParts, SourceImage, TargetState, export_error, image_root,
     is_local_image, read_error, read_source_image, require_inside_of, validate,
 };
+use crate::diagnostic::Severity;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::markdown;
@@ -426,10 +427,12 @@ pub fn export_post_html_in(
     out_dir: &Path,
     options: HtmlOptions,
 ) -> Result<Exported> {
-    let (errors, warnings) = validate(post, chrono::Local::now());
-    if let Some(err) = errors.iter().find(|e| e.contains("front matter")) {
-        return Err(export_error(err.clone()));
-    }
+    // A page needs only front matter that reads; a missing title or date still gives a page.
+    post.block()?;
+    let warnings = validate(post, chrono::Local::now())
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
     let html = render_html_with(source, post, options)?;
     fs::create_dir_all(out_dir).map_err(|source| Error::Write {
         path: out_dir.to_path_buf(),

@@ -10,6 +10,7 @@ use md5::Digest as _;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_yaml::Value;
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 
 mod html;
@@ -33,7 +34,7 @@ pub struct Exported {
     /// Images copied into the site (new files only).
     pub images: Vec<PathBuf>,
     /// Problems that do not stop publishing but may surprise.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What Jekyll reads from a post's file name `YYYY-MM-DD-slug.ext`: the date and the slug,
@@ -80,8 +81,9 @@ impl FileNameParts {
     }
 }
 
-/// Checks a post before publishing: errors stop the export, warnings are shown.
-pub fn validate(post: &Post, now: chrono::DateTime<chrono::Local>) -> (Vec<String>, Vec<String>) {
+/// Checks a post before publishing: its error diagnostics stop the export, its warnings are
+/// shown with the result.
+pub fn validate(post: &Post, now: chrono::DateTime<chrono::Local>) -> Vec<Diagnostic> {
     validate_with_file_name(post, None, now)
 }
 
@@ -91,25 +93,44 @@ pub fn validate_with_file_name(
     post: &Post,
     file_name: Option<&FileNameParts>,
     now: chrono::DateTime<chrono::Local>,
-) -> (Vec<String>, Vec<String>) {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    if let Err(err) = post.block() {
-        errors.push(err.to_string());
-        return (errors, warnings);
-    }
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let block = match post.block() {
+        Ok(block) => block,
+        Err(err) => return vec![Diagnostic::from_error(&err)],
+    };
+    // The file line of a key (the line after the opening fence when the key is missing).
+    let line_of = |key: &str| {
+        block
+            .and_then(|b| b.entry(key))
+            .map_or(2, |entry| entry.line + 2)
+    };
     if post.text("title").is_none_or(|t| t.trim().is_empty()) && file_name.is_none() {
-        errors.push("the post has no title".to_string());
+        out.push(Diagnostic::at(
+            line_of("title"),
+            Severity::Error,
+            "the post has no title".to_string(),
+        ));
     }
     match post.date() {
         None if file_name.is_some() => {}
-        None => errors.push("the post has no date".to_string()),
-        Some(Err(err)) => errors.push(err.to_string()),
+        None => out.push(Diagnostic::at(
+            2,
+            Severity::Error,
+            "the post has no date".to_string(),
+        )),
+        Some(Err(err)) => out.push(Diagnostic::at(
+            line_of("date"),
+            Severity::Error,
+            err.to_string(),
+        )),
         Some(Ok(date)) => {
             if date.offset.is_none() {
-                warnings.push(
+                out.push(Diagnostic::at(
+                    line_of("date"),
+                    Severity::Warning,
                     "the date has no UTC offset: Jekyll will use the site's time zone".to_string(),
-                );
+                ));
             }
             let is_future = match date.offset {
                 Some(offset) => date
@@ -120,26 +141,46 @@ pub fn validate_with_file_name(
                 None => date.local > now.naive_local(),
             };
             if is_future {
-                warnings.push(format!(
-                    "the date {} is in the future: Jekyll skips the post unless the site sets `future: true`",
-                    date.to_text()
+                out.push(Diagnostic::at(
+                    line_of("date"),
+                    Severity::Warning,
+                    format!(
+                        "the date {} is in the future: Jekyll skips the post unless the site sets `future: true`",
+                        date.to_text()
+                    ),
                 ));
             }
         }
     }
     if let Some(Value::Bool(false)) = post.get("published") {
-        warnings.push("`published: false`: Jekyll will not publish this post".to_string());
+        out.push(Diagnostic::at(
+            line_of("published"),
+            Severity::Warning,
+            "`published: false`: Jekyll will not publish this post".to_string(),
+        ));
     }
     // The checks `byline check` makes (a `published` string, duplicate keys…) are worded once,
     // in the checker; export shows its warnings as they are.
     for diagnostic in crate::post::check::check(post) {
-        if diagnostic.severity == crate::post::check::Severity::Warning
-            && !warnings.contains(&diagnostic.message)
+        if diagnostic.severity == Severity::Warning
+            && !out.iter().any(|d| d.message == diagnostic.message)
         {
-            warnings.push(diagnostic.message);
+            out.push(diagnostic);
         }
     }
-    (errors, warnings)
+    out
+}
+
+/// Splits validation into the warnings to show, or the error that stops the export.
+fn warnings_or_refusal(diagnostics: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    let (problems, warnings): (Vec<_>, Vec<_>) = diagnostics
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if problems.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(Error::NotPublishable { problems })
+    }
 }
 
 fn export_error(reason: impl Into<String>) -> Error {
@@ -689,11 +730,11 @@ pub fn export_post_to_site_in(
         )));
     }
     let file_name = FileNameParts::of(source);
-    let (errors, warnings) =
-        validate_with_file_name(post, file_name.as_ref(), chrono::Local::now());
-    if !errors.is_empty() {
-        return Err(export_error(errors.join("; ")));
-    }
+    let warnings = warnings_or_refusal(validate_with_file_name(
+        post,
+        file_name.as_ref(),
+        chrono::Local::now(),
+    ))?;
     let site_real = fs::canonicalize(site_dir).map_err(|e| read_error(site_dir, e))?;
     let target = site_path_with_file_name(post, file_name.as_ref(), site_dir, is_draft)?;
     let references = image_references(post);

@@ -5,60 +5,9 @@ use serde_yaml::Value;
 
 use super::Post;
 use super::date::PostDate;
-use crate::error::Error;
+use crate::error::{DateProblem, Error};
 
-/// How serious a problem is: errors stop Jekyll or lose data; warnings are surprises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Jekyll would still build, but likely not as the writer meant.
-    Warning,
-    /// Jekyll would fail or publish something broken.
-    Error,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// One problem found in a post, located in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// 1-based line in the file.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// Error or warning.
-    pub severity: Severity,
-    /// What is wrong and, where useful, how to fix it.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// An error diagnostic from a model error (located at line 1 when it has no position).
-    pub fn from_error(err: &Error) -> Diagnostic {
-        let (line, column) = err.location().unwrap_or((1, 1));
-        Diagnostic {
-            line,
-            column,
-            severity: Severity::Error,
-            message: err.to_string(),
-        }
-    }
-
-    fn at(line: usize, severity: Severity, message: String) -> Diagnostic {
-        Diagnostic {
-            line,
-            column: 1,
-            severity,
-            message,
-        }
-    }
-}
+pub use crate::diagnostic::{Diagnostic, Severity};
 
 /// Checks a file's bytes: encoding first, then the post's structure and fields.
 pub fn check_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
@@ -116,7 +65,13 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
         let starts_with_date = text
             .get(..10)
             .is_some_and(|prefix| PostDate::parse(prefix).is_ok());
-        let is_impossible = err.to_string().contains("is not a");
+        let is_impossible = matches!(
+            err,
+            Error::InvalidDate {
+                problem: DateProblem::Impossible,
+                ..
+            }
+        );
         let severity = if starts_with_date && !is_impossible {
             Severity::Warning
         } else {

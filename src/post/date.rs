@@ -3,7 +3,7 @@
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::error::{Error, Result};
+use crate::error::{DateProblem, Error, Result};
 
 /// How the time of day is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,10 +117,13 @@ impl PostDate {
     /// `+01:00`. Impossible calendar dates and times are errors that say what is wrong.
     pub fn parse(text: &str) -> Result<PostDate> {
         let trimmed = text.trim();
-        let invalid = |reason: &str| Error::InvalidDate {
+        let invalid_as = |problem: DateProblem, reason: &str| Error::InvalidDate {
             text: trimmed.to_string(),
             reason: reason.to_string(),
+            problem,
         };
+        let invalid = |reason: &str| invalid_as(DateProblem::Unreadable, reason);
+        let impossible = |reason: &str| invalid_as(DateProblem::Impossible, reason);
         let mut c = Cursor {
             bytes: trimmed.as_bytes(),
             at: 0,
@@ -131,7 +134,7 @@ impl PostDate {
             _ => return Err(invalid(EXPECTED)),
         };
         let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| {
-            invalid(&format!(
+            impossible(&format!(
                 "{year:04}-{month:02}-{day:02} is not a day in the calendar"
             ))
         })?;
@@ -188,7 +191,7 @@ impl PostDate {
                 }
                 time =
                     NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or_else(|| {
-                        invalid(&format!(
+                        impossible(&format!(
                             "{hour:02}:{minute:02}:{second:02} is not a time of day"
                         ))
                     })?;
@@ -220,7 +223,7 @@ impl PostDate {
                 } else {
                     FixedOffset::east_opt(seconds)
                 };
-                Some(offset.ok_or_else(|| invalid("the UTC offset is out of range"))?)
+                Some(offset.ok_or_else(|| impossible("the UTC offset is out of range"))?)
             }
             Some(_) => return Err(invalid(EXPECTED)),
         };

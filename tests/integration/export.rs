@@ -191,19 +191,32 @@ fn paths_that_climb_out_of_the_site_stay_inside_it() {
     assert_eq!(before.len(), after.len(), "nothing new beside the sites");
 }
 
+/// The messages of `validate`, split into errors and warnings.
+fn validate_messages(
+    post: &Post,
+    now: chrono::DateTime<chrono::Local>,
+) -> (Vec<String>, Vec<String>) {
+    let (errors, warnings): (Vec<_>, Vec<_>) = validate(post, now)
+        .into_iter()
+        .partition(|d| d.severity == byline::diagnostic::Severity::Error);
+    let messages =
+        |ds: Vec<byline::diagnostic::Diagnostic>| ds.into_iter().map(|d| d.message).collect();
+    (messages(errors), messages(warnings))
+}
+
 #[test]
 fn validation_errors_and_warnings() {
     let now = chrono::Local::now();
-    let (errors, _) = validate(&Post::from_text("---\ndate: 2025-11-30\n---\n"), now);
+    let (errors, _) = validate_messages(&Post::from_text("---\ndate: 2025-11-30\n---\n"), now);
     assert_eq!(errors, ["the post has no title"]);
-    let (errors, _) = validate(&Post::from_text("---\ntitle: T\n---\n"), now);
+    let (errors, _) = validate_messages(&Post::from_text("---\ntitle: T\n---\n"), now);
     assert_eq!(errors, ["the post has no date"]);
-    let (errors, _) = validate(
+    let (errors, _) = validate_messages(
         &Post::from_text("---\ntitle: T\ndate: 2025-02-30\n---\n"),
         now,
     );
     assert!(errors[0].contains("not a day in the calendar"));
-    let (errors, warnings) = validate(
+    let (errors, warnings) = validate_messages(
         &Post::from_text("---\ntitle: T\ndate: 2999-01-01 10:00\npublished: false\n---\n"),
         now,
     );
@@ -212,7 +225,7 @@ fn validation_errors_and_warnings() {
     assert!(warnings[0].contains("no UTC offset"));
     assert!(warnings[1].contains("future: true"));
     assert!(warnings[2].contains("will not publish"));
-    let (_, warnings) = validate(
+    let (_, warnings) = validate_messages(
         &Post::from_text(
             "---\ntitle: T\ndate: 2020-01-01 10:00 +0000\npublished: \"false\"\n---\n",
         ),
@@ -392,7 +405,7 @@ fn cli_exports_each_post_and_reports_failures() {
     );
     assert!(
         String::from_utf8_lossy(&output.stderr)
-            .contains("bad.md: error: export failed: the post has no date")
+            .contains("bad.md:2:1: error: the post has no date (not exported)")
     );
     let html = Command::new(env!("CARGO_BIN_EXE_byline"))
         .args(["export"])
