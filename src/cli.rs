@@ -366,7 +366,7 @@ fn show_command(path: &Path, json: bool, out: &mut impl Write) -> Result<(), Str
         }
         text.push_str(&format!(
             "\n{} words of body\n",
-            crate::post::text::word_count(post.body())
+            crate::markdown::stats(post.body()).words
         ));
         text
     };

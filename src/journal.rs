@@ -40,11 +40,7 @@ impl Entry {
             .and_then(|p| crate::fsio::read_bytes(p).ok())
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default();
-        let diff = similar::TextDiff::from_lines(&disk, &self.text);
-        diff.unified_diff()
-            .context_radius(1)
-            .header("on disk", "recovered")
-            .to_string()
+        crate::markdown::unified_diff(&disk, &self.text, "on disk", "recovered")
     }
 }
 

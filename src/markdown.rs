@@ -321,6 +321,26 @@ pub struct Stats {
     pub reading_minutes: usize,
 }
 
+/// The Markdown extensions Byline reads everywhere it parses a body (export, HTML pages, image
+/// references): tables, footnotes, strikethrough and task lists, as kramdown and GFM have them.
+pub fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// A unified diff of two texts by lines, with one line of context: how recovery and the
+/// changed-on-disk dialog show what differs.
+pub fn unified_diff(before: &str, after: &str, before_label: &str, after_label: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(1)
+        .header(before_label, after_label)
+        .to_string()
+}
+
 /// Counts words and characters of `text`.
 pub fn stats(text: &str) -> Stats {
     let words = text.split_whitespace().count();

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, Parser, Tag};
 
 use super::{
     ExportRun, Exported, FileNameParts, SourceImage, TargetState, export_error, image_root,
@@ -216,10 +216,7 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
         None => file_name.map(|parts| parts.date),
     };
     let markdown_text = markdown::liquid_placeholders(post.body());
-    let markdown_options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let markdown_options = markdown::parser_options();
     let img_src = regex::Regex::new(r#"(?i)(<img\b[^>]*?\ssrc\s*=\s*["'])([^"']+)(["'])"#)
         .map_err(|e| export_error(e.to_string()))?;
     let image = post.text("image").filter(|s| !s.trim().is_empty());
@@ -382,15 +379,7 @@ fn page_stem(post: &Post, source: &Path) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.trim().is_empty() && !s.starts_with('.'));
-    let stem = stem.unwrap_or_else(|| {
-        slugify(
-            &post
-                .text("slug")
-                .filter(|s| !s.trim().is_empty())
-                .or_else(|| post.text("title"))
-                .unwrap_or_default(),
-        )
-    });
+    let stem = stem.unwrap_or_else(|| slugify(&super::slug_source(post, None)));
     let mut cut = stem.len().min(200);
     while !stem.is_char_boundary(cut) {
         cut -= 1;

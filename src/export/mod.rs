@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use md5::Digest as _;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 use serde_yaml::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -247,10 +247,7 @@ fn body_image_spans(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let Ok(img_src) = regex::Regex::new(r#"(?i)<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']"#) else {
         return Vec::new();
     };
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options = crate::markdown::parser_options();
     let mut spans = Vec::new();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let Some(source) = body.get(range.clone()) else {
@@ -559,13 +556,7 @@ fn site_path_with_file_name(
     site: &Path,
     is_draft: bool,
 ) -> Result<PathBuf> {
-    let slug_source = post
-        .text("slug")
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| post.text("title").filter(|s| !s.trim().is_empty()))
-        .or_else(|| file_name.map(|parts| parts.slug.clone()))
-        .unwrap_or_default();
-    let slug = short_slug(&slugify(&slug_source));
+    let slug = short_slug(&slugify(&slug_source(post, file_name)));
     if is_draft {
         return Ok(site.join("_drafts").join(format!("{slug}.md")));
     }
@@ -577,7 +568,17 @@ fn site_path_with_file_name(
     };
     Ok(site
         .join("_posts")
-        .join(format!("{}-{slug}.md", date.local.format("%Y-%m-%d"))))
+        .join(crate::post::template::file_name(&slug, &date, false)))
+}
+
+/// The text a post's slug is made from: its `slug`, else its `title`, else the slug of its
+/// `YYYY-MM-DD-slug` file name (as Jekyll names a post without one).
+pub(crate) fn slug_source(post: &Post, file_name: Option<&FileNameParts>) -> String {
+    post.text("slug")
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| post.text("title").filter(|s| !s.trim().is_empty()))
+        .or_else(|| file_name.map(|parts| parts.slug.clone()))
+        .unwrap_or_default()
 }
 
 /// One export command over several posts: remembers what it wrote, so two posts of one run

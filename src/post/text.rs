@@ -75,11 +75,6 @@ pub fn strip_eol(line: &str) -> &str {
     line.strip_suffix('\r').unwrap_or(line)
 }
 
-/// Counts words the way a writer does (runs of non-whitespace), for status bars and checks.
-pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +106,5 @@ mod tests {
         let lines: Vec<_> = lines_with_offsets("a\r\nbb\nc").collect();
         assert_eq!(lines, vec![(0, "a\r\n"), (3, "bb\n"), (6, "c")]);
         assert_eq!(strip_eol("x\r\n"), "x");
-        assert_eq!(word_count(" two  words\n"), 2);
     }
 }

@@ -61,12 +61,9 @@ impl ExternalChangeDialog {
 fn comparison(doc: &Document) -> String {
     let disk = doc
         .path()
-        .and_then(|p| std::fs::read_to_string(p).ok())
+        // Never blocks on a path that became a FIFO or a device, nor reads a huge file.
+        .and_then(|p| crate::fsio::read_bytes(p).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .unwrap_or_default();
-    let mine = doc.post().to_text();
-    similar::TextDiff::from_lines(&disk, &mine)
-        .unified_diff()
-        .context_radius(1)
-        .header("on disk", "yours")
-        .to_string()
+    crate::markdown::unified_diff(&disk, &doc.post().to_text(), "on disk", "yours")
 }
