@@ -1,5 +1,7 @@
 //! The `byline` command line: check, show, set and new, on the same post model as the window.
 
+mod site;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -95,6 +97,9 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Index a Jekyll site as Jekyll 4.3 sees it: each post's date, URL, categories, tags,
+    /// whether it is published and why not, and the site's problems.
+    Site(site::SiteArgs),
 }
 
 /// Runs a command-line command and returns the process exit code.
@@ -131,6 +136,7 @@ pub fn run(command: Command) -> ExitCode {
             dir,
             draft,
         } => new_command(&title, date.as_deref(), dir.as_deref(), draft, &mut out),
+        Command::Site(args) => return site::site_command(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -260,6 +266,7 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             (path, diagnostics)
         })
         .collect();
+    let results = site::add_site_diagnostics(results);
     let mut errors = walk_errors.len();
     let mut warnings = 0;
     for (path, err) in &walk_errors {
