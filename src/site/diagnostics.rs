@@ -579,9 +579,10 @@ pub fn check_site(site: &mut Site) {
             && let Some(file_day) = post.file_name_day
             && date.date() != file_day
         {
+            let (line, column) = post.date_position;
             list.push(diagnostic(
-                1,
-                1,
+                line,
+                column,
                 Severity::Warning,
                 format!(
                     "the file name says {file_day} but Jekyll dates the post {}{}",

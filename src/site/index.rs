@@ -268,11 +268,19 @@ fn discover(root: &Path, dir: &str, config: &SiteConfig, out: &mut Vec<Candidate
 }
 
 /// Jekyll's deep merge of front-matter hashes: a null never replaces a value, maps merge,
-/// anything else replaces; `categories` are joined with the ones already there.
-fn merge_data(data: &mut Mapping, other: &Mapping) {
+/// anything else replaces; `categories` are joined with the ones already there. Fails as
+/// Jekyll does when `categories` is neither text nor a list (Ruby cannot join it).
+fn merge_data(data: &mut Mapping, other: &Mapping) -> Result<(), String> {
     for (key, value) in other {
         let mut value = value.clone();
         if key.as_str() == Some("categories") {
+            if !matches!(value, Value::String(_) | Value::Sequence(_) | Value::Null)
+                && matches!(data.get(key), Some(Value::Sequence(_)))
+            {
+                return Err(
+                    "`categories` must be a list or space-separated text: Jekyll cannot read this post, logs an error and publishes it without its front matter, dated at build time".into(),
+                );
+            }
             if let Value::String(s) = &value {
                 value = Value::Sequence(
                     s.split_whitespace()
@@ -294,7 +302,7 @@ fn merge_data(data: &mut Mapping, other: &Mapping) {
             Some(_) if value.is_null() => {}
             Some(Value::Mapping(old)) => {
                 if let Value::Mapping(new) = &value {
-                    merge_data(old, new);
+                    merge_data(old, new)?;
                 } else {
                     *data.get_mut(key).unwrap_or(&mut Value::Null) = value;
                 }
@@ -305,6 +313,7 @@ fn merge_data(data: &mut Mapping, other: &Mapping) {
             }
         }
     }
+    Ok(())
 }
 
 /// True when a `defaults` scope path applies to the post at `relative`.
@@ -359,11 +368,11 @@ fn defaults_for(root: &Path, rules: &[DefaultsRule], relative: &str) -> Mapping 
             }
         };
         if has_precedence {
-            merge_data(&mut merged, &rule.values);
+            let _ = merge_data(&mut merged, &rule.values);
             winner = Some(rule);
         } else {
             let mut below = rule.values.clone();
-            merge_data(&mut below, &merged);
+            let _ = merge_data(&mut below, &merged);
             merged = below;
         }
     }
@@ -544,7 +553,7 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
         Value::Sequence(folder_categories),
     );
     let defaults = defaults_for(ctx.root, &ctx.config.defaults, &candidate.relative);
-    merge_data(&mut data, &defaults);
+    let defaults_error = merge_data(&mut data, &defaults).err();
 
     let read = std::fs::read(&candidate.absolute);
     let text = match &read {
@@ -578,8 +587,27 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
                 if let Some(entry) = block.entry("published") {
                     published_token = entry.inline_token(front.yaml()).map(str::to_string);
                 }
-                merge_data(&mut data, &block.mapping);
-                post.problems.extend(crate::post::check::check(&parsed));
+                let before = data.clone();
+                if let Err(message) = merge_data(&mut data, &block.mapping) {
+                    // Jekyll fails before merging anything of this front matter.
+                    data = before;
+                    is_read_error = true;
+                    let (line, column) = block.entry("categories").map_or((1, 1), |e| {
+                        yaml_position(front.yaml(), e.value_start.unwrap_or(e.range.start))
+                    });
+                    post.problems
+                        .push(problem(line, column, Severity::Error, message));
+                }
+                let mut own = crate::post::check::check(&parsed);
+                // `published: no` is a boolean to Psych (YAML 1.1), not the string the post
+                // check takes it for.
+                if let Some(entry) = block.entry("published")
+                    && let Some(token) = entry.inline_token(front.yaml())
+                    && psych_bool_text(token).is_some()
+                {
+                    own.retain(|d| d.line != entry.line + 2);
+                }
+                post.problems.extend(own);
             }
             Err(_) => {
                 is_read_error = true;
@@ -596,7 +624,16 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
                 }
             }
         },
-        None => post.problems.extend(crate::post::check::check(&parsed)),
+        // A post without front matter is still a post in Jekyll 4.3; one never closed is
+        // published with the would-be front matter as text.
+        None if parsed.is_front_matter_unclosed() => {
+            post.problems.extend(crate::post::check::check(&parsed));
+        }
+        None => {}
+    }
+    if let Some(message) = defaults_error {
+        is_read_error = true;
+        post.problems.push(problem(1, 1, Severity::Error, message));
     }
     post.references = diagnostics::collect_references(&parsed, &data, front_yaml);
 

@@ -8,5 +8,6 @@ mod common;
 mod corpus;
 mod export;
 mod fuzz_export;
+mod jekyll;
 mod properties;
 mod ui;
