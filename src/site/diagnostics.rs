@@ -636,3 +636,181 @@ pub fn check_site(site: &mut Site) {
         post.problems.sort_by_key(|d| (d.line, d.column));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::index::IndexOptions;
+    use super::*;
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn problems_of(site: &Site, path: &str) -> Vec<String> {
+        site.posts
+            .iter()
+            .find(|p| p.path == path)
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .problems
+            .iter()
+            .map(|d| format!("{}:{}: {}: {}", d.line, d.column, d.severity, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn each_trap_is_reported_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "_config.yml",
+            "timezone: Europe/Berlin\nbaseurl: /blog\n",
+        );
+        write(root, "_includes/note.html", "note");
+        write(root, "_layouts/post.html", "{{ content }}");
+        write(root, "assets/there.png", "png");
+        write(root, "about.md", "about");
+        write(
+            root,
+            "_posts/2025-01-01-refs.md",
+            "---\nlayout: post\nimage: /assets/missing.png\n---\n\
+             {% include note.html %}\n\
+             {% include missing.html %}\n\
+             {% include_relative nothing.md %}\n\
+             [a]({% post_url 2025-01-02-other %}) [b]({% post_url 2024-01-01-gone %})\n\
+             {% link about.md %} {% link nowhere.md %}\n\
+             ![ok](/blog/assets/there.png) ![gone](/assets/gone.png)\n\
+             {% raw %}{% include example.html %}{% endraw %}\n\
+             ```\n![in code](/not/checked.png)\n```\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-02-other.md",
+            "---\nlayout: nope\n---\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-03-same.md",
+            "---\npermalink: /same/\n---\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-04-same-too.md",
+            "---\npermalink: /same/\n---\n",
+        );
+        write(
+            root,
+            "_posts/2025-11-30-utc.md",
+            "---\ntitle: t\ndate: 2025-11-30 23:24:20\n---\n",
+        );
+        write(
+            root,
+            "_posts/2025-07-01-summer.md",
+            "---\ndate: 2025-07-01 10:00:00\n---\n",
+        );
+        write(root, "_posts/2099-01-01-later.md", "---\n---\n");
+        write(
+            root,
+            "_posts/2025-01-05-string.md",
+            "---\npublished: \"false\"\n---\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-06-bool.md",
+            "---\npublished: no\n---\n",
+        );
+        let site = Site::open(
+            root,
+            &IndexOptions {
+                now: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+                ..IndexOptions::default()
+            },
+        );
+        let refs = problems_of(&site, "_posts/2025-01-01-refs.md");
+        let expected = [
+            "3:8: warning: image `/assets/missing.png` does not exist",
+            "6:1: error: `{% include missing.html %}`: no _includes/missing.html",
+            "7:1: error: `{% include_relative nothing.md %}`",
+            "8:42: error: `{% post_url 2024-01-01-gone %}`",
+            "9:21: error: `{% link nowhere.md %}`",
+            "10:31: warning: image `/assets/gone.png`",
+        ];
+        assert_eq!(refs.len(), expected.len(), "{refs:#?}");
+        for (found, want) in refs.iter().zip(expected) {
+            assert!(found.starts_with(want), "{found} should start with {want}");
+        }
+        assert_eq!(
+            problems_of(&site, "_posts/2025-01-02-other.md"),
+            [
+                "2:9: warning: layout `nope` does not exist: Jekyll publishes the post without a layout"
+            ]
+        );
+        for path in ["_posts/2025-01-03-same.md", "_posts/2025-01-04-same-too.md"] {
+            let found = problems_of(&site, path);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(
+                found[0].contains("two posts publish at /same/"),
+                "{found:?}"
+            );
+        }
+        let utc = problems_of(&site, "_posts/2025-11-30-utc.md");
+        assert_eq!(utc.len(), 2, "{utc:#?}");
+        assert!(utc[0].starts_with(
+            "3:7: warning: the file name says 2025-11-30 but Jekyll dates the post 2025-12-01"
+        ));
+        assert!(
+            utc[1].contains("quote it (`date: \"2025-11-30 23:24:20\"`)"),
+            "{utc:?}"
+        );
+        assert!(
+            utc[1].contains("`date: 2025-11-30 23:24:20 +01:00`"),
+            "{utc:?}"
+        );
+        let summer = problems_of(&site, "_posts/2025-07-01-summer.md");
+        assert!(
+            summer[0].contains("`date: 2025-07-01 10:00:00 +02:00`"),
+            "{summer:?}"
+        );
+        let later = problems_of(&site, "_posts/2099-01-01-later.md");
+        assert!(later[0].contains("future: false"), "{later:?}");
+        let string = problems_of(&site, "_posts/2025-01-05-string.md");
+        assert!(
+            string[0].starts_with("2:1: warning: `published: \"false\"` is a string"),
+            "{string:?}"
+        );
+        assert!(problems_of(&site, "_posts/2025-01-06-bool.md").is_empty());
+    }
+
+    #[test]
+    fn post_url_baseurl_differs_between_jekyll_3_and_4() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "_config.yml", "baseurl: /blog\n");
+        write(
+            root,
+            "Gemfile",
+            "gem \"github-pages\", group: :jekyll_plugins\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-01-a.md",
+            "---\n---\n[x]({% post_url 2025-01-02-b %})\n",
+        );
+        write(
+            root,
+            "_posts/2025-01-02-b.md",
+            "---\n---\n[x]({{ site.baseurl }}{% post_url 2025-01-01-a %})\n",
+        );
+        let site = Site::open(root, &IndexOptions::default());
+        let a = problems_of(&site, "_posts/2025-01-01-a.md");
+        assert!(a[0].contains("Jekyll 3"), "{a:?}");
+        assert!(problems_of(&site, "_posts/2025-01-02-b.md").is_empty());
+        std::fs::remove_file(root.join("Gemfile")).unwrap();
+        let site = Site::open(root, &IndexOptions::default());
+        assert!(problems_of(&site, "_posts/2025-01-01-a.md").is_empty());
+        let b = problems_of(&site, "_posts/2025-01-02-b.md");
+        assert!(b[0].contains("doubles it"), "{b:?}");
+    }
+}

@@ -529,3 +529,56 @@ fn real_sites_have_no_false_alarms() {
         assert_eq!(json["site"]["problems"], serde_json::json!([]), "{name}");
     }
 }
+
+/// What Byline calls build-breaking does break `jekyll build`, and Byline says so first.
+#[test]
+fn build_breaking_problems_break_the_jekyll_build() {
+    if let Err(reason) = jekyll_available() {
+        skip_or_fail(&reason);
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("include", "{% include missing.html %}"),
+        ("include-relative", "{% include_relative missing.md %}"),
+        ("post-url", "{% post_url 2020-01-01-missing %}"),
+        ("link", "{% link missing.md %}"),
+    ];
+    let mut children = Vec::new();
+    for (name, body) in cases {
+        let root = temp.path().join(name);
+        std::fs::create_dir_all(root.join("_posts")).unwrap();
+        std::fs::write(root.join("_config.yml"), "title: t\n").unwrap();
+        std::fs::write(
+            root.join("_posts/2025-01-01-post.md"),
+            format!("---\ntitle: t\n---\nText {body}\n"),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_byline"))
+            .arg("check")
+            .arg(root.join("_posts/2025-01-01-post.md"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(
+            text.contains("2025-01-01-post.md:4:6: error: ") && text.contains("jekyll build fails"),
+            "{name}: {text}"
+        );
+        let child = Command::new("jekyll")
+            .args(["build", "-q", "-s"])
+            .arg(&root)
+            .arg("-d")
+            .arg(temp.path().join(format!("{name}-out")))
+            .env("JEKYLL_NO_BUNDLER_REQUIRE", "true")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push((name, child));
+    }
+    for (name, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "{name}: jekyll build succeeded");
+    }
+}
