@@ -390,20 +390,9 @@ fn show_command(path: &Path, json: bool, out: &mut impl Write) -> Result<(), Str
     writeln!(out, "{text}").map_err(|e| e.to_string())
 }
 
-/// Keys whose value is always text: a VALUE that YAML reads as a map or list (`Breaking: news`)
-/// is taken as the text typed.
-const TEXT_KEYS: &[&str] = &[
-    "title",
-    "excerpt",
-    "author",
-    "layout",
-    "permalink",
-    "slug",
-    "image",
-    "description",
-];
-
-/// Applies `KEY=VALUE` assignments to a post; all or nothing.
+/// Applies `KEY=VALUE` assignments to a post; all or nothing. How VALUE is read depends on
+/// the field registry (`crate::post::registry`): text fields take the text typed, `published`
+/// takes a boolean, list fields a list or space-separated words; `a.b=x` edits inside a map.
 pub fn apply_assignments(post: &mut Post, assignments: &[String], as_string: bool) -> Result<bool> {
     let mut changed = false;
     for assignment in assignments {
@@ -420,31 +409,7 @@ pub fn apply_assignments(post: &mut Post, assignments: &[String], as_string: boo
                 reason: "the key is empty".into(),
             });
         }
-        changed |= if key == "date" && !raw.trim().is_empty() {
-            let text = if as_string {
-                raw.to_string()
-            } else {
-                match serde_yaml::from_str::<Value>(raw) {
-                    Ok(Value::String(s)) => s,
-                    _ => raw.trim().to_string(),
-                }
-            };
-            post.set_date(&PostDate::parse(&text)?)?
-        } else if as_string {
-            post.set_text(key, raw)?
-        } else {
-            let value = serde_yaml::from_str::<Value>(raw).map_err(|e| Error::InvalidValue {
-                key: key.to_string(),
-                reason: format!("{e} (use --string to set it as text)"),
-            })?;
-            match value {
-                // `title=Breaking: news` reads as a YAML map; a text field means the text.
-                Value::Mapping(_) | Value::Sequence(_) if TEXT_KEYS.contains(&key) => {
-                    post.set_text(key, raw)?
-                }
-                value => post.set_value(key, &value)?,
-            }
-        };
+        changed |= crate::post::assign::assign(post, key, raw, as_string)?;
     }
     Ok(changed)
 }

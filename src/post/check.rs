@@ -131,6 +131,24 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
             format!("`published: \"{s}\"` is a string, not a boolean: only `published: false` hides a post"),
         ));
     }
+    // Psych (YAML 1.1) reads plain yes/no/on/off as booleans: a text field written that way
+    // shows as `true`/`false` on the site.
+    for spec in super::registry::FIELDS.iter().filter(|f| f.is_text()) {
+        if let Some(entry) = block.entry(spec.name)
+            && let Some(token) = entry.inline_token(front.yaml())
+            && let Some(Value::Bool(b)) = post.get(spec.name)
+            && !matches!(token, "true" | "false")
+        {
+            out.push(Diagnostic::at(
+                entry.line + 2,
+                Severity::Warning,
+                format!(
+                    "Jekyll reads `{}: {token}` as the boolean {b}; quote it (\"{token}\") to keep the text",
+                    spec.name
+                ),
+            ));
+        }
+    }
     if let Some(value) = post.get("title")
         && matches!(value, Value::Sequence(_) | Value::Mapping(_))
     {
@@ -182,6 +200,17 @@ mod tests {
             vec![(2, Severity::Warning)]
         );
         assert_eq!(severities("---\n- a\n---\n"), vec![(2, Severity::Error)]);
+        // Psych reads a plain `no` as false: the post is hidden, which is no surprise to
+        // report; a quoted "no" is a string that does NOT hide it.
+        assert_eq!(severities("---\npublished: no\n---\n"), vec![]);
+        assert_eq!(
+            severities("---\npublished: \"no\"\n---\n"),
+            vec![(2, Severity::Warning)]
+        );
+        assert_eq!(
+            severities("---\ntitle: yes\n---\n"),
+            vec![(2, Severity::Warning)]
+        );
         assert_eq!(severities("---\ntitle: x\n"), vec![(1, Severity::Error)]);
         assert_eq!(severities("no front matter"), vec![(1, Severity::Warning)]);
         assert_eq!(severities("ok\n\0"), vec![(2, Severity::Error)]);

@@ -5,7 +5,10 @@ use serde_yaml::{Mapping, Value};
 
 use super::Post;
 use super::date::PostDate;
-use super::scalar::{QuoteStyle, flow_value, is_plain_safe, scalar_text, string_scalar};
+use super::list_edit::ListSpans;
+use super::map_edit;
+use super::registry::{self, FieldKind};
+use super::scalar::{QuoteStyle, flow_value, scalar_text, string_scalar};
 use super::yaml_block::{self, Block, Entry, NewValue};
 use crate::error::{Error, Result};
 
@@ -42,6 +45,7 @@ impl Post {
 
     /// A boolean field; None when absent or not a real boolean (the string `"false"` does not
     /// hide a post in Jekyll, so it is not reported as `false` here).
+    /// `published: no` is a boolean here, as in Jekyll (Psych reads YAML 1.1 words).
     pub fn bool(&self, key: &str) -> Option<bool> {
         self.get(key).and_then(Value::as_bool)
     }
@@ -81,7 +85,7 @@ impl Post {
             {
                 return NewValue::Inline(text);
             }
-            let style = token.map_or_else(|| default_style(key), QuoteStyle::of_token);
+            let style = token.map_or_else(|| registry::new_value_style(key), QuoteStyle::of_token);
             NewValue::Inline(string_scalar(value, style, false))
         })
     }
@@ -127,6 +131,9 @@ impl Post {
     pub fn set_list(&mut self, key: &str, items: &[String]) -> Result<bool> {
         if self.get(key).is_some() && self.list(key) == items {
             return Ok(false);
+        }
+        if let Some(changed) = self.set_list_items(key, items) {
+            return Ok(changed);
         }
         let style = self.list_style(key);
         let old_items: Vec<Value> = match self.get(key) {
@@ -200,28 +207,149 @@ impl Post {
             }
             _ => {}
         }
+        let old = self.get(key).cloned();
+        let eol = self.line_ending();
         let value = value.clone();
         self.edit(key, Some(value.clone()), move |entry, yaml| {
-            let is_block = entry.is_some_and(|e| e.has_block && e.inline_token_is_none());
-            let style = entry
-                .and_then(|e| e.inline_token(yaml))
-                .map_or(QuoteStyle::Plain, QuoteStyle::of_token);
-            match &value {
-                Value::Null => NewValue::Empty,
-                Value::Mapping(_) | Value::Sequence(_) if is_block => {
-                    let indent = entry.map_or(2, |e| block_indent(e, yaml)).max(2);
-                    match serde_yaml::to_string(&value) {
-                        Ok(text) => NewValue::Block(
-                            text.lines()
-                                .map(|l| format!("{}{l}", " ".repeat(indent)))
-                                .collect(),
-                        ),
-                        Err(_) => NewValue::Inline(flow_value(&value, style, false)),
-                    }
-                }
-                other => NewValue::Inline(flow_value(other, style, false)),
-            }
+            map_edit::value_change(yaml, entry, old.as_ref(), &value, eol)
         })
+    }
+
+    /// Sets `path` (`["author", "name"]`) inside a map value, editing only that sub-key's
+    /// lines; a missing map is created. Refused when a value on the path is not a map.
+    pub fn set_nested(&mut self, path: &[&str], value: &Value) -> Result<bool> {
+        let Some((first, rest)) = path.split_first() else {
+            return Ok(false);
+        };
+        if rest.is_empty() {
+            return self.set_value(first, value);
+        }
+        let dotted = path.join(".");
+        let mut root = match self.get(first) {
+            None | Some(Value::Null) => Value::Mapping(Mapping::new()),
+            Some(v @ Value::Mapping(_)) => v.clone(),
+            Some(_) => {
+                return Err(Error::InvalidValue {
+                    key: dotted,
+                    reason: format!(
+                        "`{first}` is not a map; set `{first}` itself, or write it as a map first"
+                    ),
+                });
+            }
+        };
+        let mut cursor = &mut root;
+        for (i, part) in rest.iter().enumerate() {
+            let Value::Mapping(map) = cursor else {
+                return Err(Error::InvalidValue {
+                    key: dotted,
+                    reason: format!(
+                        "`{}` is not a map",
+                        path.get(..=i).unwrap_or(path).join(".")
+                    ),
+                });
+            };
+            let slot = map
+                .entry(Value::String((*part).to_string()))
+                .or_insert(Value::Null);
+            if i + 1 == rest.len() {
+                *slot = value.clone();
+                break;
+            }
+            if slot.is_null() {
+                *slot = Value::Mapping(Mapping::new());
+            }
+            cursor = slot;
+        }
+        self.set_value(first, &root)
+    }
+
+    /// Renames one item of a list field (`tags`, `categories`, or a space-separated string),
+    /// touching only that item's own text; when `new` is already in the list, `old` is
+    /// removed instead (merging the two). For a one-value text field (`category: x`) the
+    /// value is renamed when it equals `old`. Returns false when `old` is not there.
+    pub fn rename_list_item(&mut self, key: &str, old: &str, new: &str) -> Result<bool> {
+        if old == new {
+            return Ok(false);
+        }
+        let is_single_text = registry::field(key).is_some_and(|f| f.kind == FieldKind::Text)
+            || matches!(self.get(key), Some(Value::String(s)) if registry::field(key).is_none() && s == old);
+        if is_single_text {
+            return if self.text(key).as_deref() == Some(old) {
+                self.set_text(key, new)
+            } else {
+                Ok(false)
+            };
+        }
+        let items = self.list(key);
+        if !items.iter().any(|i| i == old) {
+            return Ok(false);
+        }
+        let renamed: Vec<String> = if items.iter().any(|i| i == new) {
+            items.into_iter().filter(|i| i != old).collect()
+        } else {
+            items
+                .into_iter()
+                .map(|i| if i == old { new.to_string() } else { i })
+                .collect()
+        };
+        self.set_list(key, &renamed)
+    }
+
+    /// Adds `item` at the end of a list field unless it is there already.
+    pub fn add_list_item(&mut self, key: &str, item: &str) -> Result<bool> {
+        let mut items = self.list(key);
+        if items.iter().any(|i| i == item) {
+            return Ok(false);
+        }
+        items.push(item.to_string());
+        self.set_list(key, &items)
+    }
+
+    /// Removes every copy of `item` from a list field.
+    pub fn remove_list_item(&mut self, key: &str, item: &str) -> Result<bool> {
+        let items = self.list(key);
+        let kept: Vec<String> = items.iter().filter(|i| *i != item).cloned().collect();
+        if kept.len() == items.len() {
+            return Ok(false);
+        }
+        self.set_list(key, &kept)
+    }
+
+    /// The item-by-item list edit: None when the list's layout needs a whole rewrite.
+    fn set_list_items(&mut self, key: &str, items: &[String]) -> Option<bool> {
+        let old = self.get(key)?.clone();
+        let (entry, yaml) = self.entry_info(key)?;
+        let spans = ListSpans::find(yaml, entry, &old)?;
+        let (range, text) = spans.edit(yaml, items, self.line_ending().as_str())?;
+        let expected = match &old {
+            Value::String(_) => Value::String(super::psych::parse_scalar_token(&text)?),
+            Value::Sequence(old_items) => {
+                let mut used = vec![false; old_items.len()];
+                Value::Sequence(
+                    items
+                        .iter()
+                        .map(|item| {
+                            let found = old_items.iter().enumerate().position(|(i, v)| {
+                                !used.get(i).copied().unwrap_or(true)
+                                    && scalar_text(v).as_deref() == Some(item.as_str())
+                            });
+                            match found {
+                                Some(i) => {
+                                    if let Some(flag) = used.get_mut(i) {
+                                        *flag = true;
+                                    }
+                                    old_items.get(i).cloned().unwrap_or(Value::Null)
+                                }
+                                None => Value::String(item.clone()),
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            _ => return None,
+        };
+        self.edit(key, Some(expected), |_, _| NewValue::Splice(range, text))
+            .ok()
     }
 
     /// Removes a key's lines; nothing else changes. Removing an absent key changes nothing.
@@ -256,6 +384,11 @@ impl Post {
             entries: Ok(Vec::new()),
             duplicates: Vec::new(),
         };
+        if self.front_matter().is_none() && self.is_toml_front_matter() {
+            return Err(refuse(
+                "the post has TOML front matter (+++), which Jekyll does not read; Byline edits YAML front matter only".into(),
+            ));
+        }
         let block = self.block()?.unwrap_or(&empty);
         let entries = block.entries.as_ref().map_err(|why| {
             refuse(format!(
@@ -281,8 +414,8 @@ impl Post {
             (Some(_), None) => {
                 let key_text = string_scalar(key, QuoteStyle::Plain, false);
                 let new = match render(None, &yaml) {
-                    NewValue::Block(_) => {
-                        return Err(refuse("a new key must fit on one line".into()));
+                    NewValue::Splice(..) => {
+                        return Err(refuse("the key is not there to edit".into()));
                     }
                     other => other,
                 };
@@ -407,20 +540,6 @@ fn first_item_style(entry: &Entry, yaml: &str) -> QuoteStyle {
     QuoteStyle::of_token(text)
 }
 
-/// Quote style for a field the post does not have yet: titles and excerpts are usually
-/// free text with punctuation, so they are quoted the way the seed post quotes them.
-fn default_style(key: &str) -> QuoteStyle {
-    match key {
-        "title" | "excerpt" | "description" | "author" => QuoteStyle::Double,
-        _ => QuoteStyle::Plain,
-    }
-}
-
-/// True when the key can be written as a plain key (otherwise it is quoted).
-pub fn is_plain_key(key: &str) -> bool {
-    is_plain_safe(key, false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,7 +608,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             block.to_text(),
-            "---\ntags:\n    - 'one'\n    - 'three'\nx: 1\n---\n"
+            "---\ntags:\n    - 'one'\n    - three\nx: 1\n---\n"
         );
         let mut spaced = Post::from_text("---\ntags: IE CSS\n---\n");
         spaced
@@ -551,5 +670,122 @@ mod tests {
         let mut post = Post::from_text(text);
         post.set_text("excerpt", "new text").unwrap();
         assert_eq!(post.to_text(), "---\nexcerpt: >-\n  new text\nx: 1\n---\n");
+    }
+
+    #[test]
+    fn adding_a_tag_keeps_every_item_as_written() {
+        // Issue 9.5: `- "2021"` and `- retrospective` must not be re-quoted.
+        let text = "---\ntags:\n  - \"2021\"\n  - retrospective # mine\n  # between\n  - 'sq'\nx: 1\n---\n";
+        let mut post = Post::from_text(text);
+        assert!(post.add_list_item("tags", "new one").unwrap());
+        assert_eq!(
+            post.to_text(),
+            "---\ntags:\n  - \"2021\"\n  - retrospective # mine\n  # between\n  - 'sq'\n  - new one\nx: 1\n---\n"
+        );
+        assert!(post.add_list_item("tags", "yes").unwrap());
+        assert!(
+            post.to_text().contains("  - \"yes\"\n"),
+            "{}",
+            post.to_text()
+        );
+    }
+
+    #[test]
+    fn flow_list_keeps_quotes_and_spacing() {
+        // Issue 9.5: `[ruby,  'jekyll', "2021"]` keeps its quotes and spacing.
+        let mut post = Post::from_text("---\ntags: [ruby,  'jekyll', \"2021\"]\n---\n");
+        post.add_list_item("tags", "rust").unwrap();
+        assert_eq!(
+            post.to_text(),
+            "---\ntags: [ruby,  'jekyll', \"2021\", rust]\n---\n"
+        );
+        post.remove_list_item("tags", "jekyll").unwrap();
+        assert_eq!(post.to_text(), "---\ntags: [ruby, \"2021\", rust]\n---\n");
+    }
+
+    #[test]
+    fn removing_an_item_keeps_comments_of_the_others() {
+        // Issue 10.4: `- b # note` and a full-line comment between items survive an edit.
+        let text = "---\ntags:\n- a\n# full line\n- b # note\n- c\n---\n";
+        let mut post = Post::from_text(text);
+        post.remove_list_item("tags", "c").unwrap();
+        assert_eq!(
+            post.to_text(),
+            "---\ntags:\n- a\n# full line\n- b # note\n---\n"
+        );
+        post.remove_list_item("tags", "a").unwrap();
+        assert_eq!(post.to_text(), "---\ntags:\n# full line\n- b # note\n---\n");
+    }
+
+    #[test]
+    fn rename_touches_only_the_item_and_merges_duplicates() {
+        let text = "---\ntags:\n  - 'Old' # keep\n  - b\ncategories: [x,  Old, y]\nkeywords: a Old c\n---\n";
+        let mut post = Post::from_text(text);
+        assert!(post.rename_list_item("tags", "Old", "New").unwrap());
+        assert!(post.rename_list_item("categories", "Old", "New").unwrap());
+        assert!(post.rename_list_item("keywords", "Old", "New").unwrap());
+        assert_eq!(
+            post.to_text(),
+            "---\ntags:\n  - 'New' # keep\n  - b\ncategories: [x,  New, y]\nkeywords: a New c\n---\n"
+        );
+        // Renaming onto an existing item merges the two.
+        assert!(post.rename_list_item("tags", "b", "New").unwrap());
+        assert_eq!(post.list("tags"), ["New"]);
+        assert!(
+            post.to_text()
+                .starts_with("---\ntags:\n  - 'New' # keep\ncategories")
+        );
+        assert!(!post.rename_list_item("tags", "absent", "x").unwrap());
+    }
+
+    #[test]
+    fn space_separated_words_rename_in_place() {
+        let mut post = Post::from_text("---\ntags: a  b c\n---\n");
+        post.rename_list_item("tags", "b", "x").unwrap();
+        assert_eq!(post.to_text(), "---\ntags: a  x c\n---\n");
+    }
+
+    #[test]
+    fn editing_a_map_keeps_comments_and_quotes_of_other_sub_keys() {
+        // Issue 10.4: `# hero` inside a block map and `"#333"` stay as written.
+        let text =
+            "---\nheader:\n  # hero\n  overlay_color: \"#333\"\n  overlay_image: /a.png\n---\n";
+        let mut post = Post::from_text(text);
+        let mut header = post.get("header").unwrap().as_mapping().unwrap().clone();
+        header.insert("overlay_image".into(), "/b.png".into());
+        header.insert("caption".into(), "yes".into());
+        post.set_value("header", &Value::Mapping(header)).unwrap();
+        assert_eq!(
+            post.to_text(),
+            "---\nheader:\n  # hero\n  overlay_color: \"#333\"\n  overlay_image: /b.png\n  caption: \"yes\"\n---\n"
+        );
+    }
+
+    #[test]
+    fn toml_front_matter_is_refused() {
+        let text = "+++\ntitle = 'x'\n+++\nbody\n";
+        let mut post = Post::from_text(text);
+        assert!(matches!(
+            post.set_text("title", "y"),
+            Err(Error::Edit { .. })
+        ));
+        assert_eq!(post.to_text(), text);
+    }
+
+    #[test]
+    fn published_no_reads_as_false_like_psych() {
+        // ruby -ryaml: `published: no` → false (hides the post); `published: "no"` → "no".
+        assert_eq!(
+            Post::from_text("---\npublished: no\n---\n").bool("published"),
+            Some(false)
+        );
+        assert_eq!(
+            Post::from_text("---\npublished: On\n---\n").bool("published"),
+            Some(true)
+        );
+        assert_eq!(
+            Post::from_text("---\npublished: \"no\"\n---\n").bool("published"),
+            None
+        );
     }
 }

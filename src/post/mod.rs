@@ -2,9 +2,14 @@
 //! matter: writing back an unchanged post gives the same bytes, and an edit touches only the
 //! lines of the field it changes.
 
+pub mod assign;
 pub mod check;
 pub mod date;
 pub mod fields;
+pub mod list_edit;
+pub mod map_edit;
+pub mod psych;
+pub mod registry;
 pub mod scalar;
 pub mod template;
 pub mod text;
@@ -15,20 +20,11 @@ pub use date::PostDate;
 use text::{LineEnding, UTF8_BOM, lines_with_offsets, strip_eol};
 use yaml_block::Block;
 
-/// Front-matter keys with a typed field in the editor; everything else is "other keys".
-pub const KNOWN_KEYS: &[&str] = &[
-    "layout",
-    "title",
-    "date",
-    "author",
-    "categories",
-    "tags",
-    "excerpt",
-    "image",
-    "published",
-    "permalink",
-    "slug",
-];
+/// Front-matter keys with a widget of their own in the form; every other key is shown under
+/// "other keys". Derived from the field registry ([`registry::FIELDS`]), which is the one
+/// place to add a field.
+pub static KNOWN_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| registry::form_fields().map(|f| f.name).collect());
 
 /// The front-matter block of a post: its fences and YAML exactly as written, and what the YAML
 /// means (or why it could not be read).
@@ -281,6 +277,17 @@ impl Post {
             .flatten()
             .map(|b| b.mapping.keys().map(yaml_block::key_to_string).collect())
             .unwrap_or_default()
+    }
+
+    /// True when the file starts with a TOML front matter fence (`+++`), which Jekyll does not
+    /// read and Byline does not edit.
+    pub fn is_toml_front_matter(&self) -> bool {
+        self.front.is_none()
+            && self
+                .body
+                .lines()
+                .next()
+                .is_some_and(|l| l.trim_end() == "+++")
     }
 
     /// Installs new YAML produced by a typed edit, making a front-matter block when the post

@@ -3,6 +3,8 @@
 
 use serde_yaml::Value;
 
+use super::psych;
+
 /// How a scalar is quoted in the file; new text for a field keeps the field's style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QuoteStyle {
@@ -55,6 +57,7 @@ pub fn is_plain_safe(s: &str, in_flow: bool) -> bool {
             .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
         || (in_flow && s.contains([',', '[', ']', '{', '}']))
         || SPECIAL_WORDS.contains(&s.to_ascii_lowercase().as_str())
+        || psych::plain_is_not_text(s)
     {
         return false;
     }
@@ -133,6 +136,61 @@ pub fn flow_value(value: &Value, prefer: QuoteStyle, in_flow: bool) -> String {
             flow_value(&tagged.value, prefer, in_flow)
         ),
     }
+}
+
+/// A map or list as block YAML lines indented by `indent` spaces (without line endings),
+/// every string quoted by YAML 1.1 and 1.2 rules (`yes` is written `"yes"`).
+pub fn block_lines(value: &Value, indent: usize) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = flow_value(k, QuoteStyle::Plain, false);
+                match v {
+                    Value::Mapping(m) if !m.is_empty() => {
+                        lines.push(format!("{pad}{key}:"));
+                        lines.extend(block_lines(v, indent + 2));
+                    }
+                    Value::Sequence(s) if !s.is_empty() => {
+                        lines.push(format!("{pad}{key}:"));
+                        lines.extend(block_lines(v, indent + 2));
+                    }
+                    Value::Null => lines.push(format!("{pad}{key}:")),
+                    other => lines.push(format!(
+                        "{pad}{key}: {}",
+                        flow_value(other, QuoteStyle::Plain, false)
+                    )),
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                match item {
+                    Value::Mapping(m) if !m.is_empty() => {
+                        let inner = block_lines(item, indent + 2);
+                        for (i, line) in inner.into_iter().enumerate() {
+                            if i == 0 {
+                                let rest = line.get(indent + 2..).unwrap_or("");
+                                lines.push(format!("{pad}- {rest}"));
+                            } else {
+                                lines.push(line);
+                            }
+                        }
+                    }
+                    other => lines.push(format!(
+                        "{pad}- {}",
+                        flow_value(other, QuoteStyle::Plain, false)
+                    )),
+                }
+            }
+        }
+        other => lines.push(format!(
+            "{pad}{}",
+            flow_value(other, QuoteStyle::Plain, false)
+        )),
+    }
+    lines
 }
 
 /// A scalar value as the text a form field shows (strings as they are, numbers and booleans

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use serde_yaml::{Mapping, Value};
 
+use super::psych;
 use super::text::{LineEnding, lines_with_offsets, strip_eol};
 use crate::error::Error;
 
@@ -96,16 +97,9 @@ impl Block {
             Ok(entries) => find_duplicates(entries),
             Err(_) => Vec::new(),
         };
-        let value = match serde_yaml::from_str::<Value>(yaml) {
-            Ok(value) => value,
-            Err(err)
-                if !duplicates.is_empty() && err.to_string().starts_with("duplicate entry") =>
-            {
-                // Psych keeps the last of duplicate keys: blank out the earlier ones (same byte
-                // offsets, so positions in any further error stay right) and read again.
-                let masked = mask_earlier_duplicates(yaml, entries.as_deref().unwrap_or(&[]));
-                serde_yaml::from_str::<Value>(&masked).map_err(|e| yaml_error(&e, first_line))?
-            }
+        // Psych keeps the last of duplicate keys at every level; so does this reader.
+        let value = match serde_yaml::from_str::<psych::PsychValue>(yaml) {
+            Ok(psych::PsychValue(value)) => value,
             Err(err) => {
                 return Err(explain_unclosed(
                     yaml_error(&err, first_line),
@@ -114,7 +108,7 @@ impl Block {
                 ));
             }
         };
-        let mapping = match value {
+        let raw = match value {
             Value::Mapping(mapping) => mapping,
             Value::Null => Mapping::new(),
             Value::Tagged(tagged) => match tagged.value {
@@ -124,19 +118,40 @@ impl Block {
             other => return Err(not_a_map(&other, first_line)),
         };
         let entries = entries.and_then(|entries| {
-            let last_keys: Vec<&Value> = entries
+            // The last occurrence of each key, in file order, must be the keys read (linear:
+            // one pass from the end with a set of keys seen).
+            let mut seen = std::collections::HashSet::new();
+            let mut last_keys: Vec<&Value> = entries
                 .iter()
-                .enumerate()
-                .filter(|(i, e)| !entries.iter().skip(i + 1).any(|later| later.key == e.key))
-                .map(|(_, e)| &e.key)
+                .rev()
+                .filter(|e| seen.insert(&e.key))
+                .map(|e| &e.key)
                 .collect();
-            let parsed_keys: Vec<&Value> = mapping.keys().collect();
-            if last_keys == parsed_keys {
+            last_keys.reverse();
+            // Psych: a later duplicate keeps the FIRST occurrence's place in the map.
+            let mut first_order: Vec<&Value> = Vec::with_capacity(last_keys.len());
+            let mut placed = std::collections::HashSet::new();
+            for e in &entries {
+                if placed.insert(&e.key) {
+                    first_order.push(&e.key);
+                }
+            }
+            let parsed_keys: Vec<&Value> = raw.keys().collect();
+            if first_order == parsed_keys || last_keys == parsed_keys {
                 Ok(entries)
             } else {
                 Err("its layout is more complex than Byline's field editor handles".to_string())
             }
         });
+        let mut mapping = Value::Mapping(raw);
+        psych::apply_merges(&mut mapping);
+        let mut mapping = match mapping {
+            Value::Mapping(mapping) => mapping,
+            _ => Mapping::new(),
+        };
+        if let Ok(entries) = &entries {
+            read_yaml_1_1_booleans(&mut mapping, entries, yaml);
+        }
         Ok(Block {
             mapping,
             entries,
@@ -160,6 +175,23 @@ impl Block {
     }
 }
 
+/// Psych (YAML 1.1) reads a plain `yes`/`no`/`on`/`off` in any case as a boolean, where
+/// serde_yaml reads a string: top-level values written that way read as Jekyll reads them
+/// (`published: no` hides a post). Quoted values stay strings.
+fn read_yaml_1_1_booleans(mapping: &mut Mapping, entries: &[Entry], yaml: &str) {
+    for entry in entries {
+        let Some(token) = entry.inline_token(yaml) else {
+            continue;
+        };
+        if let psych::PlainKind::Bool(b) = psych::plain_kind(token)
+            && let Some(value) = mapping.get_mut(&entry.key)
+            && value.as_str() == Some(token)
+        {
+            *value = Value::Bool(b);
+        }
+    }
+}
+
 fn not_a_map(value: &Value, first_line: usize) -> Error {
     let found = match value {
         Value::Sequence(_) => "a list",
@@ -176,10 +208,7 @@ fn not_a_map(value: &Value, first_line: usize) -> Error {
 
 /// Converts a serde_yaml error into one located in the file, not in the YAML block.
 pub fn yaml_error(err: &serde_yaml::Error, first_line: usize) -> Error {
-    let mut message = err.to_string();
-    if let Some(at) = message.rfind(" at line ") {
-        message.truncate(at);
-    }
+    let message = strip_positions(&err.to_string());
     let (line, column) = err
         .location()
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
@@ -188,6 +217,32 @@ pub fn yaml_error(err: &serde_yaml::Error, first_line: usize) -> Error {
         column,
         message,
     }
+}
+
+/// Removes every `at line L column C` libyaml puts inside its messages: those count lines
+/// inside the YAML text, not the file, and would contradict the file location shown beside
+/// the message (`3:1: … at line 2 column 1`).
+pub fn strip_positions(message: &str) -> String {
+    const MARK: &str = " at line ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at + MARK.len()..).unwrap_or("");
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let tail = after.get(digits..).unwrap_or("");
+        if digits == 0 {
+            out.push_str(MARK);
+            rest = after;
+            continue;
+        }
+        rest = match tail.strip_prefix(" column ") {
+            Some(col) => col.trim_start_matches(|c: char| c.is_ascii_digit()),
+            None => tail,
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// libyaml reports an unclosed `[`, `{` or quote where the block ends, far from the cause;
@@ -230,41 +285,23 @@ fn explain_unclosed(err: Error, yaml: &str, first_line: usize) -> Error {
 }
 
 fn find_duplicates(entries: &[Entry]) -> Vec<(String, Vec<usize>)> {
-    let mut duplicates: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if entries.iter().take(i).any(|e| e.key == entry.key) {
-            continue;
+    let mut lines_of: std::collections::HashMap<&Value, Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut order: Vec<&Value> = Vec::new();
+    for entry in entries {
+        let lines = lines_of.entry(&entry.key).or_default();
+        if lines.is_empty() {
+            order.push(&entry.key);
         }
-        let lines: Vec<usize> = entries
-            .iter()
-            .filter(|e| e.key == entry.key)
-            .map(|e| e.line + 1)
-            .collect();
-        if lines.len() > 1 {
-            duplicates.push((entry.key_text(), lines));
-        }
+        lines.push(entry.line + 1);
     }
-    duplicates
-}
-
-fn mask_earlier_duplicates(yaml: &str, entries: &[Entry]) -> String {
-    let mut bytes = yaml.as_bytes().to_vec();
-    for (i, entry) in entries.iter().enumerate() {
-        if entries
-            .iter()
-            .skip(i + 1)
-            .any(|later| later.key == entry.key)
-        {
-            for b in bytes.get_mut(entry.range.clone()).into_iter().flatten() {
-                if *b != b'\n' && *b != b'\r' {
-                    *b = b' ';
-                }
-            }
-        }
-    }
-    // Replacing every byte of a range with ASCII spaces keeps the text valid UTF-8 as long as
-    // ranges start and end on character boundaries, which line-based ranges do.
-    String::from_utf8(bytes).unwrap_or_else(|_| yaml.to_string())
+    order
+        .into_iter()
+        .filter_map(|key| {
+            let lines = lines_of.remove(key)?;
+            (lines.len() > 1).then(|| (key_to_string(key), lines))
+        })
+        .collect()
 }
 
 fn indent_of(line: &str) -> usize {
@@ -371,7 +408,8 @@ fn byte_at(text: &str, at: usize) -> Option<u8> {
     text.as_bytes().get(at).copied()
 }
 
-fn skip_blanks(text: &str, mut at: usize, end: usize) -> usize {
+/// Skips spaces and tabs from `at` up to `end`.
+pub(crate) fn skip_blanks(text: &str, mut at: usize, end: usize) -> usize {
     while at < end && matches!(byte_at(text, at), Some(b' ' | b'\t')) {
         at += 1;
     }
@@ -441,7 +479,7 @@ fn plain_key_end(text: &str, at: usize, end: usize) -> Option<usize> {
 }
 
 /// End (exclusive) of the value token starting at `at`, possibly on a later line.
-fn scan_token(text: &str, at: usize, line_end: usize) -> Option<usize> {
+pub(crate) fn scan_token(text: &str, at: usize, line_end: usize) -> Option<usize> {
     match byte_at(text, at)? {
         quote @ (b'"' | b'\'') => scan_quoted(text, at, quote),
         b'[' | b'{' => scan_flow(text, at),
@@ -531,6 +569,9 @@ pub enum NewValue {
     Block(Vec<String>),
     /// No value at all (`key:`), which YAML reads as null.
     Empty,
+    /// Replace exactly these bytes of the block with this text (an item-level list edit or
+    /// a sub-key edit that keeps every other byte of the value).
+    Splice(Range<usize>, String),
 }
 
 /// Rewrites one entry's value, leaving the key text, its spacing, a trailing comment and every
@@ -541,6 +582,9 @@ pub fn replace_value(yaml: &str, entry: &Entry, new: &NewValue, eol: LineEnding)
     let mid = |a: usize, b: usize| yaml.get(a..b).unwrap_or("");
     let inline_value = entry.value_start.filter(|_| !entry.has_properties_only);
     match (new, inline_value) {
+        (NewValue::Splice(range, text), _) => {
+            format!("{}{}{}", head(range.start), text, tail(range.end))
+        }
         (NewValue::Inline(text), Some(start)) => {
             format!("{}{}{}", head(start), text, tail(entry.value_end))
         }
@@ -628,7 +672,7 @@ pub fn append_entry(yaml: &str, key: &str, new: &NewValue, eol: LineEnding) -> S
                 out.push_str(line);
             }
         }
-        NewValue::Empty => {}
+        NewValue::Empty | NewValue::Splice(..) => {}
     }
     out.push_str(eol.as_str());
     out

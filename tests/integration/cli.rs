@@ -131,7 +131,8 @@ fn set_changes_only_the_given_fields_and_reads_values_as_yaml() {
         .replace("tags: []\n", "tags: [a, b]\n")
         .replace(
             "title: \"New: Ukraine talks 'productive' but more work needed, Rubio says\"",
-            "title: 2024",
+            // Issue 10.7: a text field takes the text typed, so `2024` stays a string.
+            "title: \"2024\"",
         )
         .replace("jpg\n---\n", "jpg\npublished: false\n---\n");
     assert_eq!(after, expected);

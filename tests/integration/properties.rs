@@ -126,3 +126,162 @@ proptest! {
         }
     }
 }
+
+/// A list item's text, including ones that need quotes in YAML.
+fn item_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z]{1,6}",
+        Just("2021".to_string()),
+        Just("yes".to_string()),
+        Just("a b".to_string()),
+        Just("#x".to_string()),
+        Just("it's".to_string()),
+        Just("c: d".to_string()),
+        Just("Off".to_string()),
+    ]
+}
+
+/// One list edit: 0 add, 1 remove, 2 rename, 3 move to the front.
+#[derive(Debug, Clone)]
+struct ListCase {
+    items: Vec<(String, u8, bool)>,
+    layout: u8,
+    comment_lines: bool,
+    crlf: bool,
+    op: u8,
+    at: usize,
+    new_item: String,
+}
+
+fn list_case() -> impl Strategy<Value = ListCase> {
+    (
+        proptest::collection::vec((item_text(), 0u8..3, any::<bool>()), 1..6),
+        0u8..4,
+        any::<bool>(),
+        any::<bool>(),
+        0u8..4,
+        0usize..6,
+        item_text(),
+    )
+        .prop_map(|(items, layout, comment_lines, crlf, op, at, new_item)| {
+            let mut seen = Vec::new();
+            let items = items
+                .into_iter()
+                .filter(|(t, _, _)| {
+                    let fresh = !seen.contains(t);
+                    seen.push(t.clone());
+                    fresh
+                })
+                .collect();
+            ListCase {
+                items,
+                layout,
+                comment_lines,
+                crlf,
+                op,
+                at,
+                new_item,
+            }
+        })
+}
+
+/// An item written in the given style (0 plain when YAML allows, 1 single, 2 double).
+fn written(text: &str, style: u8, in_flow: bool) -> String {
+    use byline::post::scalar::{QuoteStyle, string_scalar};
+    let style = match style {
+        0 => QuoteStyle::Plain,
+        1 => QuoteStyle::Single,
+        _ => QuoteStyle::Double,
+    };
+    string_scalar(text, style, in_flow)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(800))]
+
+    /// Issue 9.5 / 10.4: an edit of one list item keeps the exact bytes of every other item
+    /// (quoting, spacing, trailing comments) and every comment line, in every list style.
+    #[test]
+    fn list_item_edits_keep_untouched_items_byte_for_byte(case in list_case()) {
+        let texts: Vec<String> = case.items.iter().map(|(t, _, _)| t.clone()).collect();
+        // Each kept item's own text as written, to find again after the edit.
+        let mut pieces: Vec<String> = Vec::new();
+        let mut comments: Vec<String> = Vec::new();
+        let mut value = String::new();
+        match case.layout {
+            0 | 1 => {
+                let dash = if case.layout == 0 { "  - " } else { "- " };
+                for (i, (t, style, note)) in case.items.iter().enumerate() {
+                    if case.comment_lines && i == 1 {
+                        let c = format!("  # about item {i}");
+                        value.push_str(&format!("\n{c}"));
+                        comments.push(c);
+                    }
+                    let mut line = format!("{dash}{}", written(t, *style, false));
+                    if *note {
+                        line.push_str(&format!(" # note {i}"));
+                    }
+                    value.push('\n');
+                    value.push_str(&line);
+                    pieces.push(line);
+                }
+            }
+            _ => {
+                let sep = if case.layout == 2 { ",  " } else { ", " };
+                let items: Vec<String> = case.items.iter().map(|(t, s, _)| written(t, *s, true)).collect();
+                pieces = items.clone();
+                value = format!(" [{}]", items.join(sep));
+            }
+        }
+        let mut text = format!("---\ntitle: x\ntags:{value}\nz: 1 # end\n---\nbody\n");
+        if case.crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let n = texts.len();
+        let at = case.at % n;
+        let mut expected = texts.clone();
+        let mut untouched: Vec<usize> = (0..n).collect();
+        match case.op {
+            0 => {
+                prop_assume!(!expected.contains(&case.new_item));
+                expected.push(case.new_item.clone());
+            }
+            1 => {
+                expected.remove(at);
+                untouched.retain(|&i| i != at);
+            }
+            2 => {
+                prop_assume!(!expected.contains(&case.new_item));
+                if let Some(slot) = expected.get_mut(at) {
+                    *slot = case.new_item.clone();
+                }
+                untouched.retain(|&i| i != at);
+            }
+            _ => {
+                let item = expected.remove(at);
+                expected.insert(0, item);
+            }
+        }
+        let mut post = Post::from_text(&text);
+        prop_assert!(post.block().is_ok(), "{}", text);
+        prop_assert_eq!(post.list("tags"), texts.clone());
+        post.set_list("tags", &expected).unwrap();
+        let after = post.to_text();
+        let reread = Post::from_text(&after);
+        prop_assert_eq!(reread.list("tags"), expected.clone(), "{}", after);
+        let eol = if case.crlf { "\r\n" } else { "\n" };
+        prop_assert!(after.starts_with(&format!("---{eol}title: x{eol}tags:")), "{}", after);
+        prop_assert!(after.ends_with(&format!("z: 1 # end{eol}---{eol}body{eol}")), "{}", after);
+        for i in untouched {
+            let piece = &pieces[i];
+            prop_assert!(after.contains(piece.as_str()), "item {} `{}` lost in:\n{}", i, piece, after);
+        }
+        for c in &comments {
+            prop_assert!(after.contains(c.as_str()), "comment `{}` lost in:\n{}", c, after);
+        }
+        // New items are quoted only when YAML needs it.
+        if case.op == 0 && byline::post::scalar::is_plain_safe(&case.new_item, case.layout >= 2) {
+            prop_assert!(after.contains(&format!("- {}{eol}", case.new_item)) || after.contains(&format!(" {}]", case.new_item)), "{}", after);
+        }
+    }
+}
