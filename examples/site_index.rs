@@ -60,7 +60,7 @@ fn dated_name(file: &Path, copy: usize, index: usize) -> String {
     }
 }
 
-fn main() {
+fn main() -> std::io::Result<()> {
     let corpus = std::env::var_os("BYLINE_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
@@ -74,14 +74,14 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| 40.max(10_000usize.div_ceil(files.len())));
-    let site = tempfile::tempdir().expect("temp dir");
+    let site = tempfile::tempdir()?;
     let posts = site.path().join("_posts");
-    std::fs::create_dir_all(&posts).expect("_posts");
-    std::fs::write(site.path().join("_config.yml"), "timezone: Europe/Berlin\n").expect("config");
+    std::fs::create_dir_all(&posts)?;
+    std::fs::write(site.path().join("_config.yml"), "timezone: Europe/Berlin\n")?;
     for copy in 0..copies {
         for (index, file) in files.iter().enumerate() {
             let target = posts.join(dated_name(file, copy, index));
-            std::fs::copy(file, target).expect("copy");
+            std::fs::copy(file, target)?;
         }
     }
     println!(
@@ -108,4 +108,5 @@ fn main() {
         let kept = site.keep();
         println!("kept {}", kept.display());
     }
+    Ok(())
 }

@@ -100,6 +100,12 @@ pub enum Command {
     /// Index a Jekyll site as Jekyll 4.3 sees it: each post's date, URL, categories, tags,
     /// whether it is published and why not, and the site's problems.
     Site(site::SiteArgs),
+    /// List a site's tags with counts, or rename one across the site (`--rename OLD NEW`).
+    Tags(site::NamesArgs),
+    /// List a site's categories with counts, or rename one across the site.
+    Categories(site::NamesArgs),
+    /// Move a draft into `_posts/` as `YYYY-MM-DD-name.ext`, writing its date.
+    Publish(site::PublishArgs),
 }
 
 /// Runs a command-line command and returns the process exit code.
@@ -137,6 +143,11 @@ pub fn run(command: Command) -> ExitCode {
             draft,
         } => new_command(&title, date.as_deref(), dir.as_deref(), draft, &mut out),
         Command::Site(args) => return site::site_command(&args, &mut out),
+        Command::Tags(args) => return site::names_command(&args, site::NameKind::Tags, &mut out),
+        Command::Categories(args) => {
+            return site::names_command(&args, site::NameKind::Categories, &mut out);
+        }
+        Command::Publish(args) => return site::publish_command(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

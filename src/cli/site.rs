@@ -260,3 +260,297 @@ pub fn add_site_diagnostics(
     }
     out
 }
+
+/// Arguments of `byline tags` and `byline categories`.
+#[derive(Debug, Args)]
+pub struct NamesArgs {
+    /// The site folder (or any folder or file inside it).
+    pub dir: PathBuf,
+    /// Rename OLD to NEW in every post (merging into NEW where it is already there).
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub rename: Option<Vec<String>>,
+    /// With --rename: print the files that would change, change nothing.
+    #[arg(long, requires = "rename")]
+    pub dry_run: bool,
+}
+
+/// Tags or categories: which index field, and the front-matter keys that hold them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// `tags` / `tag`.
+    Tags,
+    /// `categories` / `category`.
+    Categories,
+}
+
+impl NameKind {
+    fn names(self, post: &SitePost) -> &[String] {
+        match self {
+            NameKind::Tags => &post.tags,
+            NameKind::Categories => &post.categories,
+        }
+    }
+
+    fn keys(self) -> [&'static str; 2] {
+        match self {
+            NameKind::Tags => ["tags", "tag"],
+            NameKind::Categories => ["categories", "category"],
+        }
+    }
+}
+
+/// Every name with the number of posts carrying it, most used first.
+pub fn name_counts(site: &Site, kind: NameKind) -> Vec<(String, usize)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for post in &site.posts {
+        for name in kind.names(post) {
+            *counts.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(name, count)| (name.to_string(), count))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// What a site-wide rename did to one post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenameOutcome {
+    /// Renamed (or would be, in a dry run).
+    Renamed,
+    /// The post carries the name, but not in its own front matter (a folder above `_posts`,
+    /// or `defaults`): nothing to edit in the file.
+    NotInFile,
+    /// The post could not be read or edited; the message says why. The file is untouched.
+    Failed(String),
+}
+
+/// Renames `old` to `new` in every post of the site that carries it, touching only the
+/// name's own text; returns each post's outcome in path order. Posts whose front matter does
+/// not parse but mention `old` are reported as failed and left untouched.
+pub fn rename_across_site(
+    site: &Site,
+    kind: NameKind,
+    old: &str,
+    new: &str,
+    dry_run: bool,
+) -> Vec<(String, RenameOutcome)> {
+    use rayon::prelude::*;
+    let unreadable = |p: &SitePost| p.is_front_matter_unreadable;
+    let mut targets: Vec<&SitePost> = site
+        .posts
+        .iter()
+        .filter(|p| kind.names(p).iter().any(|n| n == old) || unreadable(p))
+        .collect();
+    targets.sort_by(|a, b| a.path.cmp(&b.path));
+    targets
+        .par_iter()
+        .filter_map(|post| {
+            let file = site.root.join(&post.path);
+            let mut parsed = match crate::fsio::read_post(&file) {
+                Ok(parsed) => parsed,
+                Err(err) => {
+                    return Some((post.path.clone(), RenameOutcome::Failed(err.to_string())));
+                }
+            };
+            if let Err(err) = parsed.block() {
+                // Only a post that mentions the name is one we could not rename.
+                if !parsed.front_matter_text().contains(old) {
+                    return None;
+                }
+                return Some((
+                    post.path.clone(),
+                    RenameOutcome::Failed(format!("{err}; left untouched")),
+                ));
+            }
+            let mut changed = false;
+            for key in kind.keys() {
+                match parsed.rename_list_item(key, old, new) {
+                    Ok(did) => changed |= did,
+                    Err(err) => {
+                        return Some((
+                            post.path.clone(),
+                            RenameOutcome::Failed(format!("`{key}`: {err}; left untouched")),
+                        ));
+                    }
+                }
+            }
+            if !changed {
+                return Some((post.path.clone(), RenameOutcome::NotInFile));
+            }
+            if !dry_run
+                && let Err(err) = crate::fsio::write_atomic(&file, parsed.to_text().as_bytes())
+            {
+                return Some((post.path.clone(), RenameOutcome::Failed(err.to_string())));
+            }
+            Some((post.path.clone(), RenameOutcome::Renamed))
+        })
+        .collect()
+}
+
+/// `byline tags` / `byline categories`: counts, or a site-wide rename.
+pub fn names_command(args: &NamesArgs, kind: NameKind, out: &mut impl Write) -> ExitCode {
+    let site = match open_site(&args.dir, &IndexOptions::default()) {
+        Ok(site) => site,
+        Err(message) => {
+            eprintln!("byline: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(rename) = &args.rename else {
+        for (name, count) in name_counts(&site, kind) {
+            let _ = writeln!(out, "{count:>6}  {name}");
+        }
+        return ExitCode::SUCCESS;
+    };
+    let (Some(old), Some(new)) = (rename.first(), rename.get(1)) else {
+        eprintln!("byline: --rename needs OLD and NEW");
+        return ExitCode::FAILURE;
+    };
+    if new.trim().is_empty() || (kind == NameKind::Tags && new.chars().any(char::is_whitespace)) {
+        eprintln!("byline: `{new}` cannot be a tag name (empty or with spaces)");
+        return ExitCode::FAILURE;
+    }
+    let outcomes = rename_across_site(&site, kind, old, new, args.dry_run);
+    let mut failed = 0;
+    let mut renamed = 0;
+    for (path, outcome) in &outcomes {
+        match outcome {
+            RenameOutcome::Renamed => {
+                renamed += 1;
+                let verb = if args.dry_run {
+                    "would change"
+                } else {
+                    "changed"
+                };
+                let _ = writeln!(out, "{verb} {path}");
+            }
+            RenameOutcome::NotInFile => {
+                failed += 1;
+                eprintln!(
+                    "{path}: `{old}` does not come from this file's front matter (a folder or `defaults`): not renamed"
+                );
+            }
+            RenameOutcome::Failed(message) => {
+                failed += 1;
+                eprintln!("{path}: error: {message}");
+            }
+        }
+    }
+    eprintln!(
+        "{} `{old}` → `{new}` in {renamed} posts{}",
+        if args.dry_run {
+            "would rename"
+        } else {
+            "renamed"
+        },
+        if failed > 0 {
+            format!(", {failed} not renamed")
+        } else {
+            String::new()
+        }
+    );
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Arguments of `byline publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The draft (a file in a `_drafts/` folder).
+    pub draft: PathBuf,
+    /// The publication date (default: the draft's own `date`, else now), e.g.
+    /// `2025-11-30 10:00`; without an offset, the site's offset for that date is written.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+/// Moves a draft into the `_posts/` beside its `_drafts/` as `YYYY-MM-DD-name.ext` (the day
+/// Jekyll will publish it in the site's zone), writing the date into its front matter; never
+/// overwrites. Returns the new path.
+pub fn publish_draft(draft: &Path, date: Option<&str>) -> Result<PathBuf, String> {
+    use crate::post::PostDate;
+    let drafts_dir = draft
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "_drafts"))
+        .ok_or_else(|| format!("{}: not in a _drafts folder", draft.display()))?;
+    let root =
+        find_root(draft).unwrap_or_else(|| drafts_dir.parent().unwrap_or(drafts_dir).to_path_buf());
+    let config = crate::site::SiteConfig::load(&root);
+    let zone = crate::site::dates::site_zone(config.timezone.as_deref())?;
+    let mut post =
+        crate::fsio::read_post(draft).map_err(|e| format!("{}: {e}", draft.display()))?;
+    post.block()
+        .map_err(|e| format!("{}: {e} (draft left where it is)", draft.display()))?;
+    let mut when = match date {
+        Some(text) => PostDate::parse(text).map_err(|e| e.to_string())?,
+        None => match post.date() {
+            Some(parsed) => parsed.map_err(|e| format!("{}: {e}", draft.display()))?,
+            None => PostDate::now_local(),
+        },
+    };
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(chrono::Datelike::year(&when.local)).map_err(|e| e.to_string())?,
+        chrono::Datelike::month(&when.local) as i8,
+        chrono::Datelike::day(&when.local) as i8,
+        chrono::Timelike::hour(&when.local) as i8,
+        chrono::Timelike::minute(&when.local) as i8,
+        chrono::Timelike::second(&when.local) as i8,
+        0,
+    )
+    .map_err(|e| e.to_string())?;
+    let day = match when.offset {
+        Some(offset) => {
+            // The day in the site's zone, which is the day Jekyll publishes.
+            let seconds = offset.local_minus_utc();
+            let instant = jiff::tz::Offset::from_seconds(seconds)
+                .and_then(|o| o.to_timestamp(civil))
+                .map_err(|e| e.to_string())?;
+            instant.to_zoned(zone.clone()).date()
+        }
+        None => {
+            // Without an offset YAML would read the time as UTC: write the site's offset.
+            let zoned = crate::site::dates::local_to_zoned(civil, &zone)
+                .ok_or_else(|| "that time does not exist in the site's zone".to_string())?;
+            when.offset = chrono::FixedOffset::east_opt(zoned.offset().seconds());
+            when = when.with_value(when.local, when.offset);
+            zoned.date()
+        }
+    };
+    post.set_date(&when).map_err(|e| e.to_string())?;
+    let name = draft
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let target_dir = drafts_dir.parent().unwrap_or(drafts_dir).join("_posts");
+    std::fs::create_dir_all(&target_dir).map_err(|e| format!("{}: {e}", target_dir.display()))?;
+    let target = target_dir.join(format!("{}-{name}", day.strftime("%Y-%m-%d")));
+    crate::fsio::write_new(&target, post.to_text().as_bytes())
+        .map_err(|e| format!("{}: {e}", target.display()))?;
+    std::fs::remove_file(draft).map_err(|e| {
+        format!(
+            "published to {} but could not remove the draft: {e}",
+            target.display()
+        )
+    })?;
+    Ok(target)
+}
+
+/// `byline publish`.
+pub fn publish_command(args: &PublishArgs, out: &mut impl Write) -> ExitCode {
+    match publish_draft(&args.draft, args.date.as_deref()) {
+        Ok(path) => {
+            let _ = writeln!(out, "{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("byline: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

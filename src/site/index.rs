@@ -123,6 +123,9 @@ pub struct SitePost {
     pub tags: Vec<String>,
     /// `layout`, when set (front matter or defaults).
     pub layout: Option<String>,
+    /// True when Jekyll cannot read the front matter (YAML errors and the like): it then
+    /// publishes the file without it.
+    pub is_front_matter_unreadable: bool,
     /// Problems found in this post, located in its file.
     pub problems: Vec<Diagnostic>,
     /// Includes, links, images and the layout the post uses, for the site checks.
@@ -490,6 +493,7 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
         categories: Vec::new(),
         tags: Vec::new(),
         layout: None,
+        is_front_matter_unreadable: false,
         problems: Vec::new(),
         references: Vec::new(),
     };
@@ -715,6 +719,7 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
         date_zoned = None;
     }
     post.date = date_zoned.clone();
+    post.is_front_matter_unreadable = is_read_error;
 
     // Slug, title, categories, tags (Jekyll skips these when the front matter failed).
     let slug = if is_read_error {

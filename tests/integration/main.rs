@@ -10,4 +10,5 @@ mod export;
 mod fuzz_export;
 mod jekyll;
 mod properties;
+mod site_cli;
 mod ui;
