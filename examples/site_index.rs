@@ -2,11 +2,13 @@
 //! times or more (at least 10,000 posts with dated names), indexed as `byline site` does.
 //!
 //! Run: `cargo run --release --example site_index [-- COPIES]` (the corpus is
-//! `../shared/corpus` or `$BYLINE_CORPUS`). Prints the post count and the index time.
+//! `../shared/corpus` or `$BYLINE_CORPUS`). Prints the post count, the index time, and the time
+//! of a `tags --rename` of the most used tag across the site.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use byline::site::names::{NameKind, RenameOutcome, name_counts, rename_across_site};
 use byline::site::{IndexOptions, Site};
 
 fn corpus_posts(dir: &Path) -> Vec<PathBuf> {
@@ -104,6 +106,25 @@ fn main() -> std::io::Result<()> {
         );
     }
     println!("best index time: {best_ms:.0} ms");
+
+    // `byline tags --rename` on the same site: the index, then the most used tag renamed in
+    // every post carrying it (files written atomically).
+    let start = Instant::now();
+    let index = Site::open(site.path(), &IndexOptions::default());
+    let Some((tag, count)) = name_counts(&index, NameKind::Tags).into_iter().next() else {
+        println!("no tags to rename");
+        return Ok(());
+    };
+    let outcomes = rename_across_site(&index, NameKind::Tags, &tag, "renamed-by-bench", false);
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let renamed = outcomes
+        .iter()
+        .filter(|(_, o)| *o == RenameOutcome::Renamed)
+        .count();
+    println!(
+        "tags --rename {tag:?} (on {count} posts): {renamed} renamed, {} not, in {elapsed_ms:.0} ms",
+        outcomes.len() - renamed
+    );
     if std::env::var_os("KEEP_SITE").is_some() {
         let kept = site.keep();
         println!("kept {}", kept.display());

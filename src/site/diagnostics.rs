@@ -787,7 +787,11 @@ mod tests {
     fn post_url_baseurl_differs_between_jekyll_3_and_4() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        write(root, "_config.yml", "baseurl: /blog\n");
+        write(
+            root,
+            "_config.yml",
+            "baseurl: /blog\nplugins: [jekyll-feed, jekyll-archives]\n",
+        );
         write(
             root,
             "Gemfile",
@@ -804,6 +808,13 @@ mod tests {
             "---\n---\n[x]({{ site.baseurl }}{% post_url 2025-01-01-a %})\n",
         );
         let site = Site::open(root, &IndexOptions::default());
+        let site_problems: Vec<&str> = site
+            .problems
+            .iter()
+            .map(|(_, d)| d.message.as_str())
+            .collect();
+        assert_eq!(site_problems.len(), 1, "{site_problems:?}");
+        assert!(site_problems[0].contains("`jekyll-archives` will not run on GitHub Pages"));
         let a = problems_of(&site, "_posts/2025-01-01-a.md");
         assert!(a[0].contains("Jekyll 3"), "{a:?}");
         assert!(problems_of(&site, "_posts/2025-01-02-b.md").is_empty());

@@ -672,9 +672,9 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
                 post.problems.push(problem(
                     line,
                     column,
-                    Severity::Error,
+                    Severity::Warning,
                     format!(
-                        "Byline cannot read `date: {}` the way Jekyll does; use `YYYY-MM-DD HH:MM:SS +hh:mm`",
+                        "Byline cannot tell how Jekyll reads `date: {}` (Ruby's lenient parser may take it, or the build fails); write `YYYY-MM-DD HH:MM:SS +hh:mm`",
                         scalar_to_string(value).unwrap_or_default()
                     ),
                 ));
@@ -877,6 +877,19 @@ impl Site {
             key(b).cmp(&key(a)).then_with(|| b.path.cmp(&a.path))
         });
         let jekyll = JekyllInfo::read(root, &config);
+        for plugin in &jekyll.plugins_not_on_pages {
+            problems.push((
+                "Gemfile".to_string(),
+                problem(
+                    1,
+                    1,
+                    Severity::Warning,
+                    format!(
+                        "the site builds with github-pages, which runs only whitelisted plugins: `{plugin}` will not run on GitHub Pages"
+                    ),
+                ),
+            ));
+        }
         let mut site = Site {
             root: root.to_path_buf(),
             config,

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod filter;
 pub mod gemfile;
 pub mod index;
+pub mod names;
 pub mod permalink;
 
 use std::path::{Path, PathBuf};
