@@ -12,6 +12,7 @@ pub mod gemfile;
 pub mod index;
 pub mod names;
 pub mod permalink;
+pub mod publish;
 
 use std::path::{Path, PathBuf};
 
