@@ -497,6 +497,10 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
         problems: Vec::new(),
         references: Vec::new(),
     };
+    if candidate.is_draft && ext.is_empty() {
+        // Jekyll reads only `name.ext` files from `_drafts/`.
+        return None;
+    }
     if !candidate.is_draft && dated.is_none() {
         if !looks_like_post {
             return None;
