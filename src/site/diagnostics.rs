@@ -290,9 +290,14 @@ pub fn theme_folder(root: &Path, theme: &str) -> Option<PathBuf> {
     None
 }
 
-/// True when a folder has a file whose name without extension is `stem`.
+/// True when a folder has a file whose name without extension is `stem` (which may name a
+/// subfolder: `blog/post`).
 fn has_stem(dir: &Path, stem: &str) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let (dir, stem) = match stem.rsplit_once('/') {
+        Some((folder, name)) => (dir.join(folder), name),
+        None => (dir.to_path_buf(), stem),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
         return false;
     };
     entries.filter_map(Result::ok).any(|e| {
@@ -670,6 +675,12 @@ mod tests {
         );
         write(root, "_includes/note.html", "note");
         write(root, "_layouts/post.html", "{{ content }}");
+        write(root, "_layouts/blog/entry.html", "{{ content }}");
+        write(
+            root,
+            "_posts/2025-01-07-nested.md",
+            "---\nlayout: blog/entry\n---\n",
+        );
         write(root, "assets/there.png", "png");
         write(root, "about.md", "about");
         write(
@@ -781,6 +792,7 @@ mod tests {
             "{string:?}"
         );
         assert!(problems_of(&site, "_posts/2025-01-06-bool.md").is_empty());
+        assert!(problems_of(&site, "_posts/2025-01-07-nested.md").is_empty());
     }
 
     #[test]
