@@ -186,6 +186,19 @@ fn sites() -> Vec<TestSite> {
         ),
         ("_posts/glob/a/2025-01-11-globbed.md", fm("")),
         ("_drafts/plain-draft.md", fm("title: D\n")),
+        ("_posts/prec/2025-01-13-typed.md", fm("")),
+        (
+            "_posts/prec/deeper/2025-01-13-deeper.md",
+            fm("tags: [own]\n"),
+        ),
+        (
+            "_posts/2025-01-12-style-in-front-matter.md",
+            fm("permalink: pretty\n"),
+        ),
+        (
+            "_posts/2025-01-12-no-categories.md",
+            fm("permalink: /:categories/:title\n"),
+        ),
     ]);
     let mut auckland_files = zone_posts();
     auckland_files.extend([
@@ -212,7 +225,7 @@ fn sites() -> Vec<TestSite> {
     vec![
         TestSite {
             name: "berlin",
-            config: "timezone: Europe/Berlin\nexclude: [old]\ndefaults:\n  - scope: {path: \"\"}\n    values: {layout: post}\n  - scope: {path: _posts/special, type: posts}\n    values: {categories: [fromdefault], tags: [dt]}\n  - scope: {path: _posts/hidden-default}\n    values: {published: false}\n  - scope: {path: \"_posts/glob/*\"}\n    values: {permalink: /globbed/:title/}\n",
+            config: "timezone: Europe/Berlin\nexclude: [old]\ndefaults:\n  - scope: {path: \"\"}\n    values: {layout: post}\n  - scope: {path: _posts/special, type: posts}\n    values: {categories: [fromdefault], tags: [dt]}\n  - scope: {path: _posts/hidden-default}\n    values: {published: false}\n  - scope: {path: \"_posts/glob/*\"}\n    values: {permalink: /globbed/:title/}\n  - scope: {path: _posts/prec, type: posts}\n    values: {permalink: /typed/:title/, tags: [typed]}\n  - scope: {path: _posts/prec}\n    values: {permalink: /untyped/:title/, categories: [untyped]}\n  - scope: {path: _posts/prec/deeper}\n    values: {permalink: /deeper/:title/}\n",
             flags: &[],
             files: berlin_files,
         },
