@@ -303,11 +303,9 @@ fn merge_data(data: &mut Mapping, other: &Mapping) -> Result<(), String> {
         }
         match data.get_mut(key) {
             Some(_) if value.is_null() => {}
-            Some(Value::Mapping(old)) => {
+            Some(Value::Mapping(old)) if value.is_mapping() => {
                 if let Value::Mapping(new) = &value {
                     merge_data(old, new)?;
-                } else {
-                    *data.get_mut(key).unwrap_or(&mut Value::Null) = value;
                 }
             }
             Some(old) => *old = value,
