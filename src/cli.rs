@@ -1,5 +1,7 @@
 //! The `byline` command line: check, show, set and new, on the same post model as the window.
 
+mod site;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,6 +101,15 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Index a Jekyll site as Jekyll 4.3 sees it: each post's date, URL, categories, tags,
+    /// whether it is published and why not, and the site's problems.
+    Site(site::SiteArgs),
+    /// List a site's tags with counts, or rename one across the site (`--rename OLD NEW`).
+    Tags(site::NamesArgs),
+    /// List a site's categories with counts, or rename one across the site.
+    Categories(site::NamesArgs),
+    /// Move a draft into `_posts/` as `YYYY-MM-DD-name.ext`, writing its date.
+    Publish(site::PublishArgs),
 }
 
 /// Runs a command-line command and returns the process exit code.
@@ -140,6 +151,12 @@ pub fn run(command: Command) -> ExitCode {
             dir,
             draft,
         } => new_command(&title, date.as_deref(), dir.as_deref(), draft, &mut out),
+        Command::Site(args) => return site::site_command(&args, &mut out),
+        Command::Tags(args) => return site::names_command(&args, site::NameKind::Tags, &mut out),
+        Command::Categories(args) => {
+            return site::names_command(&args, site::NameKind::Categories, &mut out);
+        }
+        Command::Publish(args) => return site::publish_command(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -239,6 +256,7 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             (path, diagnostics)
         })
         .collect();
+    let results = site::add_site_diagnostics(results);
     let mut errors = 0;
     let mut warnings = 0;
     for skipped in &found.skipped {

@@ -1,6 +1,24 @@
-//! Where a post's Jekyll site is, so relative image paths resolve the way Jekyll serves them.
+//! A Jekyll site as Jekyll 4.3 sees it: where it is, its `_config.yml`, every post with the
+//! date, URL, categories and tags Jekyll computes for it, whether it is published (and why not),
+//! and the problems that would break the build or silently change what is published.
+//!
+//! Headless (no UI): the command line prints it and the window shows it. The index only reads.
+
+pub mod config;
+pub mod dates;
+pub mod diagnostics;
+pub mod filter;
+pub mod gemfile;
+pub mod index;
+pub mod names;
+pub mod permalink;
+pub mod publish;
 
 use std::path::{Path, PathBuf};
+
+pub use config::SiteConfig;
+pub use gemfile::JekyllInfo;
+pub use index::{IndexOptions, Site, SitePost, WhyNot, find_root};
 
 /// The site root for a post file: the folder above `_posts` or `_drafts`, else the nearest
 /// folder holding `_config.yml`, else the post's own folder.
