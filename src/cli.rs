@@ -190,11 +190,7 @@ pub fn export_command(
     let mut failed = 0;
     let mut run = crate::export::ExportRun::new(flags.force);
     for file in files {
-        let is_draft = flags.draft
-            || file
-                .parent()
-                .and_then(|p| p.file_name())
-                .is_some_and(|n| n == "_drafts");
+        let is_draft = flags.draft || crate::site::is_draft_path(file);
         let result = fsio::read_post(file).and_then(|post| match (site, html) {
             (Some(site), _) => {
                 crate::export::export_post_to_site_in(&mut run, &post, file, site, is_draft)

@@ -352,11 +352,7 @@ impl BylineApp {
     }
 
     fn is_draft(&self) -> bool {
-        self.doc
-            .path()
-            .and_then(Path::parent)
-            .and_then(Path::file_name)
-            .is_some_and(|n| n == "_drafts")
+        self.doc.path().is_some_and(crate::site::is_draft_path)
     }
 
     fn export_to_site(&mut self, site: &Path, force: bool) {

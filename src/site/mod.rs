@@ -40,6 +40,16 @@ pub fn site_root(post_path: &Path) -> PathBuf {
         .map_or(folder.clone(), Path::to_path_buf)
 }
 
+/// True for a draft: a file inside a `_drafts` folder, at any depth (Jekyll 4.3 reads
+/// `_drafts/old/idea.md` as a draft too), unless a nearer `_posts` folder holds it.
+pub fn is_draft_path(path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .filter_map(Path::file_name)
+        .find(|name| *name == "_drafts" || *name == "_posts")
+        .is_some_and(|name| name == "_drafts")
+}
+
 /// True for a reference to a file (not a URL, protocol-relative URL or data URI).
 pub fn is_local_reference(reference: &str) -> bool {
     let reference = reference.trim();
@@ -78,6 +88,14 @@ mod tests {
         let lonely = dir.path().join("lonely");
         std::fs::create_dir_all(&lonely).unwrap();
         assert_eq!(site_root(&lonely.join("a.md")), lonely);
+    }
+
+    #[test]
+    fn drafts_are_files_inside_drafts_at_any_depth() {
+        // Checked with `jekyll build --drafts`: both are listed in site.posts.
+        assert!(is_draft_path(Path::new("/site/_drafts/idea.md")));
+        assert!(is_draft_path(Path::new("/site/_drafts/old/idea.md")));
+        assert!(!is_draft_path(Path::new("/site/_posts/2025-01-01-a.md")));
     }
 
     #[test]
