@@ -71,11 +71,7 @@ impl PreviewPanel {
             .map_or_else(|| PathBuf::from("."), site::site_root);
         let date = match post.date() {
             Some(Ok(date)) => {
-                let mut text = if date.is_date_only() {
-                    date.local.format("%-d %B %Y").to_string()
-                } else {
-                    date.local.format("%-d %B %Y, %H:%M").to_string()
-                };
+                let mut text = date.reader_text();
                 if let Some(offset) = date.offset {
                     text.push_str(&format!(" (UTC{offset})"));
                 }

@@ -318,11 +318,7 @@ pub fn render_html_with(source: &Path, post: &Post, options: HtmlOptions) -> Res
     header.push_str(&format!("<h1>{}</h1>\n", escape_html(&title)));
     let mut meta = Vec::new();
     if let Some(date) = &date {
-        let shown = if date.is_date_only() {
-            date.local.format("%-d %B %Y")
-        } else {
-            date.local.format("%-d %B %Y, %H:%M")
-        };
+        let shown = date.reader_text();
         meta.push(format!(
             "<time datetime=\"{}\">{}</time>",
             escape_html(&date.to_text()),

@@ -243,6 +243,16 @@ impl PostDate {
         self.format.precision == TimePrecision::DateOnly
     }
 
+    /// The date as a reader sees it — "30 November 2025", or "30 November 2025, 23:24" when it
+    /// has a time — for the preview's header and exported pages alike.
+    pub fn reader_text(&self) -> String {
+        if self.is_date_only() {
+            self.local.format("%-d %B %Y").to_string()
+        } else {
+            self.local.format("%-d %B %Y, %H:%M").to_string()
+        }
+    }
+
     /// The same date in a new value, written in this date's form; the form grows only as far
     /// as the new value needs (a time on a date-only value, an offset where there was none).
     pub fn with_value(&self, local: NaiveDateTime, offset: Option<FixedOffset>) -> PostDate {
@@ -337,6 +347,14 @@ impl PostDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readers_see_the_day_and_the_time_only_when_written() {
+        let day = PostDate::parse("2025-11-30").unwrap();
+        assert_eq!(day.reader_text(), "30 November 2025");
+        let time = PostDate::parse("2025-11-03T23:24:20+0100").unwrap();
+        assert_eq!(time.reader_text(), "3 November 2025, 23:24");
+    }
 
     #[test]
     fn every_jekyll_form_round_trips_its_text() {
