@@ -71,6 +71,8 @@ pub struct SiteConfig {
     pub markdown_ext: Vec<String>,
     /// `theme`: a gem whose `_layouts`/`_includes` the site may use.
     pub theme: Option<String>,
+    /// `remote_theme`: a theme fetched from GitHub at build time (its files are not here).
+    pub remote_theme: Option<String>,
     /// `plugins` (or the older `gems`).
     pub plugins: Vec<String>,
     /// `layouts_dir`.
@@ -104,6 +106,7 @@ impl Default for SiteConfig {
                 .map(|s| s.to_string())
                 .collect(),
             theme: None,
+            remote_theme: None,
             plugins: Vec::new(),
             layouts_dir: "_layouts".into(),
             includes_dir: "_includes".into(),
@@ -249,6 +252,7 @@ impl SiteConfig {
                 .collect();
         }
         config.theme = text_of("theme").filter(|s| !s.is_empty());
+        config.remote_theme = text_of("remote_theme").filter(|s| !s.is_empty());
         config.plugins = string_list(get("plugins"));
         config.plugins.extend(string_list(get("gems")));
         if let Some(dir) = text_of("layouts_dir") {

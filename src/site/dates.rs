@@ -44,10 +44,6 @@ static PSYCH_TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// Psych's date (YAML 1.1 `!!timestamp` without a time).
-static PSYCH_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})-(1[012]|0\d|\d)-([12]\d|3[01]|0\d|\d)$").ok());
-
 /// The forms of `Time.parse` text Byline reads the way Ruby does.
 static RUBY_TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
@@ -197,16 +193,8 @@ pub fn read_plain(text: &str, tz: &TimeZone) -> Option<ReadDate> {
             written: clock,
         });
     }
-    if let Some(c) = PSYCH_DATE.as_ref().and_then(|re| re.captures(text))
-        && Date::new(
-            i16::try_from(number(&c, 1)?).ok()?,
-            i8::try_from(number(&c, 2)?).ok()?,
-            i8::try_from(number(&c, 3)?).ok()?,
-        )
-        .is_ok()
-    {
-        return ruby_time_parse(text, tz);
-    }
+    // A YAML date (`2025-11-30`) becomes a Ruby Date, and an impossible one (`2025-02-30`)
+    // stays text; either way Jekyll hands its text to `Time.parse`.
     ruby_time_parse(text, tz)
 }
 

@@ -432,8 +432,19 @@ pub fn check_site(site: &mut Site) {
             ),
         ));
     }
+    if let Some(remote) = &site.config.remote_theme {
+        site.problems.push((
+            "_config.yml".to_string(),
+            diagnostic(
+                1,
+                1,
+                Severity::Warning,
+                format!("remote_theme `{remote}` is fetched at build time: includes and layouts it provides are not checked"),
+            ),
+        ));
+    }
     let theme_dir = theme.as_ref().and_then(|(_, dir)| dir.clone());
-    let theme_unknown = matches!(&theme, Some((_, None)));
+    let theme_unknown = matches!(&theme, Some((_, None))) || site.config.remote_theme.is_some();
     let is_jekyll_3 = site.jekyll.is_jekyll_3();
     let has_baseurl = !site.config.baseurl.trim_matches('/').is_empty();
 
@@ -793,6 +804,31 @@ mod tests {
         );
         assert!(problems_of(&site, "_posts/2025-01-06-bool.md").is_empty());
         assert!(problems_of(&site, "_posts/2025-01-07-nested.md").is_empty());
+    }
+
+    #[test]
+    fn includes_and_layouts_of_an_installed_theme_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "_config.yml", "theme: my-theme\n");
+        let gem = "vendor/bundle/ruby/3.1.0/gems/my-theme-1.2.0";
+        write(root, &format!("{gem}/_includes/from-theme.html"), "x");
+        write(root, &format!("{gem}/_layouts/post.html"), "x");
+        write(
+            root,
+            "_posts/2025-01-01-a.md",
+            "---\nlayout: post\n---\n{% include from-theme.html %}\n{% include nowhere.html %}\n",
+        );
+        let site = Site::open(root, &IndexOptions::default());
+        let found = problems_of(&site, "_posts/2025-01-01-a.md");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("5:1: error: `{% include nowhere.html %}`: no _includes/nowhere.html in the site or its theme"), "{found:?}");
+        assert!(site.problems.is_empty(), "{:?}", site.problems);
+
+        write(root, "_config.yml", "remote_theme: owner/theme\n");
+        let site = Site::open(root, &IndexOptions::default());
+        assert!(problems_of(&site, "_posts/2025-01-01-a.md").is_empty());
+        assert_eq!(site.problems.len(), 1, "{:?}", site.problems);
     }
 
     #[test]
