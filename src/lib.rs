@@ -8,11 +8,13 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod image_import;
 pub mod journal;
 pub mod markdown;
 pub mod new_post;
 pub mod path_input;
 pub mod post;
+pub mod rename;
 pub mod session;
 pub mod site;
 

@@ -23,8 +23,11 @@ pub enum SystemCommand {
     },
     /// Export the post as an HTML page into this folder.
     ExportHtmlTo(PathBuf),
-    /// Point the post's `image` field at this file.
+    /// Import this image into the post's site (or beside the post) and point the post's
+    /// `image` field at the copy.
     SetImage(PathBuf),
+    /// Rename the post's file to this path (the name its date and title ask for).
+    RenameFile(PathBuf),
 }
 
 impl SystemCommand {
