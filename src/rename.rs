@@ -42,25 +42,43 @@ pub fn is_in_posts_folder(path: &Path) -> bool {
     })
 }
 
+/// Which slug a dated file name gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugSource {
+    /// The slug of the post's title (the title changed).
+    Title,
+    /// The slug already in the file name when it has one (only the date changed: a slug the
+    /// writer chose by hand is kept), else the title's.
+    FileName,
+}
+
+/// The slug part of a dated post file name (`2025-01-02-my-post.md` → `my-post`).
+pub fn file_name_slug(path: &Path) -> Option<&str> {
+    let stem = path.file_stem()?.to_str()?;
+    let (date, slug) = (stem.get(..10)?, stem.get(11..)?);
+    let is_date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    (is_date && stem.get(10..11) == Some("-") && !slug.is_empty()).then_some(slug)
+}
+
 /// The file name the post's date and title ask for, `YYYY-MM-DD-slug.ext` (the file's own
 /// extension); None for a post outside `_posts`, without a readable date, or without a title.
-pub fn dated_file_name(path: &Path, post: &Post) -> Option<String> {
+pub fn dated_file_name(path: &Path, post: &Post, slug_source: SlugSource) -> Option<String> {
     if !is_in_posts_folder(path) {
         return None;
     }
     let date = post.date()?.ok()?;
     let title = post.text("title").filter(|t| !t.trim().is_empty())?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("md");
-    Some(format!(
-        "{}-{}.{ext}",
-        date.local.format("%Y-%m-%d"),
-        slugify(&title)
-    ))
+    let slug = match (slug_source, file_name_slug(path)) {
+        (SlugSource::FileName, Some(slug)) => slug.to_string(),
+        _ => slugify(&title),
+    };
+    Some(format!("{}-{slug}.{ext}", date.local.format("%Y-%m-%d")))
 }
 
 /// The path the post would have under its dated name, when that differs from its own.
-pub fn proposed_path(path: &Path, post: &Post) -> Option<PathBuf> {
-    let name = dated_file_name(path, post)?;
+pub fn proposed_path(path: &Path, post: &Post, slug_source: SlugSource) -> Option<PathBuf> {
+    let name = dated_file_name(path, post, slug_source)?;
     (path.file_name().and_then(|n| n.to_str()) != Some(name.as_str()))
         .then(|| path.with_file_name(name))
 }
@@ -130,25 +148,35 @@ mod tests {
         );
         let path = Path::new("/site/_posts/2025-11-30-talks.markdown");
         assert_eq!(
-            dated_file_name(path, &post).as_deref(),
+            dated_file_name(path, &post, SlugSource::Title).as_deref(),
             Some("2025-12-01-talks-day-two.markdown")
         );
         assert_eq!(
-            proposed_path(path, &post),
+            proposed_path(path, &post, SlugSource::Title),
             Some(PathBuf::from(
                 "/site/_posts/2025-12-01-talks-day-two.markdown"
             ))
         );
-        let same = Path::new("/site/_posts/2025-12-01-talks-day-two.markdown");
-        assert_eq!(proposed_path(same, &post), None);
-        // Drafts and loose files have no dated name.
+        // Only the date changed: the file's own slug is kept.
         assert_eq!(
-            dated_file_name(Path::new("/site/_drafts/a.md"), &post),
-            None
+            proposed_path(path, &post, SlugSource::FileName),
+            Some(PathBuf::from("/site/_posts/2025-12-01-talks.markdown"))
         );
-        assert_eq!(dated_file_name(Path::new("/notes/a.md"), &post), None);
+        let same = Path::new("/site/_posts/2025-12-01-talks-day-two.markdown");
+        assert_eq!(proposed_path(same, &post, SlugSource::Title), None);
+        // A file name without a date takes the title's slug.
+        let undated_name = Path::new("/site/_posts/notes.md");
+        assert_eq!(
+            dated_file_name(undated_name, &post, SlugSource::FileName).as_deref(),
+            Some("2025-12-01-talks-day-two.md")
+        );
+        // Drafts and loose files have no dated name.
+        let drafts = Path::new("/site/_drafts/a.md");
+        assert_eq!(dated_file_name(drafts, &post, SlugSource::Title), None);
+        let loose = Path::new("/notes/a.md");
+        assert_eq!(dated_file_name(loose, &post, SlugSource::Title), None);
         let undated = Post::from_text("---\ntitle: a\n---\n");
-        assert_eq!(dated_file_name(path, &undated), None);
+        assert_eq!(dated_file_name(path, &undated, SlugSource::Title), None);
     }
 
     #[test]
@@ -177,6 +205,7 @@ mod tests {
         assert!(!dir.path().join("y.md").exists());
     }
 
+    #[cfg(unix)]
     #[test]
     fn across_devices_is_refused_without_touching_the_file() {
         // /dev/shm is a tmpfs on Linux: another device than the temp dir, usually.

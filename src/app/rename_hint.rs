@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::document::Document;
+use crate::rename::SlugSource;
 
 /// What the hint compares against: the title and date the post had when it was opened, and
 /// the proposal the user dismissed.
@@ -29,10 +30,16 @@ impl RenameHint {
     /// file name no longer matches them (and the user did not dismiss this very proposal).
     pub fn proposal(&self, doc: &Document) -> Option<PathBuf> {
         let path = doc.path()?;
-        if self.opened_with.as_ref() == Some(&title_and_date(doc)) {
+        let (title, date) = title_and_date(doc);
+        let (opened_title, opened_date) = self.opened_with.as_ref()?;
+        let slug_source = if title != *opened_title {
+            SlugSource::Title
+        } else if date != *opened_date {
+            SlugSource::FileName
+        } else {
             return None;
-        }
-        crate::rename::proposed_path(path, doc.post())
+        };
+        crate::rename::proposed_path(path, doc.post(), slug_source)
             .filter(|proposed| self.dismissed.as_ref() != Some(proposed))
     }
 

@@ -1344,16 +1344,17 @@ fn choose_image_imports_it_into_the_site_and_writes_a_site_path() {
 fn a_changed_date_offers_to_rename_the_file_and_the_rename_never_clobbers() {
     let dir = tempfile::tempdir().unwrap();
     let text = "---\ntitle: Alpha Beta\ndate: 2025-01-01\n---\nA.\n";
-    let (old, mut h) = open_text(dir.path(), "site/_posts/2025-01-01-alpha-beta.md", text);
+    let (old, mut h) = open_text(dir.path(), "site/_posts/2025-01-01-ab.md", text);
     assert!(
         h.query_by_label("Rename file").is_none(),
-        "no hint while the name matches"
+        "no hint before the date or title changes"
     );
     h.get_by_label("▶").click();
     settle(&mut h);
-    h.get_by_label_contains("2025-01-02-alpha-beta.md");
+    // Only the date changed: the slug the writer chose stays.
+    h.get_by_label_contains("2025-01-02-ab.md");
     // A file already has the name: the rename is refused and both files stay.
-    let new = old.with_file_name("2025-01-02-alpha-beta.md");
+    let new = old.with_file_name("2025-01-02-ab.md");
     std::fs::write(&new, "someone else's").unwrap();
     h.get_by_label("Rename file").click();
     settle(&mut h);
@@ -1383,4 +1384,13 @@ fn a_changed_date_offers_to_rename_the_file_and_the_rename_never_clobbers() {
         text.replace("2025-01-01", "2025-01-02")
     );
     assert!(!old.exists());
+
+    // A new title asks for the title's slug; "Not now" puts the offer away.
+    retype(&mut h, "Title", "Gamma");
+    settle(&mut h);
+    h.get_by_label_contains("2025-01-02-gamma.md");
+    h.get_by_label("Not now").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Rename file").is_none());
+    assert_eq!(h.state().doc.path(), Some(new.as_path()));
 }
