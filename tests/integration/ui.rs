@@ -1377,6 +1377,19 @@ fn a_changed_date_offers_to_rename_the_file_and_the_rename_never_clobbers() {
         h.query_by_label("Rename file").is_none(),
         "the hint is gone"
     );
+    // The unsaved date edit is journaled under the new path only.
+    std::thread::sleep(byline::session::JOURNAL_DELAY);
+    h.run_steps(2);
+    let journal = Journal::at(&old.parent().unwrap().join(".journal"));
+    let journaled: Vec<_> = journal
+        .entries()
+        .into_iter()
+        .map(|e| (e.id, e.path))
+        .collect();
+    assert_eq!(
+        journaled,
+        vec![(Journal::id_for(Some(&new)), Some(new.clone()))]
+    );
     h.key_press_modifiers(CTRL, Key::S);
     settle(&mut h);
     assert_eq!(
