@@ -114,7 +114,7 @@ impl FormPanel {
         {
             return;
         }
-        if self.synced_path.as_deref() != doc.path() || self.synced_revision.is_none() {
+        if self.synced_path.as_deref() != doc.path() {
             self.rename.opened(doc);
         }
         self.synced_revision = Some(sync_key(doc));
@@ -920,12 +920,7 @@ fn not_in_row_ui(ui: &mut egui::Ui, value: &Value) {
 
 /// The `image` map's `path`, or the image text when it is a plain value.
 fn image_path(post: &Post) -> Option<String> {
-    match post.get("image")? {
-        Value::Mapping(map) => map
-            .get(Value::String("path".into()))
-            .and_then(crate::post::scalar::scalar_text),
-        other => crate::post::scalar::scalar_text(other),
-    }
+    post.text_or_map_key("image", "path")
 }
 
 /// Where the `path:` line of a block-style `image` map is: the byte range of its value token in

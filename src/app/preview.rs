@@ -98,12 +98,7 @@ impl PreviewPanel {
             // The image row's field: its text, or its `path` when it is a map.
             image: registry::form_fields()
                 .find(|spec| spec.widget == FormWidget::Image)
-                .and_then(|spec| match post.get(spec.name)? {
-                    serde_yaml::Value::Mapping(map) => {
-                        map.get("path").and_then(crate::post::scalar::scalar_text)
-                    }
-                    other => crate::post::scalar::scalar_text(other),
-                })
+                .and_then(|spec| post.text_or_map_key(spec.name, "path"))
                 .filter(|s| !s.trim().is_empty()),
         };
         let markdown = markdown::liquid_placeholders(post.body());
