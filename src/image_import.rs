@@ -92,7 +92,9 @@ pub fn import_image(post_path: &Path, chosen: &Path) -> Result<ImportedImage, Im
         path: chosen.to_path_buf(),
         source,
     })?;
-    if let Ok(relative) = canonical_chosen.strip_prefix(&canonical_root) {
+    if let Ok(relative) = canonical_chosen.strip_prefix(&canonical_root)
+        && (!is_site || is_published_path(relative))
+    {
         return Ok(ImportedImage {
             path: chosen.to_path_buf(),
             reference: reference_of(relative),
@@ -111,6 +113,19 @@ pub fn import_image(post_path: &Path, chosen: &Path) -> Result<ImportedImage, Im
         path: target,
         reference: reference_of(&relative),
         is_new_copy,
+    })
+}
+
+/// True when Jekyll copies a file at `relative` (from the site root) into the built site:
+/// folders and files starting with `_` or `.` are not published, nor Jekyll's default
+/// excludes (`node_modules`, `vendor`). An image there is imported rather than referred to.
+fn is_published_path(relative: &Path) -> bool {
+    relative.components().all(|c| match c {
+        Component::Normal(part) => {
+            let part = part.to_string_lossy();
+            !(part.starts_with(['_', '.']) || part == "node_modules" || part == "vendor")
+        }
+        _ => false,
     })
 }
 
@@ -270,6 +285,17 @@ mod tests {
         assert_eq!(imported.reference, "/img/a.png");
         assert!(!imported.is_new_copy);
         assert!(!dir.path().join("site/assets").exists());
+        // An image in a folder Jekyll does not publish (`_site`, `.git`…) is imported.
+        let built = dir.path().join("site/_site/img");
+        std::fs::create_dir_all(&built).unwrap();
+        std::fs::write(built.join("b.png"), b"y").unwrap();
+        let imported = import_image(&post, &built.join("b.png")).unwrap();
+        assert!(
+            imported.reference.starts_with("/assets/images/"),
+            "{}",
+            imported.reference
+        );
+        assert!(imported.is_new_copy);
     }
 
     #[test]

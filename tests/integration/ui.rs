@@ -1407,3 +1407,34 @@ fn a_changed_date_offers_to_rename_the_file_and_the_rename_never_clobbers() {
     assert!(h.query_by_label("Rename file").is_none());
     assert_eq!(h.state().doc.path(), Some(new.as_path()));
 }
+
+#[test]
+fn choose_image_for_a_post_outside_any_site_keeps_it_beside_the_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: Notes\n---\nBody\n";
+    let (path, mut h) = open_text(dir.path(), "notes/p.md", text);
+    let chosen = dir.path().join("pic.png");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(2, 2, image::Rgb([0, 90, 200]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&chosen, &png).unwrap();
+    h.get_by_label("Choose…").click();
+    settle(&mut h);
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(egui::Event::Text(chosen.display().to_string()));
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let name = byline::image_import::imported_file_name(&png, &chosen);
+    let reference = format!("assets/images/{name}");
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("---\nBody", &format!("image: {reference}\n---\nBody"))
+    );
+    assert_eq!(
+        std::fs::read(path.parent().unwrap().join(&reference)).unwrap(),
+        png
+    );
+    assert!(h.query_by_label_contains("Not found").is_none());
+}
