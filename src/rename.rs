@@ -66,14 +66,23 @@ pub fn dated_file_name(path: &Path, post: &Post, slug_source: SlugSource) -> Opt
     if !is_in_posts_folder(path) {
         return None;
     }
-    let date = post.date()?.ok()?;
+    // Without a `date` field Jekyll takes the date from the file name, which then stays.
+    let day = match post.date() {
+        Some(date) => date.ok()?.local.format("%Y-%m-%d").to_string(),
+        None => path
+            .file_stem()?
+            .to_str()?
+            .get(..10)
+            .filter(|_| file_name_slug(path).is_some())?
+            .to_string(),
+    };
     let title = post.text("title").filter(|t| !t.trim().is_empty())?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("md");
     let slug = match (slug_source, file_name_slug(path)) {
         (SlugSource::FileName, Some(slug)) => slug.to_string(),
         _ => slugify(&title),
     };
-    Some(format!("{}-{slug}.{ext}", date.local.format("%Y-%m-%d")))
+    Some(format!("{day}-{slug}.{ext}"))
 }
 
 /// The path the post would have under its dated name, when that differs from its own.
@@ -175,8 +184,16 @@ mod tests {
         assert_eq!(dated_file_name(drafts, &post, SlugSource::Title), None);
         let loose = Path::new("/notes/a.md");
         assert_eq!(dated_file_name(loose, &post, SlugSource::Title), None);
-        let undated = Post::from_text("---\ntitle: a\n---\n");
-        assert_eq!(dated_file_name(path, &undated, SlugSource::Title), None);
+        // Without a date field, the file name's date stays (a file without one has none).
+        let undated = Post::from_text("---\ntitle: A b\n---\n");
+        assert_eq!(
+            dated_file_name(path, &undated, SlugSource::Title).as_deref(),
+            Some("2025-11-30-a-b.markdown")
+        );
+        assert_eq!(
+            dated_file_name(undated_name, &undated, SlugSource::Title),
+            None
+        );
     }
 
     #[test]
