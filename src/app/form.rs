@@ -801,7 +801,7 @@ impl FormPanel {
         if let Some(Value::String(s)) = doc.post().get(key) {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                format!("\"{s}\" is text, not a boolean"),
+                crate::post::check::published_string_message(s),
             );
         }
         noted_problem_ui(ui, doc, spec.label);

@@ -9,6 +9,13 @@ use crate::error::{DateProblem, Error};
 
 pub use crate::diagnostic::{Diagnostic, Severity};
 
+/// What `check`, export and the form say of `published` written as a string: one wording.
+pub fn published_string_message(text: &str) -> String {
+    format!(
+        "`published: \"{text}\"` is a string, not a boolean: only `published: false` hides a post"
+    )
+}
+
 /// Checks a file's bytes: encoding first, then the post's structure and fields.
 pub fn check_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
     match Post::parse(bytes) {
@@ -83,7 +90,7 @@ pub fn check(post: &Post) -> Vec<Diagnostic> {
         out.push(Diagnostic::at(
             line_of("published"),
             Severity::Warning,
-            format!("`published: \"{s}\"` is a string, not a boolean: only `published: false` hides a post"),
+            published_string_message(s),
         ));
     }
     // Psych (YAML 1.1) reads plain yes/no/on/off as booleans: a text field written that way

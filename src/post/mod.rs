@@ -20,12 +20,6 @@ pub use date::PostDate;
 use text::{LineEnding, UTF8_BOM, lines_with_offsets, strip_eol};
 use yaml_block::Block;
 
-/// Front-matter keys with a widget of their own in the form; every other key is shown under
-/// "other keys". Derived from the field registry ([`registry::FIELDS`]), which is the one
-/// place to add a field.
-pub static KNOWN_KEYS: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| registry::form_fields().map(|f| f.name).collect());
-
 /// The front-matter block of a post: its fences and YAML exactly as written, and what the YAML
 /// means (or why it could not be read).
 #[derive(Debug, Clone)]

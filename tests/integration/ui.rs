@@ -1273,7 +1273,7 @@ fn a_text_published_value_is_reported_under_published_not_under_image() {
     let dir = tempfile::tempdir().unwrap();
     let text = "---\ntitle: T\nimage: /a.png\npublished: \"false\"\npermalink: /p/\n---\nBody\n";
     let (_, h) = open_text(dir.path(), "p.md", text);
-    let warning = h.get_by_label_contains("is text, not a boolean").rect();
+    let warning = h.get_by_label_contains("is a string, not a boolean").rect();
     let published = h.get_by_label("Published").rect();
     let permalink = h.get_by_label("Permalink").rect();
     let image = h.get_by_label("Image").rect();
