@@ -306,7 +306,9 @@ impl FormPanel {
         let result = doc.apply(EditKind::Field(key), |post| {
             if spec.widget == FormWidget::Image && matches!(post.get(key), Some(Value::Mapping(_)))
             {
-                return set_image_map_path(post, &value);
+                return post
+                    .set_map_path_text(key, "path", &value)
+                    .map_err(|e| e.to_string());
             }
             if value.is_empty() && post.get(key).is_some() && key != "title" {
                 post.remove(key).map_err(|e| e.to_string())
@@ -683,7 +685,8 @@ impl FormPanel {
             _ => None,
         };
         if let Some(value) = value.as_ref().filter(|v| {
-            let is_path_editable = map_keys.is_some() && image_path_line(doc.post()).is_some();
+            let is_path_editable =
+                map_keys.is_some() && doc.post().can_set_map_text("image", "path");
             !is_shown_in_row(spec, v) && !is_path_editable
         }) {
             not_in_row_ui(ui, value);
@@ -839,7 +842,8 @@ impl FormPanel {
                     && let Some((key, field)) = self.other_keys.get(index).cloned()
                 {
                     let result = doc.apply(EditKind::RawYaml, |post| {
-                        set_entry_text(post, &key, &field.text)
+                        post.set_entry_yaml(&key, &field.text)
+                            .map_err(|e| e.to_string())
                     });
                     let problem = result.err();
                     let as_typed = problem.as_ref().map(|_| {
@@ -923,74 +927,6 @@ fn image_path(post: &Post) -> Option<String> {
     post.text_or_map_key("image", "path")
 }
 
-/// Where the `path:` line of a block-style `image` map is: the byte range of its value token in
-/// the YAML (None when the map is written another way, or the line has a comment).
-fn image_path_line(post: &Post) -> Option<std::ops::Range<usize>> {
-    let front = post.front_matter()?;
-    let yaml = front.yaml();
-    let entry = front.block().ok()?.entry("image")?;
-    let text = yaml.get(entry.range.clone())?;
-    let mut at = entry.range.start;
-    let mut found = None;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let indent = content.len() - content.trim_start().len();
-        if indent > 0
-            && let Some(rest) = content.trim_start().strip_prefix("path:")
-        {
-            if found.is_some() || rest.contains(" #") {
-                return None;
-            }
-            let value_start = at + content.len() - rest.trim_start().len();
-            found = Some(value_start..at + content.trim_end().len());
-        }
-        at += line.len();
-    }
-    found.filter(|r| r.start <= r.end)
-}
-
-/// Changes only the `path` value of a block-style `image` map, in its quote style; refuses
-/// (changing nothing) when the result would not read back with exactly that path and every
-/// other key as it was.
-fn set_image_map_path(post: &mut Post, path: &str) -> Result<bool, String> {
-    if image_path(post).as_deref() == Some(path) {
-        return Ok(false);
-    }
-    let range = image_path_line(post)
-        .ok_or("this image map's path cannot be edited here; edit `image` under Other keys")?;
-    let yaml = post.front_matter_text();
-    let old_token = yaml.get(range.clone()).unwrap_or("");
-    let token = string_scalar(path, QuoteStyle::of_token(old_token), false);
-    let new_yaml = format!(
-        "{}{}{}",
-        yaml.get(..range.start).unwrap_or(""),
-        token,
-        yaml.get(range.end..).unwrap_or("")
-    );
-    let mut candidate = post.clone();
-    candidate.set_front_matter_text(new_yaml);
-    let expected = match post.get("image") {
-        Some(Value::Mapping(map)) => {
-            let mut map = map.clone();
-            map.insert(
-                Value::String("path".into()),
-                Value::String(path.to_string()),
-            );
-            Value::Mapping(map)
-        }
-        _ => return Err("the image is no longer a map".into()),
-    };
-    let others_kept = post
-        .keys()
-        .iter()
-        .all(|k| k == "image" || candidate.get(k) == post.get(k));
-    if candidate.get("image") != Some(&expected) || !others_kept {
-        return Err("the path could not be written without changing other values; edit `image` under Other keys".into());
-    }
-    *post = candidate;
-    Ok(true)
-}
-
 /// The front-matter entry of `key` as typed (one or more lines), for the journal.
 fn typed_entry(post: &Post, key: &str, typed: &str) -> TypedEntry {
     let eol = post.line_ending().as_str();
@@ -1001,47 +937,6 @@ fn typed_entry(post: &Post, key: &str, typed: &str) -> TypedEntry {
     TypedEntry {
         key: key.to_string(),
         lines,
-    }
-}
-
-/// Replaces one other key's lines with raw YAML typed by the user, if the whole block still
-/// parses and the text still defines that key; otherwise explains why, and nothing changes.
-fn set_entry_text(post: &mut Post, key: &str, text: &str) -> Result<bool, String> {
-    let front = post.front_matter().ok_or("no front matter")?;
-    let yaml = front.yaml();
-    let block = front.block().map_err(str::to_string)?;
-    let entry = block.entry(key).ok_or("the key is gone; reopen the form")?;
-    let eol = post.line_ending().as_str();
-    let mut replacement = text.replace("\r\n", "\n").replace('\n', eol);
-    if !replacement.is_empty() {
-        replacement.push_str(eol);
-    }
-    let old = yaml.get(entry.range.clone()).unwrap_or("");
-    if old == replacement {
-        return Ok(false);
-    }
-    let new_yaml = format!(
-        "{}{}{}",
-        yaml.get(..entry.range.start).unwrap_or(""),
-        replacement,
-        yaml.get(entry.range.end..).unwrap_or("")
-    );
-    match crate::post::yaml_block::Block::parse(&new_yaml, 2) {
-        Ok(parsed) => {
-            let others_kept = block
-                .mapping
-                .iter()
-                .all(|(k, v)| k.as_str() == Some(key) || parsed.mapping.get(k) == Some(v));
-            if !others_kept {
-                return Err("this would change other keys; edit one key here".into());
-            }
-            post.set_front_matter_text(new_yaml);
-            Ok(true)
-        }
-        Err(err) => Err(match err.location() {
-            Some((line, column)) => format!("line {line}, column {column} of the file: {err}"),
-            None => err.to_string(),
-        }),
     }
 }
 
@@ -1092,38 +987,6 @@ mod tests {
         assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
         assert!(parse_offset("+25:00").is_none());
         assert!(parse_offset("1").is_none());
-    }
-
-    #[test]
-    fn other_key_edits_must_keep_the_key_and_parse() {
-        let mut post = Post::from_text("---\ntitle: a\nheader:\n  image: x.jpg\nz: 1\n---\n");
-        assert_eq!(
-            set_entry_text(&mut post, "header", "header:\n  image: y.jpg"),
-            Ok(true)
-        );
-        assert_eq!(
-            post.to_text(),
-            "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
-        );
-        assert!(set_entry_text(&mut post, "header", "header: [").is_err());
-        assert!(set_entry_text(&mut post, "header", "header: 1\ntitle: b").is_err());
-        assert_eq!(
-            post.to_text(),
-            "---\ntitle: a\nheader:\n  image: y.jpg\nz: 1\n---\n"
-        );
-    }
-
-    #[test]
-    fn an_image_map_path_changes_alone_in_its_quote_style() {
-        let text = "---\nimage:\n  path: '/a.png'   \n  alt: A\n---\n";
-        let mut post = Post::from_text(text);
-        assert_eq!(image_path(&post).as_deref(), Some("/a.png"));
-        assert_eq!(set_image_map_path(&mut post, "/b c.png"), Ok(true));
-        assert_eq!(post.to_text(), text.replace("'/a.png'", "'/b c.png'"));
-        // A flow map cannot be edited in place: refused, nothing changes.
-        let mut flow = Post::from_text("---\nimage: {path: /a.png, alt: A}\n---\n");
-        assert!(set_image_map_path(&mut flow, "/b.png").is_err());
-        assert_eq!(flow.to_text(), "---\nimage: {path: /a.png, alt: A}\n---\n");
     }
 
     #[test]

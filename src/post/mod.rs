@@ -9,6 +9,7 @@ pub mod fields;
 pub mod list_edit;
 pub mod map_edit;
 pub mod psych;
+pub mod raw_edit;
 pub mod registry;
 pub mod scalar;
 pub mod template;
