@@ -48,7 +48,11 @@ fn header() -> ImageBuffer<Rgb<u8>, Vec<u8>> {
         if d < sun.2 {
             c = mix([255.0, 244.0, 214.0], c, (d / sun.2).powi(6));
         } else {
-            c = mix(c, [255.0, 226.0, 170.0], 0.35 * (-(d - sun.2) / 120.0).exp());
+            c = mix(
+                c,
+                [255.0, 226.0, 170.0],
+                0.35 * (-(d - sun.2) / 120.0).exp(),
+            );
         }
         for (layer, colour) in hills.iter().enumerate() {
             if y > ridge(x, layer as f32) {
@@ -66,7 +70,7 @@ fn header() -> ImageBuffer<Rgb<u8>, Vec<u8>> {
             c = mix([250.0, 246.0, 236.0], [226.0, 218.0, 204.0], v / paper_h);
             // Lines of "writing": short dark strokes on ruled rows.
             let row = (v - 40.0) / 26.0;
-            let in_row = row.fract() < 0.22 && row >= 0.0 && row < 10.0;
+            let in_row = row.fract() < 0.22 && (0.0..10.0).contains(&row);
             let row_len = paper_w - 40.0 - 60.0 * ((row.floor() * 2.3).sin().abs());
             if in_row && u > 26.0 && u < row_len {
                 c = mix(c, [70.0, 72.0, 96.0], 0.8);
@@ -86,7 +90,7 @@ fn icon(size: u32) -> ImageBuffer<Rgba<u8>, Vec<u8>> {
         let (x, y) = ((px as f32 + 0.5) / s, (py as f32 + 0.5) / s);
         // Rounded square 16..240 with radius 48.
         let (cx, cy) = (x.clamp(64.0, 192.0), y.clamp(64.0, 192.0));
-        let outside = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - 48.0 + 0.0;
+        let outside = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - 48.0;
         if outside > 0.5 || !(16.0..240.0).contains(&x) || !(16.0..240.0).contains(&y) {
             return Rgba([0, 0, 0, 0]);
         }

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod new_post;
 pub mod path_input;
 pub mod post;
+pub mod sample;
 pub mod session;
 pub mod site;
 

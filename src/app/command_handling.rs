@@ -101,6 +101,7 @@ impl BylineApp {
             SystemCommand::ExportToSite { site, force } => self.export_to_site(&site, force),
             SystemCommand::ExportHtmlTo(dir) => self.export_html(&dir),
             SystemCommand::SetImage(path) => self.form.set_image_path(&mut self.doc, &path),
+            SystemCommand::OpenSample => self.open_sample(),
         }
         self.is_discard_confirmed = false;
     }
@@ -198,9 +199,11 @@ impl BylineApp {
             }
         };
         self.doc = doc;
+        self.is_start_view_shown = false;
         self.session.document_replaced(Some(path));
         self.preview.reset();
         self.settings.recent_files.note(path);
+        self.settings.last_post = Some(path.to_path_buf());
         let name = path.display();
         let (severity, message) = match self.doc.post.front_matter().and_then(|f| f.error()) {
             Some(err) => (
@@ -219,6 +222,22 @@ impl BylineApp {
         self.notifications.notify(severity, message);
     }
 
+    /// Copies the embedded sample post and its header image into the sample site in Byline's
+    /// data folder (keeping a copy that is already there) and opens the copy.
+    fn open_sample(&mut self) {
+        let Some(data_dir) = self.data_dir.clone() else {
+            self.notifications.notify(
+                Severity::Error,
+                "Cannot try the sample: this system has no data folder for Byline",
+            );
+            return;
+        };
+        match crate::sample::install_sample(&crate::sample::sample_site_dir(&data_dir)) {
+            Ok(path) => self.open_path(&path),
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
     /// The folder the open post belongs in (its own, or the site folder of the last post).
     fn post_folder(&self) -> PathBuf {
         path_input::post_folder(self.doc.path(), self.settings.recent_files.paths())
@@ -232,6 +251,7 @@ impl BylineApp {
         };
         let text = template::new_post_text("Untitled post", &PostDate::now_local(), &author, false);
         self.doc = Document::untitled(Post::from_text(&text));
+        self.is_start_view_shown = false;
         self.session.document_replaced(None);
         self.preview.reset();
         self.notifications.notify(Severity::Info, "New post");
@@ -281,6 +301,7 @@ impl BylineApp {
             Ok(()) => {
                 self.session.document_replaced(Some(path));
                 self.settings.recent_files.note(path);
+                self.settings.last_post = Some(path.to_path_buf());
                 self.saved(path);
             }
             Err(err) => self.notifications.notify(
@@ -322,6 +343,7 @@ impl BylineApp {
                 format!("{} no longer exists; use Save As", path.display()),
             );
         }
+        self.is_start_view_shown = false;
         self.doc.mark_recovered(Post::from_text(&entry.text));
         self.session.restored(entry.id);
         self.notifications

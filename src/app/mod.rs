@@ -12,6 +12,7 @@ pub mod menu;
 pub mod notifications;
 pub mod preview;
 pub mod settings;
+pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
 mod upkeep;
@@ -36,10 +37,6 @@ use crate::document::Document;
 use crate::post::Post;
 use crate::session::Session;
 
-/// The sample post opened when no file is given.
-pub const SAMPLE_POST: &str =
-    "sample-posts/2025-11-30-ukraine-talks-productive-but-more-work-needed-rubio-says.md";
-
 /// How the app asks for file paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileDialogs {
@@ -52,7 +49,7 @@ pub enum FileDialogs {
 /// How the window starts.
 #[derive(Debug, Clone)]
 pub struct StartOptions {
-    /// The post to open; the sample post when None.
+    /// The post to open; when None, the last post if it still exists, else the start view.
     pub file: Option<PathBuf>,
     /// Which file dialogs to use.
     pub dialogs: FileDialogs,
@@ -85,6 +82,10 @@ pub struct BylineApp {
     /// The user already agreed to drop unsaved edits for the command about to run.
     is_discard_confirmed: bool,
     window_title: String,
+    /// The start view replaces the form, editor and preview until a post is opened or begun.
+    is_start_view_shown: bool,
+    /// Where the sample site is copied (Byline's data folder).
+    data_dir: Option<PathBuf>,
 }
 
 impl BylineApp {
@@ -122,13 +123,16 @@ impl BylineApp {
             file_dialogs: options.dialogs,
             is_discard_confirmed: false,
             window_title: String::new(),
+            is_start_view_shown: false,
+            data_dir: crate::sample::data_dir(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
-        let file = options
-            .file
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
-        app.open_path(&file);
+        let last_post = app.settings.last_post.clone().filter(|p| p.is_file());
+        match options.file.or(last_post) {
+            Some(file) => app.open_path(&file),
+            None => app.is_start_view_shown = true,
+        }
         app.offer_recovery();
         app.settings.apply_theme(ctx);
         app
@@ -158,6 +162,16 @@ impl BylineApp {
     /// True while a dialog is waiting for an answer.
     pub fn has_dialog(&self) -> bool {
         self.dialog.is_some()
+    }
+
+    /// True while the start view is shown instead of a post.
+    pub fn is_start_view_shown(&self) -> bool {
+        self.is_start_view_shown
+    }
+
+    /// Copies the sample site into `dir` instead of Byline's data folder (tests).
+    pub fn set_data_dir(&mut self, dir: &Path) {
+        self.data_dir = Some(dir.to_path_buf());
     }
 
     /// The Markdown the preview shows now.
@@ -218,6 +232,31 @@ impl BylineApp {
         }
     }
 
+    /// Lays out the open post: the form, the editor and the preview.
+    fn document_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::left("form")
+            .resizable(true)
+            .default_size(self.settings.form_width)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                self.form.ui(ui, &mut self.doc);
+                self.settings.form_width = ui.available_width().max(260.0);
+            });
+        let view = self.settings.view;
+        if view == ViewMode::Both {
+            let width = ui.available_width() / 2.0;
+            egui::Panel::right("preview")
+                .resizable(true)
+                .default_size(width)
+                .min_size(200.0)
+                .show(ui, |ui| self.preview.ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match view {
+            ViewMode::PreviewOnly => self.preview.ui(ui),
+            _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
+        });
+    }
+
     /// Draws one frame (called by eframe, and by tests through the harness).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -240,31 +279,24 @@ impl BylineApp {
         });
         self.editor.font_size = self.settings.font_size;
         egui::Panel::bottom("status").show(ui, |ui| {
+            if self.is_start_view_shown {
+                // No post yet: no counts, only the last message.
+                ui.add(egui::Label::new(self.notifications.status()).truncate());
+                return;
+            }
             let is_settled = self.preview.shown_revision() == Some(self.doc.revision());
             self.status_bar
                 .ui(ui, &self.doc, is_settled, self.notifications.status());
         });
-        egui::Panel::left("form")
-            .resizable(true)
-            .default_size(self.settings.form_width)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                self.form.ui(ui, &mut self.doc);
-                self.settings.form_width = ui.available_width().max(260.0);
+        if self.is_start_view_shown {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let chosen = start_view::start_view_ui(ui, self.settings.recent_files.paths());
+                self.commands.extend(chosen.commands);
+                self.system_commands.extend(chosen.system);
             });
-        let view = self.settings.view;
-        if view == ViewMode::Both {
-            let width = ui.available_width() / 2.0;
-            egui::Panel::right("preview")
-                .resizable(true)
-                .default_size(width)
-                .min_size(200.0)
-                .show(ui, |ui| self.preview.ui(ui));
+        } else {
+            self.document_ui(ui);
         }
-        egui::CentralPanel::default().show(ui, |ui| match view {
-            ViewMode::PreviewOnly => self.preview.ui(ui),
-            _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
-        });
         self.dialog_ui(&ctx);
         self.notifications.ui(&ctx);
         if self.form.wants_image_dialog {

@@ -25,12 +25,14 @@ pub enum SystemCommand {
     ExportHtmlTo(PathBuf),
     /// Point the post's `image` field at this file.
     SetImage(PathBuf),
+    /// Copy the embedded sample post and its image into the data folder and open the copy.
+    OpenSample,
 }
 
 impl SystemCommand {
     /// True when running it would drop unsaved edits (so the guard asks first).
     pub fn discards_edits(&self) -> bool {
-        matches!(self, SystemCommand::OpenPath(_))
+        matches!(self, SystemCommand::OpenPath(_) | SystemCommand::OpenSample)
     }
 }
 

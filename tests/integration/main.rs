@@ -10,3 +10,4 @@ mod export;
 mod fuzz_export;
 mod properties;
 mod ui;
+mod ui_first_run;
