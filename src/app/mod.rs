@@ -25,6 +25,7 @@ use command::{Command, CommandState, ViewMode};
 use dialogs::{Dialog, DialogAnswer};
 use editor::EditorPanel;
 use egui::KeyboardShortcut;
+use egui_system_font_provider::SystemFontProvider;
 use form::FormPanel;
 use notifications::Notifications;
 use preview::PreviewPanel;
@@ -314,7 +315,11 @@ impl BylineApp {
 }
 
 /// Adds DejaVu Sans (and Mono) after egui's own fonts, so Greek, Vietnamese, box drawing and
-/// the other scripts posts are written in show as letters, not boxes, on any desktop.
+/// the other scripts posts are written in show as letters, not boxes, on any desktop; then the
+/// system's fonts, found on demand: the first time a character no installed font has is drawn
+/// (日本語, a flag, an emoji), the desktop's own fallback (fontconfig on Linux) names a font for
+/// it, which is memory-mapped and appended to the chain. Nothing is loaded for text that the
+/// bundled fonts cover, so startup does not pay for the hundreds of fonts a desktop may have.
 pub fn install_fallback_fonts(ctx: &egui::Context) {
     use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
     let fallback = |family| InsertFontFamily {
@@ -334,7 +339,13 @@ pub fn install_fallback_fonts(ctx: &egui::Context) {
         FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSansMono.ttf")),
         vec![fallback(egui::FontFamily::Monospace)],
     ));
+    ctx.add_font_provider(SYSTEM_FONTS.clone());
 }
+
+/// The system font provider, one per process: it lists the system's fonts once, on a background
+/// thread, however many windows (or test harnesses) use it.
+static SYSTEM_FONTS: std::sync::LazyLock<std::sync::Arc<SystemFontProvider>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(SystemFontProvider::new()));
 
 impl eframe::App for BylineApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -355,6 +366,8 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 420.0])
             .with_drag_and_drop(true),
+        // `install_fallback_fonts` adds the system fonts itself (the same way in tests).
+        system_font_fallback: false,
         ..Default::default()
     };
     let start = StartOptions {

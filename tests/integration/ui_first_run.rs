@@ -141,3 +141,35 @@ fn new_post_from_the_start_view_opens_the_editor() {
     h.get_by_label("Body (Markdown)");
     h.get_by_label("Untitled post");
 }
+
+/// Japanese and Arabic tags, a flag in the title and CJK in the body render with missing-glyph
+/// panics on: the bundled fonts cover Latin and Arabic, the system's fonts (found on demand) the
+/// CJK — on CI through `fonts-droid-fallback`, which `.ci/run` installs.
+#[test]
+fn every_script_renders_in_the_form_editor_and_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025-03-04-scripts.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: \"Kyiv 🇺🇦 talks\"\ntags: [日本語, \"عربي\"]\n---\n\n日本語の文章と中文、عربي، Ελληνικά.\n",
+    )
+    .unwrap();
+    let journal = Journal::at(&dir.path().join(".journal"));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            BylineApp::new(
+                cc,
+                StartOptions {
+                    file: Some(path),
+                    dialogs: FileDialogs::InApp,
+                    journal: Some(journal),
+                },
+            )
+        });
+    settle(&mut h);
+    h.get_by_label("Kyiv 🇺🇦 talks");
+    h.get_by_label_contains("#日本語");
+    h.get_by_label_contains("#عربي");
+    h.get_by_label_contains("日本語の文章と中文");
+}
