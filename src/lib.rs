@@ -10,6 +10,7 @@ pub mod export;
 pub mod fsio;
 pub mod journal;
 pub mod markdown;
+pub mod markdown_preview;
 pub mod new_post;
 pub mod path_input;
 pub mod post;

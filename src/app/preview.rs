@@ -92,7 +92,8 @@ impl PreviewPanel {
             tags: post.list("tags"),
             image: post.text("image").filter(|s| !s.trim().is_empty()),
         };
-        let markdown = markdown::liquid_placeholders(post.body());
+        let markdown =
+            crate::markdown_preview::for_preview(&markdown::liquid_placeholders(post.body()));
         let old: std::collections::HashMap<u64, f32> = self
             .blocks
             .iter()

@@ -173,3 +173,54 @@ fn every_script_renders_in_the_form_editor_and_preview() {
     h.get_by_label_contains("#عربي");
     h.get_by_label_contains("日本語の文章と中文");
 }
+
+/// Comments, kramdown attribute lists and footnote marks render as Jekyll would: nothing of
+/// `<!-- -->`, `{: .class}` or `[^1]` reaches the screen, also in a block quote, and a task
+/// list shows its boxes without bullets.
+#[test]
+fn the_preview_hides_comments_and_attribute_lists_and_numbers_footnotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025-02-02-fidelity.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: Fidelity\n---\n\nIntro with a note[^1] and <!-- hidden remark --> more.\n\n<!-- A block\ncomment -->\n\nCentred.\n{: .center}\n\n## Heading {#custom-id}\n\n> A quoted claim[^2].\n\n- [ ] Write the draft\n- [x] Pick a title\n\n[^1]: The first note.\n[^2]: The source.\n",
+    )
+    .unwrap();
+    let journal = Journal::at(&dir.path().join(".journal"));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            BylineApp::new(
+                cc,
+                StartOptions {
+                    file: Some(path),
+                    dialogs: FileDialogs::InApp,
+                    journal: Some(journal),
+                },
+            )
+        });
+    settle(&mut h);
+    let shown = h.state().preview_markdown().to_string();
+    for hidden in [
+        "<!--",
+        "hidden remark",
+        "{:",
+        "{#",
+        "note[^1]",
+        "claim[^2]",
+        "[ ]",
+        "[x]",
+    ] {
+        assert!(!shown.contains(hidden), "{hidden:?} in {shown}");
+    }
+    h.get_by_label("Heading");
+    h.get_by_label_contains("A quoted claim²");
+    h.get_by_label_contains("☐ Write the draft");
+    h.get_by_label_contains("☑ Pick a title");
+    for text in ["[^", "{:", "<!--", "hidden remark"] {
+        assert!(
+            h.query_by_label_contains(text).is_none(),
+            "{text:?} on screen"
+        );
+    }
+}
