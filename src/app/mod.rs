@@ -357,7 +357,15 @@ impl eframe::App for BylineApp {
     }
 }
 
-/// Opens the editor window on `file` (or the sample post) and runs until it closes.
+/// Byline's icon (`assets/byline-256.png`, drawn by `examples/make_sample_image.rs`) for the
+/// window and the task switcher; the `.desktop` file names the same picture for the menus.
+pub fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/byline-256.png"))
+        .unwrap_or_default()
+}
+
+/// Opens the editor window on `file` (or the last post, or the start view) and runs until it
+/// closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -365,7 +373,8 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             .with_app_id("byline")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 420.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(window_icon()),
         // `install_fallback_fonts` adds the system fonts itself (the same way in tests).
         system_font_fallback: false,
         ..Default::default()
@@ -385,5 +394,35 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             eprintln!("byline: could not open the window: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_icon_is_a_square_picture() {
+        let icon = window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    }
+
+    #[test]
+    fn the_desktop_file_starts_byline_with_its_icon() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let desktop = std::fs::read_to_string(root.join("assets/byline.desktop")).unwrap();
+        let lines: Vec<&str> = desktop.lines().collect();
+        assert_eq!(lines.first(), Some(&"[Desktop Entry]"));
+        for line in [
+            "Type=Application",
+            "Exec=byline %f",
+            "Icon=byline",
+            "StartupWMClass=byline",
+        ] {
+            assert!(lines.contains(&line), "missing {line}");
+        }
+        assert!(root.join("assets/byline.svg").is_file());
+        assert!(root.join("assets/byline-256.png").is_file());
     }
 }
