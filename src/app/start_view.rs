@@ -73,9 +73,11 @@ pub fn start_view_ui(ui: &mut egui::Ui, recent: &[PathBuf]) -> StartChoices {
                          to see the form, the editor and the preview at work.",
                     );
                     ui.add_space(6.0);
-                    if ui.add(button(TRY_SAMPLE_LABEL)).clicked() {
-                        chosen.system.push(SystemCommand::OpenSample);
-                    }
+                    ui.horizontal(|ui| {
+                        if ui.add(button(TRY_SAMPLE_LABEL)).clicked() {
+                            chosen.system.push(SystemCommand::OpenSample);
+                        }
+                    });
                 });
             });
         });
