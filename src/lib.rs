@@ -17,5 +17,6 @@ pub mod post;
 pub mod sample;
 pub mod session;
 pub mod site;
+pub mod spell;
 
 pub use error::{Error, Result};
