@@ -12,12 +12,15 @@ pub mod fsio;
 pub mod image_import;
 pub mod journal;
 pub mod markdown;
+pub mod markdown_preview;
 pub mod new_post;
 pub mod path_input;
 pub mod post;
 pub mod rename;
+pub mod sample;
 pub mod session;
 pub mod site;
+pub mod spell;
 pub mod walk;
 
 pub use error::{Error, Result};

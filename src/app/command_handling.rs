@@ -110,6 +110,7 @@ impl BylineApp {
             SystemCommand::ExportHtmlTo { dir, force } => self.export_html(&dir, force),
             SystemCommand::SetImage(path) => self.import_image(&path),
             SystemCommand::RenameFile(path) => self.rename_file(&path),
+            SystemCommand::OpenSample => self.open_sample(),
         }
         self.is_discard_confirmed = false;
     }
@@ -206,9 +207,11 @@ impl BylineApp {
             }
         };
         self.doc = doc;
+        self.is_start_view_shown = false;
         self.session.document_replaced(Some(path));
         self.preview.reset();
         self.settings.recent_files.note(path);
+        self.settings.last_post = Some(path.to_path_buf());
         let name = path.display();
         let (severity, message) = match self.doc.post().front_matter().and_then(|f| f.error()) {
             Some(err) => (
@@ -262,6 +265,9 @@ impl BylineApp {
                 self.doc.moved_to(to);
                 self.session.document_replaced(Some(to));
                 self.settings.recent_files.renamed(&from, to);
+                if self.settings.last_post.as_deref() == Some(from.as_path()) {
+                    self.settings.last_post = Some(to.to_path_buf());
+                }
                 let name = to.file_name().map_or_else(
                     || to.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
@@ -269,6 +275,22 @@ impl BylineApp {
                 self.notifications
                     .notify(Severity::Info, format!("Renamed the file to {name}"));
             }
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
+    /// Copies the embedded sample post and its header image into the sample site in Byline's
+    /// data folder (keeping a copy that is already there) and opens the copy.
+    fn open_sample(&mut self) {
+        let Some(data_dir) = self.data_dir.clone() else {
+            self.notifications.notify(
+                Severity::Error,
+                "Cannot try the sample: this system has no data folder for Byline",
+            );
+            return;
+        };
+        match crate::sample::install_sample(&crate::sample::sample_site_dir(&data_dir)) {
+            Ok(path) => self.open_path(&path),
             Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
         }
     }
@@ -285,6 +307,7 @@ impl BylineApp {
             self.settings.default_author.clone()
         };
         self.doc = Document::new_post(&PostDate::now_local(), &author);
+        self.is_start_view_shown = false;
         self.session.document_replaced(None);
         self.preview.reset();
         self.notifications.notify(Severity::Info, "New post");
@@ -343,6 +366,7 @@ impl BylineApp {
             Ok(()) => {
                 self.session.document_replaced(Some(path));
                 self.settings.recent_files.note(path);
+                self.settings.last_post = Some(path.to_path_buf());
                 self.saved(path);
             }
             Err(err) => self.notifications.notify(
@@ -384,6 +408,7 @@ impl BylineApp {
                 format!("{} no longer exists; use Save As", path.display()),
             );
         }
+        self.is_start_view_shown = false;
         self.doc.mark_recovered(Post::from_text(&entry.text));
         self.session.restored(entry.id);
         self.notifications

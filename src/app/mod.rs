@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod preview;
 mod rename_hint;
 pub mod settings;
+pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
 mod upkeep;
@@ -25,6 +26,7 @@ use command::{Command, CommandState, ViewMode};
 use dialogs::{Dialog, DialogAnswer};
 use editor::EditorPanel;
 use egui::KeyboardShortcut;
+use egui_system_font_provider::SystemFontProvider;
 use form::FormPanel;
 use notifications::Notifications;
 use preview::PreviewPanel;
@@ -36,10 +38,6 @@ pub use settings::{Settings, ThemeChoice};
 use crate::document::Document;
 use crate::post::Post;
 use crate::session::Session;
-
-/// The sample post opened when no file is given.
-pub const SAMPLE_POST: &str =
-    "sample-posts/2025-11-30-ukraine-talks-productive-but-more-work-needed-rubio-says.md";
 
 /// How the app asks for file paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +51,7 @@ pub enum FileDialogs {
 /// How the window starts.
 #[derive(Debug, Clone)]
 pub struct StartOptions {
-    /// The post to open; the sample post when None.
+    /// The post to open; when None, the last post if it still exists, else the start view.
     pub file: Option<PathBuf>,
     /// Which file dialogs to use.
     pub dialogs: FileDialogs,
@@ -86,6 +84,10 @@ pub struct BylineApp {
     /// The user already agreed to drop unsaved edits for the command about to run.
     is_discard_confirmed: bool,
     window_title: String,
+    /// The start view replaces the form, editor and preview until a post is opened or begun.
+    is_start_view_shown: bool,
+    /// Where the sample site is copied (Byline's data folder).
+    data_dir: Option<PathBuf>,
 }
 
 impl BylineApp {
@@ -123,13 +125,16 @@ impl BylineApp {
             file_dialogs: options.dialogs,
             is_discard_confirmed: false,
             window_title: String::new(),
+            is_start_view_shown: false,
+            data_dir: crate::sample::data_dir(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
-        let file = options
-            .file
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
-        app.open_path(&file);
+        let last_post = app.settings.last_post.clone().filter(|p| p.is_file());
+        match options.file.or(last_post) {
+            Some(file) => app.open_path(&file),
+            None => app.is_start_view_shown = true,
+        }
         app.offer_recovery();
         app.settings.apply_theme(ctx);
         app
@@ -159,6 +164,16 @@ impl BylineApp {
     /// True while a dialog is waiting for an answer.
     pub fn has_dialog(&self) -> bool {
         self.dialog.is_some()
+    }
+
+    /// True while the start view is shown instead of a post.
+    pub fn is_start_view_shown(&self) -> bool {
+        self.is_start_view_shown
+    }
+
+    /// Copies the sample site into `dir` instead of Byline's data folder (tests).
+    pub fn set_data_dir(&mut self, dir: &Path) {
+        self.data_dir = Some(dir.to_path_buf());
     }
 
     /// The Markdown the preview shows now.
@@ -219,6 +234,31 @@ impl BylineApp {
         }
     }
 
+    /// Lays out the open post: the form, the editor and the preview.
+    fn document_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::left("form")
+            .resizable(true)
+            .default_size(self.settings.form_width)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                self.form.ui(ui, &mut self.doc);
+                self.settings.form_width = ui.available_width().max(260.0);
+            });
+        let view = self.settings.view;
+        if view == ViewMode::Both {
+            let width = ui.available_width() / 2.0;
+            egui::Panel::right("preview")
+                .resizable(true)
+                .default_size(width)
+                .min_size(200.0)
+                .show(ui, |ui| self.preview.ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match view {
+            ViewMode::PreviewOnly => self.preview.ui(ui),
+            _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
+        });
+    }
+
     /// Draws one frame (called by eframe, and by tests through the harness).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -241,31 +281,24 @@ impl BylineApp {
         });
         self.editor.font_size = self.settings.font_size;
         egui::Panel::bottom("status").show(ui, |ui| {
+            if self.is_start_view_shown {
+                // No post yet: no counts, only the last message.
+                ui.add(egui::Label::new(self.notifications.status()).truncate());
+                return;
+            }
             let is_settled = self.preview.shown_revision() == Some(self.doc.revision());
             self.status_bar
                 .ui(ui, &self.doc, is_settled, self.notifications.status());
         });
-        egui::Panel::left("form")
-            .resizable(true)
-            .default_size(self.settings.form_width)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                self.form.ui(ui, &mut self.doc);
-                self.settings.form_width = ui.available_width().max(260.0);
+        if self.is_start_view_shown {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let chosen = start_view::start_view_ui(ui, self.settings.recent_files.paths());
+                self.commands.extend(chosen.commands);
+                self.system_commands.extend(chosen.system);
             });
-        let view = self.settings.view;
-        if view == ViewMode::Both {
-            let width = ui.available_width() / 2.0;
-            egui::Panel::right("preview")
-                .resizable(true)
-                .default_size(width)
-                .min_size(200.0)
-                .show(ui, |ui| self.preview.ui(ui));
+        } else {
+            self.document_ui(ui);
         }
-        egui::CentralPanel::default().show(ui, |ui| match view {
-            ViewMode::PreviewOnly => self.preview.ui(ui),
-            _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
-        });
         self.dialog_ui(&ctx);
         self.notifications.ui(&ctx);
         if self.form.wants_image_dialog {
@@ -286,7 +319,11 @@ impl BylineApp {
 }
 
 /// Adds DejaVu Sans (and Mono) after egui's own fonts, so Greek, Vietnamese, box drawing and
-/// the other scripts posts are written in show as letters, not boxes, on any desktop.
+/// the other scripts posts are written in show as letters, not boxes, on any desktop; then the
+/// system's fonts, found on demand: the first time a character no installed font has is drawn
+/// (日本語, a flag, an emoji), the desktop's own fallback (fontconfig on Linux) names a font for
+/// it, which is memory-mapped and appended to the chain. Nothing is loaded for text that the
+/// bundled fonts cover, so startup does not pay for the hundreds of fonts a desktop may have.
 pub fn install_fallback_fonts(ctx: &egui::Context) {
     use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
     let fallback = |family| InsertFontFamily {
@@ -306,7 +343,13 @@ pub fn install_fallback_fonts(ctx: &egui::Context) {
         FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSansMono.ttf")),
         vec![fallback(egui::FontFamily::Monospace)],
     ));
+    ctx.add_font_provider(SYSTEM_FONTS.clone());
 }
+
+/// The system font provider, one per process: it lists the system's fonts once, on a background
+/// thread, however many windows (or test harnesses) use it.
+static SYSTEM_FONTS: std::sync::LazyLock<std::sync::Arc<SystemFontProvider>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(SystemFontProvider::new()));
 
 impl eframe::App for BylineApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -318,7 +361,15 @@ impl eframe::App for BylineApp {
     }
 }
 
-/// Opens the editor window on `file` (or the sample post) and runs until it closes.
+/// Byline's icon (`assets/byline-256.png`, drawn by `examples/make_sample_image.rs`) for the
+/// window and the task switcher; the `.desktop` file names the same picture for the menus.
+pub fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/byline-256.png"))
+        .unwrap_or_default()
+}
+
+/// Opens the editor window on `file` (or the last post, or the start view) and runs until it
+/// closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -326,7 +377,10 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             .with_app_id("byline")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 420.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(window_icon()),
+        // `install_fallback_fonts` adds the system fonts itself (the same way in tests).
+        system_font_fallback: false,
         ..Default::default()
     };
     let start = StartOptions {
@@ -344,5 +398,35 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             eprintln!("byline: could not open the window: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_icon_is_a_square_picture() {
+        let icon = window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    }
+
+    #[test]
+    fn the_desktop_file_starts_byline_with_its_icon() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let desktop = std::fs::read_to_string(root.join("assets/byline.desktop")).unwrap();
+        let lines: Vec<&str> = desktop.lines().collect();
+        assert_eq!(lines.first(), Some(&"[Desktop Entry]"));
+        for line in [
+            "Type=Application",
+            "Exec=byline %f",
+            "Icon=byline",
+            "StartupWMClass=byline",
+        ] {
+            assert!(lines.contains(&line), "missing {line}");
+        }
+        assert!(root.join("assets/byline.svg").is_file());
+        assert!(root.join("assets/byline-256.png").is_file());
     }
 }

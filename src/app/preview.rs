@@ -97,7 +97,8 @@ impl PreviewPanel {
                 .and_then(|spec| post.text_or_map_key(spec.name, "path"))
                 .filter(|s| !s.trim().is_empty()),
         };
-        let markdown = markdown::liquid_placeholders(post.body());
+        let markdown =
+            crate::markdown_preview::for_preview(&markdown::liquid_placeholders(post.body()));
         let old: std::collections::HashMap<u64, f32> = self
             .blocks
             .iter()

@@ -33,6 +33,8 @@ pub struct Settings {
     pub last_site: Option<PathBuf>,
     /// Recently opened files, newest first.
     pub recent_files: RecentFiles,
+    /// The post open last, reopened when Byline starts without a file (if it still exists).
+    pub last_post: Option<PathBuf>,
     /// Author for new posts.
     pub default_author: String,
     /// Authors typed before.
@@ -48,6 +50,7 @@ impl Default for Settings {
             form_width: 380.0,
             last_site: None,
             recent_files: RecentFiles::default(),
+            last_post: None,
             default_author: String::new(),
             recent_authors: Vec::new(),
         }

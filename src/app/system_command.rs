@@ -34,12 +34,14 @@ pub enum SystemCommand {
     SetImage(PathBuf),
     /// Rename the post's file to this path (the name its date and title ask for).
     RenameFile(PathBuf),
+    /// Copy the embedded sample post and its image into the data folder and open the copy.
+    OpenSample,
 }
 
 impl SystemCommand {
     /// True when running it would drop unsaved edits (so the guard asks first).
     pub fn discards_edits(&self) -> bool {
-        matches!(self, SystemCommand::OpenPath(_))
+        matches!(self, SystemCommand::OpenPath(_) | SystemCommand::OpenSample)
     }
 }
 

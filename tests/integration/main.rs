@@ -13,5 +13,6 @@ mod jekyll;
 mod properties;
 mod site_cli;
 mod ui;
+mod ui_first_run;
 mod ui_random;
 mod walk_props;
