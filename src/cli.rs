@@ -25,7 +25,7 @@ use crate::walk;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// A post to open in the editor window (the sample post when omitted).
+    /// A post to open in the editor window (when omitted: the last post, else the start view).
     pub file: Option<PathBuf>,
     /// What to do instead of opening the window.
     #[command(subcommand)]
