@@ -244,12 +244,18 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
     let results: Vec<(PathBuf, Vec<Diagnostic>)> = found
         .files
         .into_par_iter()
-        .map(|path| {
-            let diagnostics = match fsio::read_bytes(&path) {
-                Ok(bytes) => check::check_bytes(&bytes),
-                Err(err) => vec![Diagnostic::from_error(&err)],
+        .filter_map(|path| {
+            let bytes = match fsio::read_bytes(&path) {
+                Ok(bytes) => bytes,
+                Err(err) => return Some((path, vec![Diagnostic::from_error(&err)])),
             };
-            (path, diagnostics)
+            // A file found in a folder (a README, a static page) without front matter and
+            // outside `_posts`/`_drafts` is not a post: Jekyll copies it as it is, nothing to
+            // check. A file named on the command line is always checked.
+            let is_static_file = !paths.contains(&path)
+                && !crate::site::is_in_post_folder(&path)
+                && Post::parse(&bytes).is_ok_and(|post| post.front_matter().is_none());
+            (!is_static_file).then(|| (path, check::check_bytes(&bytes)))
         })
         .collect();
     let results = site::add_site_diagnostics(results);
@@ -290,9 +296,13 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             );
         }
     }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     eprintln!(
-        "checked {} files: {errors} errors, {warnings} warnings",
-        results.len()
+        "checked {}: {}, {}",
+        count(results.len(), "file", "files"),
+        count(errors, "error", "errors"),
+        count(warnings, "warning", "warnings")
     );
     if errors > 0 {
         ExitCode::FAILURE

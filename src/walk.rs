@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 /// File extensions that hold posts when searching folders.
 pub const POST_EXTENSIONS: &[&str] = &["md", "markdown", "html"];
 
-/// Folders that hold generated or third-party files, never posts.
+/// Folders that hold generated or third-party files, or a Jekyll site's templates, data and
+/// plugins (`_includes`, `_layouts`, `_sass`, `_data`, `_plugins`: Jekyll never renders their
+/// files as pages) — never posts.
 pub const SKIPPED_DIRS: &[&str] = &[
     ".git",
     "_site",
@@ -16,6 +18,11 @@ pub const SKIPPED_DIRS: &[&str] = &[
     "vendor",
     ".jekyll-cache",
     ".sass-cache",
+    "_includes",
+    "_layouts",
+    "_sass",
+    "_data",
+    "_plugins",
 ];
 
 /// Why a path found while walking was not taken as a post file, so callers can say so.

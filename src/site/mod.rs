@@ -50,6 +50,15 @@ pub fn is_draft_path(path: &Path) -> bool {
         .is_some_and(|name| name == "_drafts")
 }
 
+/// True for a file inside a `_posts` or `_drafts` folder at any depth: one Jekyll reads as a
+/// post (or draft) even without front matter.
+pub fn is_in_post_folder(path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .filter_map(Path::file_name)
+        .any(|name| name == "_posts" || name == "_drafts")
+}
+
 /// True for a reference to a file (not a URL, protocol-relative URL or data URI).
 pub fn is_local_reference(reference: &str) -> bool {
     let reference = reference.trim();

@@ -242,3 +242,36 @@ fn publish_moves_a_draft_with_its_date_and_never_clobbers() {
     let not_draft = byline(&["publish", published], root);
     assert_eq!(not_draft.status.code(), Some(1));
 }
+
+/// `byline check` over a whole real site reports nothing on minima and tale: their includes,
+/// layouts and READMEs are not posts, and their posts are fine (no false alarm).
+#[test]
+fn check_over_the_real_sites_raises_no_false_alarm() {
+    let Some(sites) = crate::common::shared_dir_or_skip(
+        "sites",
+        "check_over_the_real_sites_raises_no_false_alarm",
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["minima", "tale"] {
+        let copy = dir.path().join(name);
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(sites.join(name))
+            .arg(&copy)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = byline(&["check", "."], &copy);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{name}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "{name}: no diagnostics expected");
+        assert!(
+            stderr.contains(": 0 errors, 0 warnings"),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains("checked 0 files"), "{name}: {stderr}");
+    }
+}
