@@ -561,6 +561,13 @@ impl Document {
         Ok(())
     }
 
+    /// The file was renamed (by Byline, see [`crate::rename`]): the document now lives at
+    /// `path`, with its edits, history and disk stamp unchanged (a rename keeps the file's
+    /// content and modification time).
+    pub fn moved_to(&mut self, path: &Path) {
+        self.path = Some(path.to_path_buf());
+    }
+
     /// True when the file on disk is no longer the one this document read or last saved
     /// (another program or a `git pull` changed it).
     pub fn is_changed_on_disk(&self) -> bool {

@@ -34,6 +34,15 @@ impl RecentFiles {
         self.0.truncate(RECENT_FILES_MAX);
     }
 
+    /// A remembered file was renamed: it is listed under its new name, in the same place.
+    pub fn renamed(&mut self, from: &Path, to: &Path) {
+        self.0.retain(|p| p != to);
+        match self.0.iter_mut().find(|p| p.as_path() == from) {
+            Some(slot) => *slot = to.to_path_buf(),
+            None => self.note(to),
+        }
+    }
+
     /// The files, newest first.
     pub fn paths(&self) -> &[PathBuf] {
         &self.0
@@ -256,6 +265,18 @@ mod tests {
         let mut doc = Document::untitled(Post::from_text("---\ntitle: a\n---\nbody\n"));
         edit_body(&mut doc, "body, edited\n");
         doc
+    }
+
+    #[test]
+    fn a_renamed_recent_file_keeps_its_place_under_the_new_name() {
+        let mut recent = RecentFiles::default();
+        recent.note(Path::new("/a.md"));
+        recent.note(Path::new("/b.md"));
+        recent.renamed(Path::new("/a.md"), Path::new("/c.md"));
+        assert_eq!(
+            recent.paths(),
+            [PathBuf::from("/b.md"), PathBuf::from("/c.md")]
+        );
     }
 
     #[test]

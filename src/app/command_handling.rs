@@ -108,7 +108,8 @@ impl BylineApp {
             SystemCommand::SaveTo(path) => self.save_to(&path),
             SystemCommand::ExportToSite { site, force } => self.export_to_site(&site, force),
             SystemCommand::ExportHtmlTo { dir, force } => self.export_html(&dir, force),
-            SystemCommand::SetImage(path) => self.form.set_image_path(&mut self.doc, &path),
+            SystemCommand::SetImage(path) => self.import_image(&path),
+            SystemCommand::RenameFile(path) => self.rename_file(&path),
         }
         self.is_discard_confirmed = false;
     }
@@ -224,6 +225,52 @@ impl BylineApp {
             None => (Severity::Info, format!("Opened {name}")),
         };
         self.notifications.notify(severity, message);
+    }
+
+    /// Copies a chosen image into the post's site (or beside the post) and points the
+    /// `image` field at the copy, so the post never refers to a file outside its site.
+    fn import_image(&mut self, chosen: &Path) {
+        let imported = match self.doc.path() {
+            Some(post_path) => crate::image_import::import_image(post_path, chosen),
+            None => Err(crate::image_import::ImportError::PostNotSaved),
+        };
+        match imported {
+            Ok(imported) => {
+                self.form
+                    .set_image_reference(&mut self.doc, &imported.reference);
+                if imported.is_new_copy {
+                    self.notifications.notify(
+                        Severity::Info,
+                        format!("Copied the image to {}", imported.path.display()),
+                    );
+                }
+            }
+            Err(err) => self
+                .notifications
+                .notify(Severity::Error, format!("Image not set: {err}")),
+        }
+    }
+
+    /// Renames the post's file to `to` (never replacing another file); the journal and the
+    /// recent files follow it.
+    fn rename_file(&mut self, to: &Path) {
+        let Some(from) = self.doc.path().map(Path::to_path_buf) else {
+            return;
+        };
+        match crate::rename::rename_no_clobber(&from, to) {
+            Ok(()) => {
+                self.doc.moved_to(to);
+                self.session.document_replaced(Some(to));
+                self.settings.recent_files.renamed(&from, to);
+                let name = to.file_name().map_or_else(
+                    || to.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                self.notifications
+                    .notify(Severity::Info, format!("Renamed the file to {name}"));
+            }
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
     }
 
     /// The folder the open post belongs in (its own, or the site folder of the last post).

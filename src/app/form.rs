@@ -10,45 +10,46 @@ use serde_yaml::Value;
 use crate::document::{
     Document, EditKind, Revision, TypedEntry, UnwrittenEdit, conform_line_endings,
 };
+use std::collections::BTreeMap;
+
 use crate::post::Post;
 use crate::post::date::PostDate;
+use crate::post::registry::{self, FieldKind, FieldSpec, FormWidget};
 use crate::post::scalar::{QuoteStyle, string_scalar};
 use crate::site;
 
-/// The keys the form has typed rows for; every other key (and any of these whose value the
-/// row cannot show as it is) is edited as raw YAML under Other keys.
-const FORM_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "author",
-    "categories",
-    "tags",
-    "excerpt",
-    "image",
-    "layout",
-    "published",
-    "permalink",
-];
-
-/// True when the typed row for `key` shows `value` exactly as it is, so editing the row
+/// True when the typed row of `spec` shows `value` exactly as it is, so editing the row
 /// cannot drop anything the user did not see (a map or list where a text is expected is not).
-fn is_shown_in_row(key: &str, value: &Value) -> bool {
+fn is_shown_in_row(spec: &FieldSpec, value: &Value) -> bool {
     let is_scalar = |v: &Value| {
         matches!(
             v,
             Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
         )
     };
-    match key {
-        "categories" | "tags" => match value {
+    match spec.kind {
+        FieldKind::List { .. } => match value {
             Value::Sequence(items) => items
                 .iter()
                 .all(|i| matches!(i, Value::String(_) | Value::Number(_) | Value::Bool(_))),
             other => is_scalar(other),
         },
-        "published" => matches!(value, Value::Bool(_) | Value::String(_) | Value::Null),
-        _ => is_scalar(value),
+        FieldKind::Bool => matches!(value, Value::Bool(_) | Value::String(_) | Value::Null),
+        FieldKind::Text | FieldKind::Date | FieldKind::MapOrText => is_scalar(value),
     }
+}
+
+/// True when `key` has a typed row of its own in the form that can show `value` whole.
+fn has_row_for(key: &str, value: Option<&Value>) -> bool {
+    registry::field(key).is_some_and(|spec| {
+        spec.widget != FormWidget::OtherKeys && value.is_none_or(|v| is_shown_in_row(spec, v))
+    })
+}
+
+/// The name under which an edit of a list field's items is noted when it cannot be written
+/// (the typed-but-not-added item is noted under the field's own label).
+fn list_edit_name(spec: &FieldSpec) -> String {
+    format!("{} list", spec.label)
 }
 
 /// The form's name of a field with typed text that could not be written.
@@ -70,24 +71,26 @@ pub struct FormPanel {
     /// (Undo can discard those without changing the revision).
     synced_revision: Option<(Revision, usize)>,
     synced_path: Option<PathBuf>,
-    title: Field,
-    author: Field,
-    layout: Field,
-    permalink: Field,
-    excerpt: Field,
-    image: Field,
+    /// Each registry field's row: the text being typed (text and image rows) and the problem
+    /// shown under the row (every row), by key.
+    fields: BTreeMap<&'static str, Field>,
     date: Option<jiff::civil::Date>,
     time: Field,
     offset: Field,
     date_problem: Option<String>,
-    new_category: String,
-    new_tag: String,
+    /// The item typed in a list row's "add" box, by key.
+    new_items: BTreeMap<&'static str, String>,
     raw_yaml: Field,
     other_keys: Vec<(String, Field)>,
+    /// The file name the post's title and date ask for, offered when it differs from the
+    /// file's (see [`FormPanel::rename_hint`]).
+    rename: super::rename_hint::RenameHint,
     /// Authors typed before, offered as suggestions.
     pub recent_authors: Vec<String>,
     /// Set when the user asked to choose an image file; the app runs the dialog.
     pub wants_image_dialog: bool,
+    /// Set when the user asked to rename the file to this path; the app renames it.
+    pub wants_rename: Option<PathBuf>,
 }
 
 /// Text of an entry of the front matter as written (key line and its value lines).
@@ -100,48 +103,56 @@ fn entry_text(post: &Post, key: &str) -> Option<String> {
         .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
 }
 
+/// Names of the form's fields that are not registry rows but can hold unwritten text.
+const TIME_FIELD: &str = "Time";
+const OFFSET_FIELD: &str = "UTC offset";
+const RAW_FIELD: &str = "Raw front matter";
+
 impl FormPanel {
     fn sync(&mut self, doc: &Document) {
         if self.synced_revision == Some(sync_key(doc)) && self.synced_path.as_deref() == doc.path()
         {
             return;
         }
+        if self.synced_path.as_deref() != doc.path() {
+            self.rename.opened(doc);
+        }
         self.synced_revision = Some(sync_key(doc));
         self.synced_path = doc.path().map(Path::to_path_buf);
         // Text the user typed that could not be written stays in its field until it is
         // written or discarded (Undo), whatever else changes.
         let unwritten: Vec<String> = doc.unwritten().map(|u| u.field.clone()).collect();
-        let kept =
-            |name: &str, field: &Field| unwritten.iter().any(|u| u == name).then(|| field.clone());
-        let kept_fields: Vec<(&'static str, Field)> = [
-            ("Title", &self.title),
-            ("Author", &self.author),
-            ("Layout", &self.layout),
-            ("Permalink", &self.permalink),
-            ("Excerpt", &self.excerpt),
-            ("Image", &self.image),
-            ("Time", &self.time),
-            ("UTC offset", &self.offset),
-            ("Raw front matter", &self.raw_yaml),
-        ]
-        .into_iter()
-        .filter_map(|(name, field)| kept(name, field).map(|f| (name, f)))
-        .collect();
+        let is_unwritten = |name: &str| unwritten.iter().any(|u| u == name);
+        let kept_rows: Vec<(&'static str, Field)> = registry::form_fields()
+            .filter(|spec| is_unwritten(spec.label))
+            .filter_map(|spec| Some((spec.name, self.fields.get(spec.name)?.clone())))
+            .collect();
+        let kept_time = is_unwritten(TIME_FIELD).then(|| self.time.clone());
+        let kept_offset = is_unwritten(OFFSET_FIELD).then(|| self.offset.clone());
+        let kept_raw = is_unwritten(RAW_FIELD).then(|| self.raw_yaml.clone());
         let kept_other: Vec<(String, Field)> = self
             .other_keys
             .iter()
-            .filter(|(k, _)| unwritten.contains(&other_key_field(k)))
+            .filter(|(k, _)| is_unwritten(&other_key_field(k)))
             .cloned()
             .collect();
-        if !unwritten.iter().any(|u| u == "Tags") {
-            self.new_tag.clear();
-        }
-        if !unwritten.iter().any(|u| u == "Categories") {
-            self.new_category.clear();
+        for spec in registry::form_fields() {
+            if !is_unwritten(spec.label) {
+                self.new_items.remove(spec.name);
+            }
         }
         self.sync_from(doc.post());
-        for (name, field) in kept_fields {
-            *self.field_by_name(name) = field;
+        for (name, field) in kept_rows {
+            self.fields.insert(name, field);
+        }
+        if let Some(time) = kept_time {
+            self.time = time;
+        }
+        if let Some(offset) = kept_offset {
+            self.offset = offset;
+        }
+        if let Some(raw) = kept_raw {
+            self.raw_yaml = raw;
         }
         for (key, field) in kept_other {
             match self.other_keys.iter_mut().find(|(k, _)| *k == key) {
@@ -151,34 +162,23 @@ impl FormPanel {
         }
     }
 
-    fn field_by_name(&mut self, name: &str) -> &mut Field {
-        match name {
-            "Title" => &mut self.title,
-            "Author" => &mut self.author,
-            "Layout" => &mut self.layout,
-            "Permalink" => &mut self.permalink,
-            "Excerpt" => &mut self.excerpt,
-            "Time" => &mut self.time,
-            "UTC offset" => &mut self.offset,
-            "Raw front matter" => &mut self.raw_yaml,
-            _ => &mut self.image,
-        }
-    }
-
     fn sync_from(&mut self, post: &Post) {
-        let text = |key: &str| Field {
-            text: post.text(key).unwrap_or_default(),
-            problem: None,
-        };
-        self.title = text("title");
-        self.author = text("author");
-        self.layout = text("layout");
-        self.permalink = text("permalink");
-        self.excerpt = text("excerpt");
-        self.image = Field {
-            text: image_path(post).unwrap_or_default(),
-            problem: None,
-        };
+        self.fields = registry::form_fields()
+            .map(|spec| {
+                let text = match spec.widget {
+                    FormWidget::Image => image_path(post),
+                    FormWidget::SingleLine | FormWidget::MultiLine => post.text(spec.name),
+                    _ => None,
+                };
+                (
+                    spec.name,
+                    Field {
+                        text: text.unwrap_or_default(),
+                        problem: None,
+                    },
+                )
+            })
+            .collect();
         self.date_problem = None;
         match post.date() {
             Some(Ok(date)) => {
@@ -218,10 +218,7 @@ impl FormPanel {
         self.other_keys = post
             .keys()
             .into_iter()
-            .filter(|k| {
-                !FORM_KEYS.contains(&k.as_str())
-                    || post.get(k).is_some_and(|v| !is_shown_in_row(k, v))
-            })
+            .filter(|k| !has_row_for(k, post.get(k)))
             .map(|k| {
                 let text = entry_text(post, &k).unwrap_or_default();
                 (
@@ -259,30 +256,28 @@ impl FormPanel {
                 return;
             }
             ui.spacing_mut().item_spacing.y = 4.0;
-            self.text_row(ui, doc, "Title", "title", false);
-            self.date_row(ui, doc);
-            self.author_row(ui, doc);
-            self.list_row(ui, doc, "Categories", "categories");
-            self.list_row(ui, doc, "Tags", "tags");
-            self.text_row(ui, doc, "Excerpt", "excerpt", true);
-            self.image_row(ui, doc);
-            self.text_row(ui, doc, "Layout", "layout", false);
-            self.published_row(ui, doc);
-            self.text_row(ui, doc, "Permalink", "permalink", false);
+            for spec in registry::form_fields() {
+                match spec.widget {
+                    FormWidget::SingleLine => self.text_row(ui, doc, spec, false),
+                    FormWidget::MultiLine => self.text_row(ui, doc, spec, true),
+                    FormWidget::Date => self.date_row(ui, doc, spec),
+                    FormWidget::Tags => self.list_row(ui, doc, spec),
+                    FormWidget::Checkbox => self.bool_row(ui, doc, spec),
+                    FormWidget::Image => self.image_row(ui, doc, spec),
+                    FormWidget::OtherKeys => {}
+                }
+                if spec.widget == FormWidget::Date {
+                    self.rename_hint_ui(ui, doc);
+                }
+            }
             ui.add_space(8.0);
             self.other_keys_ui(ui, doc);
         });
     }
 
-    fn field_mut(&mut self, key: &str) -> &mut Field {
-        match key {
-            "title" => &mut self.title,
-            "author" => &mut self.author,
-            "layout" => &mut self.layout,
-            "permalink" => &mut self.permalink,
-            "excerpt" => &mut self.excerpt,
-            _ => &mut self.image,
-        }
+    /// The row state of a registry field.
+    fn field_mut(&mut self, spec: &'static FieldSpec) -> &mut Field {
+        self.fields.entry(spec.name).or_default()
     }
 
     /// Records the outcome of writing a field: a problem makes the typed text an unwritten
@@ -305,10 +300,12 @@ impl FormPanel {
         self.synced_revision = Some(sync_key(doc));
     }
 
-    fn apply_text(&mut self, doc: &mut Document, key: &'static str, name: &str) {
-        let value = self.field_mut(key).text.clone();
+    fn apply_text(&mut self, doc: &mut Document, spec: &'static FieldSpec) {
+        let key = spec.name;
+        let value = self.field_mut(spec).text.clone();
         let result = doc.apply(EditKind::Field(key), |post| {
-            if key == "image" && matches!(post.get("image"), Some(Value::Mapping(_))) {
+            if spec.widget == FormWidget::Image && matches!(post.get(key), Some(Value::Mapping(_)))
+            {
                 return set_image_map_path(post, &value);
             }
             if value.is_empty() && post.get(key).is_some() && key != "title" {
@@ -330,116 +327,114 @@ impl FormPanel {
                 ),
             )
         });
-        self.field_mut(key).problem = problem.clone();
-        self.note(doc, name, problem, as_typed);
+        self.field_mut(spec).problem = problem.clone();
+        self.note(doc, spec.label, problem, as_typed);
+    }
+
+    /// Draws the label of `spec`'s row; when the value is of a kind the row cannot show
+    /// whole, says so and returns None (the value is edited under Other keys).
+    fn row_label(
+        &self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        spec: &FieldSpec,
+    ) -> Option<egui::Response> {
+        let label = field_label(ui, spec.label);
+        if let Some(value) = doc
+            .post()
+            .get(spec.name)
+            .filter(|v| !is_shown_in_row(spec, v))
+        {
+            not_in_row_ui(ui, value);
+            ui.add_space(6.0);
+            return None;
+        }
+        Some(label)
     }
 
     fn text_row(
         &mut self,
         ui: &mut egui::Ui,
         doc: &mut Document,
-        label: &str,
-        key: &'static str,
+        spec: &'static FieldSpec,
         is_multiline: bool,
     ) {
-        let label_response = field_label(ui, label);
-        if let Some(value) = doc.post().get(key).filter(|v| !is_shown_in_row(key, v)) {
-            not_in_row_ui(ui, value);
-            ui.add_space(6.0);
+        let Some(label_response) = self.row_label(ui, doc, spec) else {
             return;
-        }
-        ui.vertical(|ui| {
-            let field = self.field_mut(key);
+        };
+        // Authors typed before are offered beside the author's field.
+        let suggestions = (spec.name == "author").then(|| self.recent_authors.clone());
+        let mut response = None;
+        let mut picked = None;
+        ui.horizontal(|ui| {
+            let field = self.field_mut(spec);
             let edit = if is_multiline {
                 egui::TextEdit::multiline(&mut field.text).desired_rows(3)
             } else {
                 egui::TextEdit::singleline(&mut field.text)
             };
-            let edit = if key == "title" {
+            let edit = if spec.name == "title" {
                 edit.hint_text("Untitled post")
             } else {
                 edit
             };
-            let response = ui
-                .add(edit.desired_width(f32::INFINITY))
-                .labelled_by(label_response.id);
-            if is_multiline {
-                let characters = field
-                    .text
-                    .chars()
-                    .filter(|c| !matches!(c, '\r' | '\n'))
-                    .count();
-                ui.weak(super::editor::counted(
-                    characters,
-                    "character",
-                    "characters",
-                ));
-            }
-            if let Some(problem) = &field.problem {
-                ui.colored_label(ui.visuals().error_fg_color, problem);
-            }
-            if response.changed() {
-                self.apply_text(doc, key, label);
-            }
-        });
-        ui.add_space(6.0);
-    }
-
-    fn author_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        let label_response = field_label(ui, "Author");
-        if let Some(value) = doc
-            .post()
-            .get("author")
-            .filter(|v| !is_shown_in_row("author", v))
-        {
-            not_in_row_ui(ui, value);
-            ui.add_space(6.0);
-            return;
-        }
-        ui.horizontal(|ui| {
-            let width = (ui.available_width() - 90.0).max(80.0);
-            let response = ui
-                .add(egui::TextEdit::singleline(&mut self.author.text).desired_width(width))
-                .labelled_by(label_response.id);
-            let mut picked = None;
-            ui.add_enabled_ui(!self.recent_authors.is_empty(), |ui| {
-                ui.menu_button("Recent", |ui| {
-                    for author in &self.recent_authors {
-                        if ui.button(author).clicked() {
-                            picked = Some(author.clone());
+            let width = if suggestions.is_some() {
+                (ui.available_width() - 90.0).max(80.0)
+            } else {
+                ui.available_width()
+            };
+            response = Some(
+                ui.add(edit.desired_width(width))
+                    .labelled_by(label_response.id),
+            );
+            if let Some(suggestions) = &suggestions {
+                ui.add_enabled_ui(!suggestions.is_empty(), |ui| {
+                    ui.menu_button("Recent", |ui| {
+                        for suggestion in suggestions {
+                            if ui.button(suggestion).clicked() {
+                                picked = Some(suggestion.clone());
+                            }
                         }
-                    }
+                    });
                 });
-            });
-            if let Some(author) = picked {
-                self.author.text = author;
-                self.apply_text(doc, "author", "Author");
-            }
-            if response.changed() {
-                self.apply_text(doc, "author", "Author");
-            }
-            if response.lost_focus() && !self.author.text.trim().is_empty() {
-                let author = self.author.text.trim().to_string();
-                self.recent_authors.retain(|a| *a != author);
-                self.recent_authors.insert(0, author);
-                self.recent_authors.truncate(10);
             }
         });
-        if let Some(problem) = &self.author.problem {
+        let field = self.field_mut(spec);
+        if is_multiline {
+            let characters = field
+                .text
+                .chars()
+                .filter(|c| !matches!(c, '\r' | '\n'))
+                .count();
+            ui.weak(super::editor::counted(
+                characters,
+                "character",
+                "characters",
+            ));
+        }
+        if let Some(problem) = &field.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
+        if let Some(text) = picked {
+            field.text = text;
+            self.apply_text(doc, spec);
+        }
+        if let Some(response) = response {
+            if response.changed() {
+                self.apply_text(doc, spec);
+            }
+            let typed = self.field_mut(spec).text.trim().to_string();
+            if suggestions.is_some() && response.lost_focus() && !typed.is_empty() {
+                self.recent_authors.retain(|a| *a != typed);
+                self.recent_authors.insert(0, typed);
+                self.recent_authors.truncate(10);
+            }
+        }
         ui.add_space(6.0);
     }
 
-    fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        field_label(ui, "Date");
-        if let Some(value) = doc
-            .post()
-            .get("date")
-            .filter(|v| !is_shown_in_row("date", v))
-        {
-            not_in_row_ui(ui, value);
-            ui.add_space(6.0);
+    fn date_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, spec: &'static FieldSpec) {
+        if self.row_label(ui, doc, spec).is_none() {
             return;
         }
         ui.vertical(|ui| {
@@ -453,14 +448,35 @@ impl FormPanel {
             let has_date = self.date.is_some() || doc.post().get("date").is_some();
             if has_date {
                 ui.horizontal_wrapped(|ui| {
-                    let mut date = self.date.unwrap_or_else(|| jiff::Zoned::now().date());
+                    let today = jiff::Zoned::now().date();
+                    let mut date = self.date.unwrap_or(today);
                     let before = date;
+                    if ui
+                        .small_button("◀")
+                        .on_hover_text("The day before")
+                        .clicked()
+                    {
+                        date = date.yesterday().unwrap_or(date);
+                    }
                     ui.add(
                         egui_extras::DatePickerButton::new(&mut date)
                             .id_salt("post-date")
                             .show_icon(false)
                             .calendar_week(false),
                     );
+                    if ui
+                        .small_button("▶")
+                        .on_hover_text("The day after")
+                        .clicked()
+                    {
+                        date = date.tomorrow().unwrap_or(date);
+                    }
+                    if ui
+                        .add_enabled(date != today, egui::Button::new("Today").small())
+                        .clicked()
+                    {
+                        date = today;
+                    }
                     if self.date.is_none() || date != before {
                         changed |= self.date.is_some() && date != before;
                         if changed {
@@ -576,48 +592,38 @@ impl FormPanel {
         self.note(doc, "Time", problem, None);
     }
 
-    fn list_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, label: &str, key: &'static str) {
-        let label_response = field_label(ui, label);
-        if let Some(value) = doc.post().get(key).filter(|v| !is_shown_in_row(key, v)) {
-            not_in_row_ui(ui, value);
-            ui.add_space(6.0);
+    fn list_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, spec: &'static FieldSpec) {
+        let Some(label_response) = self.row_label(ui, doc, spec) else {
             return;
-        }
-        let mut items = doc.post().list(key);
-        let mut changed = false;
+        };
+        let key = spec.name;
+        let items = doc.post().list(key);
+        // One item added or removed at a time, so every other item keeps its exact bytes.
+        let mut removed = None;
+        let mut added = Vec::new();
         ui.horizontal_wrapped(|ui| {
-            let mut remove = None;
-            for (i, item) in items.iter().enumerate() {
+            for item in &items {
                 if ui
                     .button(format!("{item}  ×"))
                     .on_hover_text(format!("Remove {item}"))
                     .clicked()
                 {
-                    remove = Some(i);
+                    removed = Some(item.clone());
                 }
             }
-            if let Some(i) = remove {
-                items.remove(i);
-                changed = true;
-            }
-            let buffer = if key == "tags" {
-                &mut self.new_tag
-            } else {
-                &mut self.new_category
-            };
+            let buffer = self.new_items.entry(key).or_default();
             let response = ui
                 .add(
                     egui::TextEdit::singleline(buffer)
                         .desired_width(110.0)
-                        .hint_text(format!("Add {}", label.to_lowercase())),
+                        .hint_text(format!("Add {}", spec.label.to_lowercase())),
                 )
                 .labelled_by(label_response.id);
             let submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if buffer.contains(',') || submitted {
                 for part in buffer.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    if !items.iter().any(|i| i == part) {
-                        items.push(part.to_string());
-                        changed = true;
+                    if !items.iter().any(|i| i == part) && !added.iter().any(|a| a == part) {
+                        added.push(part.to_string());
                     }
                 }
                 buffer.clear();
@@ -626,21 +632,28 @@ impl FormPanel {
                 }
             }
         });
-        ui.add_space(6.0);
-        if changed {
-            let result = doc.apply(EditKind::Field(key), |post| post.set_list(key, &items));
+        if removed.is_some() || !added.is_empty() {
+            let result = doc.apply(EditKind::Field(key), |post| {
+                let mut changed = false;
+                if let Some(item) = &removed {
+                    changed |= post.remove_list_item(key, item)?;
+                }
+                for item in &added {
+                    changed |= post.add_list_item(key, item)?;
+                }
+                Ok::<bool, crate::error::Error>(changed)
+            });
             let problem = result.err().map(|err| err.to_string());
-            if let Some(problem) = &problem {
-                ui.colored_label(ui.visuals().error_fg_color, problem);
-            }
-            self.note(doc, &format!("{label} list"), problem, None);
+            self.note(doc, &list_edit_name(spec), problem, None);
         }
+        noted_problem_ui(ui, doc, &list_edit_name(spec));
+        ui.add_space(6.0);
         // An item typed but not added yet is unsaved work too.
-        let typed = if key == "tags" {
-            self.new_tag.trim().to_string()
-        } else {
-            self.new_category.trim().to_string()
-        };
+        let typed = self
+            .new_items
+            .get(key)
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default();
         let problem = (!typed.is_empty()).then(|| {
             format!(
                 "\"{typed}\" is typed but not added yet: press Enter to add it, or clear the field"
@@ -648,16 +661,16 @@ impl FormPanel {
         });
         let noted = doc
             .unwritten()
-            .find(|u| u.field == label)
+            .find(|u| u.field == spec.label)
             .map(|u| u.problem.clone());
         if noted != problem {
-            self.note(doc, label, problem, None);
+            self.note(doc, spec.label, problem, None);
         }
     }
 
-    fn image_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        let label_response = field_label(ui, "Image");
-        let value = doc.post().get("image").cloned();
+    fn image_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, spec: &'static FieldSpec) {
+        let label_response = field_label(ui, spec.label);
+        let value = doc.post().get(spec.name).cloned();
         // A map (`path`, `lqip`, `alt`...): the path is edited here when it can be changed in
         // place; the whole map stays visible, and editable, under Other keys.
         let map_keys: Option<Vec<String>> = match &value {
@@ -671,7 +684,7 @@ impl FormPanel {
         };
         if let Some(value) = value.as_ref().filter(|v| {
             let is_path_editable = map_keys.is_some() && image_path_line(doc.post()).is_some();
-            !is_shown_in_row("image", v) && !is_path_editable
+            !is_shown_in_row(spec, v) && !is_path_editable
         }) {
             not_in_row_ui(ui, value);
             ui.add_space(6.0);
@@ -681,13 +694,13 @@ impl FormPanel {
             ui.horizontal(|ui| {
                 let width = (ui.available_width() - 80.0).max(80.0);
                 let mut edit =
-                    egui::TextEdit::singleline(&mut self.image.text).desired_width(width);
+                    egui::TextEdit::singleline(&mut self.field_mut(spec).text).desired_width(width);
                 if map_keys.is_some() {
                     edit = edit.hint_text("path");
                 }
                 let response = ui.add(edit).labelled_by(label_response.id);
                 if response.changed() {
-                    self.apply_text(doc, "image", "Image");
+                    self.apply_text(doc, spec);
                 }
                 if ui.button("Choose…").clicked() {
                     self.wants_image_dialog = true;
@@ -703,15 +716,16 @@ impl FormPanel {
                     }
                 ));
             }
-            if let Some(problem) = &self.image.problem {
+            let field = self.field_mut(spec);
+            if let Some(problem) = &field.problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem);
             }
-            let reference = self.image.text.trim();
+            let reference = field.text.trim().to_string();
             if !reference.is_empty() {
                 let root = doc
                     .path()
                     .map_or_else(|| PathBuf::from("."), site::site_root);
-                match site::resolve_image(&root, reference) {
+                match site::resolve_image(&root, &reference) {
                     Some(path) if path.is_file() => {
                         ui.add(
                             egui::Image::new(format!("file://{}", path.display()))
@@ -732,45 +746,65 @@ impl FormPanel {
         ui.add_space(6.0);
     }
 
-    /// Sets the image field to a chosen file, relative to the site root when inside it.
-    pub fn set_image_path(&mut self, doc: &mut Document, chosen: &Path) {
-        let root = doc
-            .path()
-            .map_or_else(|| PathBuf::from("."), site::site_root);
-        self.image.text = chosen.strip_prefix(&root).map_or_else(
-            |_| chosen.display().to_string(),
-            |p| p.display().to_string(),
-        );
-        self.apply_text(doc, "image", "Image");
+    /// Sets the image field to `reference` (a site path such as `/assets/images/….jpg`, or a
+    /// path relative to the post), as if the user had typed it.
+    pub fn set_image_reference(&mut self, doc: &mut Document, reference: &str) {
+        let Some(spec) = registry::form_fields().find(|f| f.widget == FormWidget::Image) else {
+            return;
+        };
+        self.field_mut(spec).text = reference.to_string();
+        self.apply_text(doc, spec);
     }
 
-    fn published_row(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
-        if let Some(value) = doc
-            .post()
-            .get("published")
-            .filter(|v| !is_shown_in_row("published", v))
-        {
-            field_label(ui, "Published");
+    /// The offer to rename the file when its date or title changed and its name no longer
+    /// matches them: a line of text with a button, under the date.
+    fn rename_hint_ui(&mut self, ui: &mut egui::Ui, doc: &Document) {
+        let Some(proposed) = self.rename.proposal(doc) else {
+            return;
+        };
+        let name = proposed
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        ui.horizontal_wrapped(|ui| {
+            ui.weak(format!("The file name no longer matches: {name}?"));
+            if ui
+                .small_button("Rename file")
+                .on_hover_text(format!("Rename the file to {name}"))
+                .clicked()
+            {
+                self.wants_rename = Some(proposed.clone());
+            }
+            if ui.small_button("Not now").clicked() {
+                self.rename.dismiss(proposed.clone());
+            }
+        });
+        ui.add_space(6.0);
+    }
+
+    fn bool_row(&mut self, ui: &mut egui::Ui, doc: &mut Document, spec: &'static FieldSpec) {
+        let key = spec.name;
+        if let Some(value) = doc.post().get(key).filter(|v| !is_shown_in_row(spec, v)) {
+            field_label(ui, spec.label);
             not_in_row_ui(ui, value);
             ui.add_space(6.0);
             return;
         }
-        let mut published = doc.post().bool("published").unwrap_or(true);
+        // Jekyll's default for a missing `published` is true.
+        let mut checked = doc.post().bool(key).unwrap_or(true);
         ui.horizontal(|ui| {
-            if ui.checkbox(&mut published, "Published").changed() {
-                let result = doc.apply(EditKind::Field("published"), |post| {
-                    post.set_bool("published", published)
-                });
+            if ui.checkbox(&mut checked, spec.label).changed() {
+                let result = doc.apply(EditKind::Field(key), |post| post.set_bool(key, checked));
                 let problem = result.err().map(|err| err.to_string());
-                self.note(doc, "Published", problem, None);
-            }
-            if let Some(Value::String(s)) = doc.post().get("published") {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!("\"{s}\" is text, not a boolean"),
-                );
+                self.note(doc, spec.label, problem, None);
             }
         });
+        if let Some(Value::String(s)) = doc.post().get(key) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("\"{s}\" is text, not a boolean"),
+            );
+        }
+        noted_problem_ui(ui, doc, spec.label);
         ui.add_space(6.0);
     }
 
@@ -862,6 +896,14 @@ impl FormPanel {
     }
 }
 
+/// Shows the problem noted for `field` in the document (an edit that could not be written),
+/// under the row it belongs to.
+fn noted_problem_ui(ui: &mut egui::Ui, doc: &Document, field: &str) {
+    if let Some(edit) = doc.unwritten().find(|u| u.field == field) {
+        ui.colored_label(ui.visuals().error_fg_color, &edit.problem);
+    }
+}
+
 /// A value the typed row cannot show as it is: said plainly, and left to the raw YAML under
 /// Other keys, so no row edit can overwrite what the user does not see.
 fn not_in_row_ui(ui: &mut egui::Ui, value: &Value) {
@@ -878,12 +920,7 @@ fn not_in_row_ui(ui: &mut egui::Ui, value: &Value) {
 
 /// The `image` map's `path`, or the image text when it is a plain value.
 fn image_path(post: &Post) -> Option<String> {
-    match post.get("image")? {
-        Value::Mapping(map) => map
-            .get(Value::String("path".into()))
-            .and_then(crate::post::scalar::scalar_text),
-        other => crate::post::scalar::scalar_text(other),
-    }
+    post.text_or_map_key("image", "path")
 }
 
 /// Where the `path:` line of a block-style `image` map is: the byte range of its value token in
@@ -1092,7 +1129,7 @@ mod tests {
     #[test]
     fn rows_show_only_values_they_can_show_whole() {
         let post = Post::from_text("---\ntitle: [a]\ntags: [x, {y: 1}]\nauthor: Ann\n---\n");
-        let shown = |k: &str| is_shown_in_row(k, post.get(k).unwrap());
+        let shown = |k: &str| is_shown_in_row(registry::field(k).unwrap(), post.get(k).unwrap());
         assert!(!shown("title"));
         assert!(!shown("tags"));
         assert!(shown("author"));

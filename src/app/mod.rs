@@ -11,6 +11,7 @@ pub mod form;
 pub mod menu;
 pub mod notifications;
 pub mod preview;
+mod rename_hint;
 pub mod settings;
 pub mod status_bar;
 pub mod system_command;
@@ -270,6 +271,9 @@ impl BylineApp {
         if self.form.wants_image_dialog {
             self.form.wants_image_dialog = false;
             self.ask_path(dialogs::path::PathPurpose::Image);
+        }
+        if let Some(path) = self.form.wants_rename.take() {
+            self.system_commands.push(SystemCommand::RenameFile(path));
         }
         self.run_requests(&ctx);
         self.form

@@ -10,6 +10,7 @@ use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use crate::document::Document;
 use crate::markdown;
+use crate::post::registry::{self, FieldSpec, FormWidget};
 use crate::site;
 
 /// How long typing must pause before the preview re-reads the body.
@@ -30,8 +31,8 @@ struct Header {
     title: String,
     date: String,
     author: String,
-    categories: Vec<String>,
-    tags: Vec<String>,
+    /// Each list field of the registry (categories, tags…) with its items, in form order.
+    lists: Vec<(&'static FieldSpec, Vec<String>)>,
     image: Option<String>,
 }
 
@@ -84,9 +85,17 @@ impl PreviewPanel {
             title: post.text("title").unwrap_or_default(),
             date,
             author: post.text("author").unwrap_or_default(),
-            categories: post.list("categories"),
-            tags: post.list("tags"),
-            image: post.text("image").filter(|s| !s.trim().is_empty()),
+            lists: registry::FIELDS
+                .iter()
+                .filter(|spec| spec.is_list())
+                .map(|spec| (spec, post.list(spec.name)))
+                .filter(|(_, items)| !items.is_empty())
+                .collect(),
+            // The image row's field: its text, or its `path` when it is a map.
+            image: registry::form_fields()
+                .find(|spec| spec.widget == FormWidget::Image)
+                .and_then(|spec| post.text_or_map_key(spec.name, "path"))
+                .filter(|s| !s.trim().is_empty()),
         };
         let markdown = markdown::liquid_placeholders(post.body());
         let old: std::collections::HashMap<u64, f32> = self
@@ -177,17 +186,20 @@ impl PreviewPanel {
         if !byline.is_empty() {
             ui.weak(byline.join(" • "));
         }
-        if !header.categories.is_empty() || !header.tags.is_empty() {
+        if !header.lists.is_empty() {
             ui.horizontal_wrapped(|ui| {
-                for category in &header.categories {
-                    ui.label(
-                        egui::RichText::new(category)
-                            .strong()
-                            .background_color(ui.visuals().faint_bg_color),
-                    );
-                }
-                for tag in &header.tags {
-                    ui.label(egui::RichText::new(format!("#{tag}")).weak());
+                for (spec, items) in &header.lists {
+                    // Tags read as hashtags, other lists (categories) as labels.
+                    for item in items {
+                        let text = if spec.name == "tags" {
+                            egui::RichText::new(format!("#{item}")).weak()
+                        } else {
+                            egui::RichText::new(item)
+                                .strong()
+                                .background_color(ui.visuals().faint_bg_color)
+                        };
+                        ui.label(text).on_hover_text(spec.label);
+                    }
                 }
             });
         }

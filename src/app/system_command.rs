@@ -29,8 +29,11 @@ pub enum SystemCommand {
         /// Overwrite after the user confirmed.
         force: bool,
     },
-    /// Point the post's `image` field at this file.
+    /// Import this image into the post's site (or beside the post) and point the post's
+    /// `image` field at the copy.
     SetImage(PathBuf),
+    /// Rename the post's file to this path (the name its date and title ask for).
+    RenameFile(PathBuf),
 }
 
 impl SystemCommand {

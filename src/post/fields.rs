@@ -30,6 +30,15 @@ impl Post {
         self.get(key).and_then(scalar_text)
     }
 
+    /// A map-or-text field as one text: its `sub` key when it is a map (`image: {path: …}`
+    /// gives the path), else its text. The form and the preview show an image this way.
+    pub fn text_or_map_key(&self, key: &str, sub: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::Mapping(map) => map.get(sub).and_then(scalar_text),
+            other => scalar_text(other),
+        }
+    }
+
     /// A list field's items (`[a, b]`, a block list, or Jekyll's space-separated string).
     pub fn list(&self, key: &str) -> Vec<String> {
         match self.get(key) {

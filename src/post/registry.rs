@@ -161,7 +161,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "Description",
         FieldKind::Text,
         QuoteStyle::Double,
-        FormWidget::OtherKeys,
+        FormWidget::SingleLine,
     ),
     spec(
         "image",
@@ -196,7 +196,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "Language",
         FieldKind::Text,
         QuoteStyle::Plain,
-        FormWidget::OtherKeys,
+        FormWidget::SingleLine,
     ),
 ];
 

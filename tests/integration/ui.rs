@@ -1239,3 +1239,244 @@ fn html_export_from_the_window_asks_before_replacing_a_page() {
     let page = std::fs::read_to_string(out.join("page.html")).unwrap();
     assert!(page.contains("First."), "{page}");
 }
+
+/// Writes `text` to `dir/name` and opens it in a harness.
+fn open_text(dir: &Path, name: &str, text: &str) -> (PathBuf, Harness<'static, BylineApp>) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    (path, h)
+}
+
+#[test]
+fn slug_description_and_lang_have_rows_and_a_slug_edit_changes_only_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: T\nslug: old-slug # kept\ndescription: \"Short, sweet\"\nlang: en\nx: 1\n---\nBody\n";
+    let (_, mut h) = open_text(dir.path(), "p.md", text);
+    assert_eq!(value_of(&h, "Slug"), "old-slug");
+    assert_eq!(value_of(&h, "Description"), "Short, sweet");
+    assert_eq!(value_of(&h, "Language"), "en");
+    h.get_by_label("Other keys (1)");
+    retype(&mut h, "Slug", "new-slug");
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("old-slug", "new-slug"),
+        "only the slug's value changes"
+    );
+}
+
+#[test]
+fn a_text_published_value_is_reported_under_published_not_under_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: T\nimage: /a.png\npublished: \"false\"\npermalink: /p/\n---\nBody\n";
+    let (_, h) = open_text(dir.path(), "p.md", text);
+    let warning = h.get_by_label_contains("is text, not a boolean").rect();
+    let published = h.get_by_label("Published").rect();
+    let permalink = h.get_by_label("Permalink").rect();
+    let image = h.get_by_label("Image").rect();
+    assert!(
+        published.top() < warning.top() && warning.top() < permalink.top(),
+        "the warning is drawn in the Published row: {published:?} {warning:?} {permalink:?}"
+    );
+    assert!(image.top() < published.top());
+    assert_eq!(
+        value_of(&h, "Image"),
+        "/a.png",
+        "the image row keeps its own text"
+    );
+}
+
+#[test]
+fn adding_and_removing_a_tag_keeps_every_other_items_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: T\ntags: [ruby,  'jekyll', \"2021\"]\ncategories:\n  - \"2021\"\n  - retrospective # yes\n---\nBody\n";
+    let (_, mut h) = open_text(dir.path(), "p.md", text);
+    h.get_by_label("Tags").click();
+    h.run_steps(1);
+    h.get_by_label("Tags").focus();
+    h.get_by_label("Tags").type_text("rust");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("\"2021\"]", "\"2021\", rust]"),
+        "the other tags keep their quotes and spacing"
+    );
+    h.get_by_label("Categories").click();
+    h.run_steps(1);
+    h.get_by_label("Categories").focus();
+    h.get_by_label("Categories").type_text("notes");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let with_category = h.state().doc.post().to_text();
+    assert!(
+        with_category.contains("  - \"2021\"\n  - retrospective # yes\n  - notes\n"),
+        "{with_category}"
+    );
+    h.get_by_label("jekyll  ×").click();
+    settle(&mut h);
+    let expected = {
+        let mut post = byline::post::Post::from_text(&with_category);
+        post.remove_list_item("tags", "jekyll").unwrap();
+        post.to_text()
+    };
+    assert_eq!(h.state().doc.post().to_text(), expected);
+    assert!(
+        expected.contains("tags: [ruby,") && expected.contains(" \"2021\", rust]"),
+        "{expected}"
+    );
+}
+
+#[test]
+fn date_arrows_and_today_are_lossless_undoable_edits_in_the_files_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: T\ndate: '2025-01-31 10:00:00 +0100' # when\n---\nBody\n";
+    let (_, mut h) = open_text(dir.path(), "p.md", text);
+    h.get_by_label("▶").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("2025-01-31", "2025-02-01")
+    );
+    h.get_by_label("◀").click();
+    settle(&mut h);
+    h.get_by_label("◀").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("2025-01-31", "2025-01-30")
+    );
+    h.get_by_label("Today").click();
+    settle(&mut h);
+    let today = jiff::Zoned::now().date().strftime("%Y-%m-%d").to_string();
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        text.replace("2025-01-31", &today)
+    );
+    while h.state().doc.can_undo() {
+        h.state_mut().doc.undo();
+    }
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().to_text(), text);
+
+    // A date without a time stays a date without a time.
+    let dated = "---\ntitle: T\ndate: 2024-03-01\n---\n";
+    let (_, mut h) = open_text(dir.path(), "q.md", dated);
+    h.get_by_label("◀").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        "---\ntitle: T\ndate: 2024-02-29\n---\n"
+    );
+}
+
+#[test]
+fn choose_image_imports_it_into_the_site_and_writes_a_site_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, post) = small_site(dir.path());
+    let outside = dir.path().join("Downloads/Photo.PNG");
+    std::fs::create_dir_all(outside.parent().unwrap()).unwrap();
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 40, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&outside, &png).unwrap();
+    let mut h = harness(&post);
+    settle(&mut h);
+    h.get_by_label("Choose…").click();
+    settle(&mut h);
+    h.get_by_label("Choose image");
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(egui::Event::Text(outside.display().to_string()));
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    let name = byline::image_import::imported_file_name(&png, &outside);
+    let reference = format!("/assets/images/{name}");
+    assert_eq!(
+        h.state().doc.post().to_text(),
+        format!("---\ntitle: Alpha\nimage: {reference}\n---\nA.\n")
+    );
+    assert_eq!(
+        std::fs::read(site.join("assets/images").join(&name)).unwrap(),
+        png
+    );
+    assert_eq!(value_of(&h, "Image"), reference);
+    assert!(
+        h.query_by_label_contains("Not found").is_none(),
+        "the thumbnail shows at once"
+    );
+    assert!(outside.is_file(), "the chosen file stays where it was");
+}
+
+#[test]
+fn a_changed_date_offers_to_rename_the_file_and_the_rename_never_clobbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: Alpha Beta\ndate: 2025-01-01\n---\nA.\n";
+    let (old, mut h) = open_text(dir.path(), "site/_posts/2025-01-01-ab.md", text);
+    assert!(
+        h.query_by_label("Rename file").is_none(),
+        "no hint before the date or title changes"
+    );
+    h.get_by_label("▶").click();
+    settle(&mut h);
+    // Only the date changed: the slug the writer chose stays.
+    h.get_by_label_contains("2025-01-02-ab.md");
+    // A file already has the name: the rename is refused and both files stay.
+    let new = old.with_file_name("2025-01-02-ab.md");
+    std::fs::write(&new, "someone else's").unwrap();
+    h.get_by_label("Rename file").click();
+    settle(&mut h);
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "someone else's");
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), text);
+    assert_eq!(h.state().doc.path(), Some(old.as_path()));
+    std::fs::remove_file(&new).unwrap();
+
+    h.get_by_label("Rename file").click();
+    settle(&mut h);
+    assert!(!old.exists());
+    assert_eq!(
+        std::fs::read_to_string(&new).unwrap(),
+        text,
+        "renamed as it was on disk"
+    );
+    assert_eq!(h.state().doc.path(), Some(new.as_path()));
+    assert_eq!(h.state().settings.recent_files.paths().first(), Some(&new));
+    assert!(
+        h.query_by_label("Rename file").is_none(),
+        "the hint is gone"
+    );
+    // The unsaved date edit is journaled under the new path only.
+    std::thread::sleep(byline::session::JOURNAL_DELAY);
+    h.run_steps(2);
+    let journal = Journal::at(&old.parent().unwrap().join(".journal"));
+    let journaled: Vec<_> = journal
+        .entries()
+        .into_iter()
+        .map(|e| (e.id, e.path))
+        .collect();
+    assert_eq!(
+        journaled,
+        vec![(Journal::id_for(Some(&new)), Some(new.clone()))]
+    );
+    h.key_press_modifiers(CTRL, Key::S);
+    settle(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&new).unwrap(),
+        text.replace("2025-01-01", "2025-01-02")
+    );
+    assert!(!old.exists());
+
+    // A new title asks for the title's slug; "Not now" puts the offer away.
+    retype(&mut h, "Title", "Gamma");
+    settle(&mut h);
+    h.get_by_label_contains("2025-01-02-gamma.md");
+    h.get_by_label("Not now").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Rename file").is_none());
+    assert_eq!(h.state().doc.path(), Some(new.as_path()));
+}
