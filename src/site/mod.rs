@@ -8,6 +8,7 @@ pub mod config;
 pub mod dates;
 pub mod diagnostics;
 pub mod filter;
+pub mod fixes;
 pub mod gemfile;
 pub mod index;
 pub mod names;
