@@ -626,7 +626,7 @@ fn post_checks(site: &Site, cx: &CheckContext, post: &SitePost) -> Vec<Diagnosti
                 }
             }
             ReferenceKind::Layout => {
-                let found = has_stem(&layouts_dir, &reference.target)
+                let found = has_stem(layouts_dir, &reference.target)
                     || theme_dir
                         .as_ref()
                         .is_some_and(|d| has_stem(&d.join("_layouts"), &reference.target));
