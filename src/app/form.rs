@@ -91,6 +91,8 @@ pub struct FormPanel {
     pub wants_image_dialog: bool,
     /// Set when the user asked to rename the file to this path; the app renames it.
     pub wants_rename: Option<PathBuf>,
+    /// The Publishing section and the site's names (src/app/publishing.rs).
+    pub publishing: super::publishing::Publishing,
 }
 
 /// Text of an entry of the front matter as written (key line and its value lines).
@@ -272,6 +274,7 @@ impl FormPanel {
             }
             ui.add_space(8.0);
             self.other_keys_ui(ui, doc);
+            self.publishing.ui(ui, doc);
         });
     }
 
@@ -632,6 +635,14 @@ impl FormPanel {
                 }
             }
         });
+        // The site's names for what is typed (src/app/name_suggestions.rs).
+        let typed = self.new_items.entry(key).or_default();
+        if let Some(name) = super::name_suggestions::ui(ui, &self.publishing, key, typed, &items)
+            && !items.contains(&name)
+            && !added.contains(&name)
+        {
+            added.push(name);
+        }
         if removed.is_some() || !added.is_empty() {
             let result = doc.apply(EditKind::Field(key), |post| {
                 let mut changed = false;

@@ -9,8 +9,10 @@ pub mod dialogs;
 pub mod editor;
 pub mod form;
 pub mod menu;
+mod name_suggestions;
 pub mod notifications;
 pub mod preview;
+pub mod publishing;
 mod rename_hint;
 pub mod settings;
 pub mod status_bar;
@@ -176,6 +178,7 @@ impl BylineApp {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
             is_editor_visible: self.settings.view != ViewMode::PreviewOnly,
+            is_draft: self.doc.path().is_some_and(crate::site::is_draft_path),
         }
     }
 
@@ -275,6 +278,7 @@ impl BylineApp {
         if let Some(path) = self.form.wants_rename.take() {
             self.system_commands.push(SystemCommand::RenameFile(path));
         }
+        self.publishing_requests();
         self.run_requests(&ctx);
         self.form
             .recent_authors

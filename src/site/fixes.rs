@@ -91,10 +91,9 @@ pub fn fixes(site: &Site, evaluated: &SitePost, post: &Post) -> Vec<Fix> {
         && date.date() != file_day
         && let Some(renamed) = renamed_for_day(&evaluated.path, date.date())
     {
-        let name = renamed.rsplit('/').next().unwrap_or(&renamed).to_string();
         out.push(Fix {
             kind: FixKind::RenameToDate,
-            label: format!("Rename the file to {name}"),
+            label: "Rename the file to match the date".into(),
             edit: FixEdit::RenameFile(renamed),
         });
     }
@@ -201,7 +200,7 @@ mod tests {
             found,
             [Fix {
                 kind: FixKind::RenameToDate,
-                label: "Rename the file to 2025-03-02-my-t.md".into(),
+                label: "Rename the file to match the date".into(),
                 edit: FixEdit::RenameFile("_posts/2025-03-02-my-t.md".into()),
             }]
         );

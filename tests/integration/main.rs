@@ -13,5 +13,6 @@ mod jekyll;
 mod properties;
 mod site_cli;
 mod ui;
+mod ui_publishing;
 mod ui_random;
 mod walk_props;

@@ -6,6 +6,7 @@ pub mod confirm_overwrite;
 pub mod external_change;
 pub mod path;
 pub mod recover;
+pub mod rename_name;
 pub mod unsaved_changes;
 
 use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
@@ -13,6 +14,7 @@ use confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
 use external_change::{ExternalChangeChoice, ExternalChangeDialog};
 use path::{PathChoice, PathDialog};
 use recover::{RecoverChoice, RecoverDialog};
+use rename_name::{RenameNameChoice, RenameNameDialog};
 use unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
 
 use crate::document::Document;
@@ -32,6 +34,8 @@ pub enum Dialog {
     Recover(RecoverDialog),
     /// The open file changed on disk while it has local edits.
     ExternalChange(ExternalChangeDialog),
+    /// Rename or merge a tag or category across the site.
+    RenameName(RenameNameDialog),
 }
 
 /// A dialog's answer, with what the app needs to carry it out.
@@ -49,6 +53,8 @@ pub enum DialogAnswer {
     Recover(RecoverChoice),
     /// The external-change question was answered.
     ExternalChange(ExternalChangeChoice),
+    /// The rename-a-name dialog was answered.
+    RenameName(RenameNameChoice),
 }
 
 impl Dialog {
@@ -65,6 +71,7 @@ impl Dialog {
             Dialog::ConfirmOverwrite(dialog) => dialog.ui(ctx).map(DialogAnswer::ConfirmOverwrite),
             Dialog::Recover(dialog) => dialog.ui(ctx).map(DialogAnswer::Recover),
             Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
+            Dialog::RenameName(dialog) => dialog.ui(ctx).map(DialogAnswer::RenameName),
         }
     }
 }
