@@ -290,6 +290,10 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             );
         }
     }
+    for line in site::unused_image_lines(paths) {
+        warnings += 1;
+        let _ = writeln!(out, "{line}");
+    }
     eprintln!(
         "checked {} files: {errors} errors, {warnings} warnings",
         results.len()

@@ -210,21 +210,50 @@ fn collect_strings(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `body` with the spaces inside Liquid output tags (`{{ … }}`, on one line) removed, and for
+/// each byte of the result the offset of the byte it came from.
+fn compact_liquid_output(body: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(body.len());
+    let mut origin = Vec::with_capacity(body.len() + 1);
+    let mut in_tag = false;
+    for (i, ch) in body.char_indices() {
+        if ch == '\n' {
+            in_tag = false;
+        } else if !in_tag && body.get(i..).is_some_and(|rest| rest.starts_with("{{")) {
+            in_tag = true;
+        } else if in_tag && (ch == ' ' || ch == '\t') {
+            continue;
+        }
+        out.push(ch);
+        origin.extend(std::iter::repeat_n(i, ch.len_utf8()));
+        if in_tag && out.ends_with("}}") && !out.ends_with("{{}}") {
+            in_tag = false;
+        }
+    }
+    origin.push(body.len());
+    (out, origin)
+}
+
 /// Images of a Markdown body (outside code), with their byte offsets.
 fn body_images(body: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    // Jekyll runs Liquid before Markdown, so `![a]({{ site.baseurl }}/a.png)` is an image
+    // there; without the spaces inside `{{ }}` it is one to the Markdown parser too.
+    let (compacted, origin) = compact_liquid_output(body);
+    let body = compacted.as_str();
+    let original = |offset: usize| origin.get(offset).copied().unwrap_or(offset);
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
-                out.push((range.start, dest_url.to_string()));
+                out.push((original(range.start), dest_url.to_string()));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(re) = IMG_SRC.as_ref() {
                     for c in re.captures_iter(&html) {
                         if let Some(m) = c.get(1) {
-                            out.push((range.start + m.start(), m.as_str().to_string()));
+                            out.push((original(range.start + m.start()), m.as_str().to_string()));
                         }
                     }
                 }
@@ -311,8 +340,12 @@ fn has_stem(dir: &Path, stem: &str) -> bool {
 
 /// Where a post's local image is: None for remote URLs and Liquid that Byline does not
 /// evaluate; otherwise the candidates (the root, then beside the post's folder).
-fn image_candidates(site: &Site, post_path: &str, reference: &str) -> Option<Vec<PathBuf>> {
-    let mut reference = reference.trim().to_string();
+pub(crate) fn image_candidates(
+    site: &Site,
+    post_path: &str,
+    reference: &str,
+) -> Option<Vec<PathBuf>> {
+    let mut reference = crate::markdown::expand_url_filters(reference.trim()).into_owned();
     if let Some(re) = BASEURL_PREFIX.as_ref() {
         reference = re.replace(&reference, "").into_owned();
     }

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod filter;
 pub mod fixes;
 pub mod gemfile;
+pub mod images;
 pub mod index;
 pub mod names;
 pub mod permalink;
