@@ -141,6 +141,7 @@ impl BylineApp {
             }
             DialogAnswer::Path(_, PathChoice::Cancelled) => {}
             DialogAnswer::RenameName(choice) => self.answer_rename_name(choice),
+            DialogAnswer::ImageAlt(choice) => self.answer_image_alt(choice),
             DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::Overwrite) => {
                 match self.doc.save_overwriting() {
                     Ok(path) => self.saved(&path),

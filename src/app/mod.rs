@@ -8,6 +8,7 @@ mod command_handling;
 pub mod dialogs;
 pub mod editor;
 pub mod form;
+mod images_in_post;
 pub mod menu;
 mod name_suggestions;
 pub mod notifications;
@@ -198,8 +199,13 @@ impl BylineApp {
                 .find(|p| !p.as_os_str().is_empty())
         });
         if let Some(path) = dropped {
-            self.system_commands.push(SystemCommand::OpenPath(path));
+            if crate::site::images::is_image_path(&path) {
+                self.image_dropped(path);
+            } else {
+                self.system_commands.push(SystemCommand::OpenPath(path));
+            }
         }
+        self.image_pasted(ctx);
     }
 
     /// Draws the open dialog; an answer closes it and waits to be carried out after drawing.

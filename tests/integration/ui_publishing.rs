@@ -239,3 +239,136 @@ fn rename_a_tag_across_the_site_through_the_dialog() {
         "---\ntitle: Alpha\ntags: [rust, web]\n---\nA.\n"
     );
 }
+
+/// Focuses the body and puts the cursor at byte `at` of the body.
+fn cursor_in_body(h: &mut Harness<'_, BylineApp>, at: usize) {
+    use egui::text::{CCursor, CCursorRange};
+    h.get_by_label("Body (Markdown)").focus();
+    h.run_steps(1);
+    let body = h.state().doc.post().body().to_string();
+    let chars = body[..at].chars().count();
+    let id = byline::app::editor::body_id();
+    let mut state = egui::text_edit::TextEditState::load(&h.ctx, id).unwrap_or_default();
+    state
+        .cursor
+        .set_char_range(Some(CCursorRange::one(CCursor::new(chars))));
+    state.store(&h.ctx, id);
+    h.run_steps(1);
+}
+
+/// A file dropped on the window, as the desktop integration hands it to egui.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn png_bytes() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 40, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+fn md5_name(bytes: &[u8], ext: &str) -> String {
+    byline::image_import::imported_file_name(bytes, Path::new(&format!("x.{ext}")))
+}
+
+#[test]
+fn a_dropped_image_file_lands_in_assets_images_and_at_the_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = berlin_site(dir.path());
+    write(&site, "_config.yml", "title: Site\nbaseurl: /blog\n");
+    let text = "---\ntitle: Pics\n---\nFirst.\n\nSecond.\n";
+    let post = write(&site, "_posts/2025-03-01-pics.md", text);
+    let shot = dir.path().join("Desktop/Screen Shot.PNG");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let png = png_bytes();
+    std::fs::write(&shot, &png).unwrap();
+    let mut h = harness(&post);
+    settle(&mut h);
+    cursor_in_body(&mut h, "First.\n".len());
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(shot.clone())));
+    settle(&mut h);
+    h.get_by_label("Insert image");
+    assert!(
+        !site.join("assets/images").exists(),
+        "nothing is copied before the alt text is given"
+    );
+    h.get_by_label("Alt text").type_text("A red square");
+    h.run_steps(1);
+    h.get_by_label("Insert").click();
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    let name = md5_name(&png, "png");
+    assert_eq!(
+        std::fs::read(site.join("assets/images").join(&name)).unwrap(),
+        png
+    );
+    let image = format!("![A red square]({{{{ '/assets/images/{name}' | relative_url }}}})");
+    assert_eq!(
+        h.state().doc.post().body(),
+        format!("First.\n{image}\nSecond.\n"),
+        "inserted at the cursor, in the form that works under the baseurl"
+    );
+    assert_eq!(
+        h.state().doc.path(),
+        Some(post.as_path()),
+        "a dropped image never opens as the post"
+    );
+    assert!(
+        h.state()
+            .preview_markdown()
+            .contains(&format!("![A red square](/assets/images/{name})")),
+        "the preview shows the image by its site path: {}",
+        h.state().preview_markdown()
+    );
+    h.key_press_modifiers(CTRL, Key::Z);
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().to_text(), text, "one undo step");
+}
+
+#[test]
+fn a_pasted_image_is_copied_under_its_md5_name_and_inserted_root_relative_without_baseurl() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = berlin_site(dir.path());
+    let post = write(
+        &site,
+        "_posts/2025-03-01-paste.md",
+        "---\ntitle: Paste\n---\nText.\n",
+    );
+    let mut h = harness(&post);
+    settle(&mut h);
+    cursor_in_body(&mut h, "Text.".len());
+    let image = egui::ColorImage::from_rgba_unmultiplied([2, 1], &[0, 0, 255, 255, 0, 255, 0, 255]);
+    h.event(egui::Event::PasteImage(std::sync::Arc::new(image)));
+    settle(&mut h);
+    h.get_by_label_contains("the pasted image (2 × 1 pixels)");
+    h.get_by_label("Alt text").type_text("Two dots");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let folder = site.join("assets/images");
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let bytes = std::fs::read(folder.join(&names[0])).unwrap();
+    assert_eq!(names[0], md5_name(&bytes, "png"));
+    let decoded = image::load_from_memory(&bytes).unwrap().to_rgba8();
+    assert_eq!(decoded.dimensions(), (2, 1));
+    assert_eq!(
+        h.state().doc.post().body(),
+        format!("Text.![Two dots](/assets/images/{})\n", names[0])
+    );
+}

@@ -4,6 +4,7 @@
 pub mod changed_on_disk;
 pub mod confirm_overwrite;
 pub mod external_change;
+pub mod image_alt;
 pub mod path;
 pub mod recover;
 pub mod rename_name;
@@ -12,6 +13,7 @@ pub mod unsaved_changes;
 use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
 use confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
 use external_change::{ExternalChangeChoice, ExternalChangeDialog};
+use image_alt::{ImageAltChoice, ImageAltDialog};
 use path::{PathChoice, PathDialog};
 use recover::{RecoverChoice, RecoverDialog};
 use rename_name::{RenameNameChoice, RenameNameDialog};
@@ -36,6 +38,8 @@ pub enum Dialog {
     ExternalChange(ExternalChangeDialog),
     /// Rename or merge a tag or category across the site.
     RenameName(RenameNameDialog),
+    /// The alt text of an image dropped or pasted into the post.
+    ImageAlt(ImageAltDialog),
 }
 
 /// A dialog's answer, with what the app needs to carry it out.
@@ -55,6 +59,8 @@ pub enum DialogAnswer {
     ExternalChange(ExternalChangeChoice),
     /// The rename-a-name dialog was answered.
     RenameName(RenameNameChoice),
+    /// The image alt-text dialog was answered.
+    ImageAlt(ImageAltChoice),
 }
 
 impl Dialog {
@@ -72,6 +78,7 @@ impl Dialog {
             Dialog::Recover(dialog) => dialog.ui(ctx).map(DialogAnswer::Recover),
             Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
             Dialog::RenameName(dialog) => dialog.ui(ctx).map(DialogAnswer::RenameName),
+            Dialog::ImageAlt(dialog) => dialog.ui(ctx).map(DialogAnswer::ImageAlt),
         }
     }
 }
