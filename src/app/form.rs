@@ -248,6 +248,8 @@ impl FormPanel {
 
     fn form_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         egui::ScrollArea::vertical().id_salt("form-scroll").auto_shrink(false).show(ui, |ui| {
+            // Jekyll's verdict on this post (src/app/publishing.rs).
+            self.publishing.ui(ui, doc);
             ui.heading("Front matter");
             if let Some(error) = doc.post().front_matter().and_then(|f| f.error()).cloned() {
                 self.broken_yaml_ui(ui, doc, &format!("Line {}, column {}: {}", error.line, error.column, error.message));
@@ -274,7 +276,6 @@ impl FormPanel {
             }
             ui.add_space(8.0);
             self.other_keys_ui(ui, doc);
-            self.publishing.ui(ui, doc);
         });
     }
 

@@ -104,10 +104,10 @@ impl Publishing {
         let (Some(site), Some(post)) = (self.site.clone(), self.evaluated.clone()) else {
             return;
         };
-        ui.add_space(8.0);
         egui::CollapsingHeader::new("Publishing")
             .default_open(true)
             .show(ui, |ui| self.section_ui(ui, doc, &site, &post));
+        ui.add_space(6.0);
     }
 
     fn section_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document, site: &Site, post: &SitePost) {
@@ -120,11 +120,10 @@ impl Publishing {
                 ui.label("URL: Byline cannot tell");
             }
         }
-        let zone = site
-            .config
-            .timezone
-            .clone()
-            .unwrap_or_else(|| "this machine's zone".into());
+        let zone = site.config.timezone.clone().unwrap_or_else(|| {
+            let name = site.time_zone.iana_name().unwrap_or("UTC");
+            format!("this machine's zone, {name}")
+        });
         let when = post.date.as_ref().map(|date| {
             format!(
                 "{} ({zone}, UTC{})",
