@@ -319,7 +319,10 @@ impl BylineApp {
         self.form.publishing.invalidate();
         self.notifications.notify(
             Severity::Info,
-            format!("Renamed `{old}` to `{new}` in {renamed} files"),
+            format!(
+                "Renamed `{old}` to `{new}` in {renamed} {}",
+                if renamed == 1 { "file" } else { "files" }
+            ),
         );
     }
 }

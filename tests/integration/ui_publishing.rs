@@ -219,7 +219,7 @@ fn rename_a_tag_across_the_site_through_the_dialog() {
     type_into(&mut h, "Current name", "Rust");
     type_into(&mut h, "New name", "rustlang");
     settle(&mut h);
-    h.get_by_label("Will change 1 files:");
+    h.get_by_label("Will change 1 file:");
     h.get_by_label("_posts/2025-01-02-beta.md");
     assert!(
         std::fs::read_to_string(&beta)

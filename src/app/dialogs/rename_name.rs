@@ -123,7 +123,10 @@ impl RenameNameDialog {
                 .filter(|(_, o)| *o == RenameOutcome::Renamed)
                 .count();
             if !self.old.trim().is_empty() && !new.is_empty() {
-                ui.label(format!("Will change {renamed} files:"));
+                ui.label(format!(
+                    "Will change {renamed} {}:",
+                    if renamed == 1 { "file" } else { "files" }
+                ));
             }
             egui::ScrollArea::vertical()
                 .id_salt("rename-name-files")
