@@ -180,6 +180,24 @@ fn site_files(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     }
 }
 
+/// Icons browsers fetch by their well-known names, without any page referring to them.
+fn is_browser_icon(relative: &str) -> bool {
+    let name = relative
+        .rsplit('/')
+        .next()
+        .unwrap_or(relative)
+        .to_ascii_lowercase();
+    [
+        "favicon",
+        "apple-touch-icon",
+        "android-chrome",
+        "mstile",
+        "safari-pinned-tab",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+}
+
 /// Text files other than posts that may name an image (pages, layouts, includes, styles,
 /// data, the config).
 fn is_text_file(relative: &str) -> bool {
@@ -241,7 +259,7 @@ pub fn image_report(site: &Site) -> ImageReport {
         .join("\n");
     let mut unused: Vec<String> = files
         .iter()
-        .filter(|(path, _)| is_image_path(path))
+        .filter(|(path, relative)| is_image_path(path) && !is_browser_icon(relative))
         .filter(|(path, _)| !used.contains(&canonical(path)))
         .filter(|(path, _)| {
             let name = path
@@ -351,6 +369,8 @@ mod tests {
         write(root, "assets/images/on-page.png", "png");
         write(root, "assets/images/lonely.png", "png");
         write(root, "_site/assets/images/built.png", "png");
+        write(root, "favicon.ico", "ico");
+        write(root, "assets/apple-touch-icon.png", "png");
         write(
             root,
             "about.md",
