@@ -296,6 +296,10 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             );
         }
     }
+    for line in site::unused_image_lines(paths) {
+        warnings += 1;
+        let _ = writeln!(out, "{line}");
+    }
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     eprintln!(

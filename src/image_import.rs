@@ -144,7 +144,7 @@ pub fn imported_file_name(bytes: &[u8], chosen: &Path) -> String {
 /// Writes `bytes` to `target` unless it exists: the same bytes there are reused (false), other
 /// bytes are an error. The file appears whole or not at all (a temporary file in the same
 /// folder, linked into place without replacing anything), with the umask's mode.
-fn write_if_absent(target: &Path, bytes: &[u8]) -> Result<bool, ImportError> {
+pub fn write_if_absent(target: &Path, bytes: &[u8]) -> Result<bool, ImportError> {
     let write_error = |source| ImportError::Write {
         path: target.to_path_buf(),
         source,

@@ -207,6 +207,25 @@ pub fn apply_format(text: &str, selection: Range<usize>, format: Format) -> Form
     }
 }
 
+/// `{{ '/path' | relative_url }}` (or `absolute_url`) as the site path it stands for, so the
+/// preview and the site checks find the file; everything else is left as written.
+pub fn expand_url_filters(text: &str) -> std::borrow::Cow<'_, str> {
+    static URL_FILTER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\{\{-?\s*(?:'([^'{}]*)'|"([^"{}]*)")\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}"#,
+        )
+        .ok()
+    });
+    match URL_FILTER.as_ref() {
+        Some(re) if text.contains("_url") => re.replace_all(text, |c: &regex::Captures<'_>| {
+            c.get(1)
+                .or_else(|| c.get(2))
+                .map_or_else(String::new, |m| m.as_str().to_string())
+        }),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Replaces Liquid with readable placeholders for the preview: `{{ site.baseurl }}` and
 /// `{{ site.url }}` (URL prefixes) vanish, other `{{ x }}` become `` `x` ``, and `{% tag %}`
 /// becomes `` `[tag …]` ``. Code blocks are left as written.
@@ -225,7 +244,8 @@ pub fn liquid_placeholders(markdown: &str) -> String {
             out.push_str(line);
             continue;
         }
-        let mut rest = line;
+        let expanded = expand_url_filters(line);
+        let mut rest = expanded.as_ref();
         while let Some(open) = rest.find(['{']) {
             let (head, tail) = rest.split_at(open);
             out.push_str(head);
@@ -445,5 +465,23 @@ mod tests {
         );
         assert_eq!(find_all("Ab ab AB", "ab", false), vec![0..2, 3..5, 6..8]);
         assert_eq!(find_all("Ab ab AB", "ab", true), vec![3..5]);
+    }
+
+    #[test]
+    fn url_filters_become_the_site_path() {
+        assert_eq!(
+            expand_url_filters(
+                "![a]({{ '/assets/a.png' | relative_url }}) {{\"/b.png\"|absolute_url}}"
+            ),
+            "![a](/assets/a.png) /b.png"
+        );
+        assert_eq!(
+            expand_url_filters("{{ page.url | relative_url }}"),
+            "{{ page.url | relative_url }}"
+        );
+        assert_eq!(
+            liquid_placeholders("![a]({{ '/assets/a.png' | relative_url }})\n"),
+            "![a](/assets/a.png)\n"
+        );
     }
 }

@@ -38,6 +38,10 @@ pub enum Command {
     ExportToSite,
     /// Export the post as a standalone HTML page (asks for the folder).
     ExportHtml,
+    /// Move the open draft into `_posts/` with its date, and open it there.
+    PublishDraft,
+    /// Rename or merge a tag or category across the site (a dialog lists the files first).
+    RenameName,
     /// Undo the last edit, form or body.
     Undo,
     /// Redo the last undone edit.
@@ -64,6 +68,8 @@ impl Command {
             Command::SaveAs => "Save As…".into(),
             Command::ExportToSite => "Export to site…".into(),
             Command::ExportHtml => "Export HTML…".into(),
+            Command::PublishDraft => "Publish draft".into(),
+            Command::RenameName => "Rename tag or category…".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Format(Format::Bold) => "Bold".into(),
@@ -107,6 +113,7 @@ impl Command {
     pub fn is_enabled(&self, state: &CommandState) -> bool {
         match self {
             Command::Undo => state.can_undo,
+            Command::PublishDraft => state.is_draft,
             Command::Redo => state.can_redo,
             Command::Format(_) | Command::Find | Command::Replace => state.is_editor_visible,
             _ => true,
@@ -129,6 +136,8 @@ pub struct CommandState {
     pub can_redo: bool,
     /// The Markdown editor is on screen.
     pub is_editor_visible: bool,
+    /// The open post is a draft (in `_drafts/`), which Publish draft moves.
+    pub is_draft: bool,
 }
 
 // --- Derived lists: every command, and the shortcut table built from `shortcut()` ---

@@ -74,6 +74,8 @@ impl BylineApp {
             Command::SaveAs => self.ask_path(PathPurpose::SaveAs),
             Command::ExportToSite => self.ask_path(PathPurpose::ExportSite),
             Command::ExportHtml => self.ask_path(PathPurpose::ExportHtml),
+            Command::PublishDraft => self.publish_draft(),
+            Command::RenameName => self.ask_rename_name(),
             Command::Undo => {
                 if self.doc.undo() {
                     self.notifications.set_status("Undone");
@@ -139,6 +141,8 @@ impl BylineApp {
                 self.path_chosen(purpose, path)
             }
             DialogAnswer::Path(_, PathChoice::Cancelled) => {}
+            DialogAnswer::RenameName(choice) => self.answer_rename_name(choice),
+            DialogAnswer::ImageAlt(choice) => self.answer_image_alt(choice),
             DialogAnswer::ChangedOnDisk(ChangedOnDiskChoice::Overwrite) => {
                 match self.doc.save_overwriting() {
                     Ok(path) => self.saved(&path),

@@ -232,6 +232,30 @@ impl EditorPanel {
         self.selection = Some(selection);
     }
 
+    /// Inserts `text` at the body's cursor (over the selection; at the end when the body never
+    /// had a cursor) as one undoable step, and puts the cursor after it (an image dropped or
+    /// pasted into the post).
+    pub fn insert_at_cursor(&mut self, doc: &mut Document, text: &str) {
+        let old = doc.post().body().to_string();
+        let selection = self
+            .selection
+            .clone()
+            .filter(|s| {
+                s.start <= s.end && old.is_char_boundary(s.start) && old.is_char_boundary(s.end)
+            })
+            .unwrap_or(old.len()..old.len());
+        let mut new = old.clone();
+        new.replace_range(selection.clone(), text);
+        let conformed = conform_line_endings(&old, &new, doc.post().line_ending(), None);
+        let caret = conformed.map_offset(selection.start + text.len());
+        let _ = doc.apply(EditKind::Command, |post| {
+            post.set_body(conformed.text);
+            Ok::<bool, std::convert::Infallible>(true)
+        });
+        self.select_on_next_frame = Some(SelectRequest::focus(caret..caret));
+        self.selection = Some(caret..caret);
+    }
+
     fn toolbar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             let buttons = [

@@ -91,6 +91,8 @@ pub struct FormPanel {
     pub wants_image_dialog: bool,
     /// Set when the user asked to rename the file to this path; the app renames it.
     pub wants_rename: Option<PathBuf>,
+    /// The Publishing section and the site's names (src/app/publishing.rs).
+    pub publishing: super::publishing::Publishing,
 }
 
 /// Text of an entry of the front matter as written (key line and its value lines).
@@ -246,6 +248,8 @@ impl FormPanel {
 
     fn form_ui(&mut self, ui: &mut egui::Ui, doc: &mut Document) {
         egui::ScrollArea::vertical().id_salt("form-scroll").auto_shrink(false).show(ui, |ui| {
+            // Jekyll's verdict on this post (src/app/publishing.rs).
+            self.publishing.ui(ui, doc);
             ui.heading("Front matter");
             if let Some(error) = doc.post().front_matter().and_then(|f| f.error()).cloned() {
                 self.broken_yaml_ui(ui, doc, &format!("Line {}, column {}: {}", error.line, error.column, error.message));
@@ -634,6 +638,14 @@ impl FormPanel {
                 }
             }
         });
+        // The site's names for what is typed (src/app/name_suggestions.rs).
+        let typed = self.new_items.entry(key).or_default();
+        if let Some(name) = super::name_suggestions::ui(ui, &self.publishing, key, typed, &items)
+            && !items.contains(&name)
+            && !added.contains(&name)
+        {
+            added.push(name);
+        }
         if removed.is_some() || !added.is_empty() {
             let result = doc.apply(EditKind::Field(key), |post| {
                 let mut changed = false;

@@ -46,6 +46,10 @@ pub fn menu_bar_ui(
                 item(ui, command, state, &mut chosen.commands);
             }
             ui.separator();
+            for command in [Command::PublishDraft, Command::RenameName] {
+                item(ui, command, state, &mut chosen.commands);
+            }
+            ui.separator();
             item(ui, Command::Quit, state, &mut chosen.commands);
         });
         ui.menu_button("Edit", |ui| {

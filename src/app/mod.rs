@@ -8,9 +8,12 @@ mod command_handling;
 pub mod dialogs;
 pub mod editor;
 pub mod form;
+mod images_in_post;
 pub mod menu;
+mod name_suggestions;
 pub mod notifications;
 pub mod preview;
+pub mod publishing;
 mod rename_hint;
 pub mod settings;
 pub mod start_view;
@@ -191,6 +194,7 @@ impl BylineApp {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
             is_editor_visible: self.settings.view != ViewMode::PreviewOnly,
+            is_draft: self.doc.path().is_some_and(crate::site::is_draft_path),
         }
     }
 
@@ -210,8 +214,13 @@ impl BylineApp {
                 .find(|p| !p.as_os_str().is_empty())
         });
         if let Some(path) = dropped {
-            self.system_commands.push(SystemCommand::OpenPath(path));
+            if crate::site::images::is_image_path(&path) {
+                self.image_dropped(path);
+            } else {
+                self.system_commands.push(SystemCommand::OpenPath(path));
+            }
         }
+        self.image_pasted(ctx);
     }
 
     /// Draws the open dialog; an answer closes it and waits to be carried out after drawing.
@@ -308,6 +317,7 @@ impl BylineApp {
         if let Some(path) = self.form.wants_rename.take() {
             self.system_commands.push(SystemCommand::RenameFile(path));
         }
+        self.publishing_requests();
         self.run_requests(&ctx);
         self.form
             .recent_authors

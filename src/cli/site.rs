@@ -263,6 +263,26 @@ pub fn add_site_diagnostics(
     out
 }
 
+/// For `byline check SITE`: each site folder given (one with `_config.yml` or `_posts/`) is
+/// searched for images no post or page uses, one warning line per image (references to
+/// missing images are already among the posts' problems).
+pub fn unused_image_lines(paths: &[PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in paths.iter().filter(|p| p.is_dir()) {
+        if !(dir.join("_config.yml").is_file() || dir.join("_posts").is_dir()) {
+            continue;
+        }
+        let site = Site::open(dir, &IndexOptions::default());
+        for image in crate::site::images::image_report(&site).unused {
+            out.push(format!(
+                "{}:1:1: warning: no post or page uses this image",
+                dir.join(&image).display()
+            ));
+        }
+    }
+    out
+}
+
 /// Arguments of `byline tags` and `byline categories`.
 #[derive(Debug, Args)]
 pub struct NamesArgs {

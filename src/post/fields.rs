@@ -135,6 +135,26 @@ impl Post {
         })
     }
 
+    /// Writes `token` as the `date` value exactly as given (quotes included): the site's
+    /// one-click date fixes (quote it, add the offset) compute the text themselves.
+    pub fn set_date_token(&mut self, token: &str) -> Result<bool> {
+        let expected: Value =
+            serde_yaml::from_str(token).map_err(|e| crate::error::Error::Edit {
+                key: "date".into(),
+                reason: format!("`{token}` is not a YAML value: {e}"),
+            })?;
+        let current = self
+            .front_matter()
+            .and_then(|f| Some((f.block().ok()?.entry("date")?.clone(), f.yaml())))
+            .and_then(|(entry, yaml)| entry.inline_token(yaml).map(str::to_string));
+        if current.as_deref() == Some(token) {
+            return Ok(false);
+        }
+        self.edit("date", Some(expected), |_, _| {
+            NewValue::Inline(token.to_string())
+        })
+    }
+
     /// Sets a list field, keeping its form (flow, block or space-separated), its item quoting
     /// and the exact value of items that did not change.
     pub fn set_list(&mut self, key: &str, items: &[String]) -> Result<bool> {

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde_yaml::{Mapping, Value};
 
 use super::dates::{self, DateReading};
-use super::index::{DateSource, Site, WhyNot, yaml_position};
+use super::index::{DateSource, Site, SitePost, WhyNot, yaml_position};
 use crate::post::Post;
 use crate::post::check::{Diagnostic, Severity};
 
@@ -210,21 +210,50 @@ fn collect_strings(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `body` with the spaces inside Liquid output tags (`{{ … }}`, on one line) removed, and for
+/// each byte of the result the offset of the byte it came from.
+fn compact_liquid_output(body: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(body.len());
+    let mut origin = Vec::with_capacity(body.len() + 1);
+    let mut in_tag = false;
+    for (i, ch) in body.char_indices() {
+        if ch == '\n' {
+            in_tag = false;
+        } else if !in_tag && body.get(i..).is_some_and(|rest| rest.starts_with("{{")) {
+            in_tag = true;
+        } else if in_tag && (ch == ' ' || ch == '\t') {
+            continue;
+        }
+        out.push(ch);
+        origin.extend(std::iter::repeat_n(i, ch.len_utf8()));
+        if in_tag && out.ends_with("}}") && !out.ends_with("{{}}") {
+            in_tag = false;
+        }
+    }
+    origin.push(body.len());
+    (out, origin)
+}
+
 /// Images of a Markdown body (outside code), with their byte offsets.
 fn body_images(body: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    // Jekyll runs Liquid before Markdown, so `![a]({{ site.baseurl }}/a.png)` is an image
+    // there; without the spaces inside `{{ }}` it is one to the Markdown parser too.
+    let (compacted, origin) = compact_liquid_output(body);
+    let body = compacted.as_str();
+    let original = |offset: usize| origin.get(offset).copied().unwrap_or(offset);
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
-                out.push((range.start, dest_url.to_string()));
+                out.push((original(range.start), dest_url.to_string()));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(re) = IMG_SRC.as_ref() {
                     for c in re.captures_iter(&html) {
                         if let Some(m) = c.get(1) {
-                            out.push((range.start + m.start(), m.as_str().to_string()));
+                            out.push((original(range.start + m.start()), m.as_str().to_string()));
                         }
                     }
                 }
@@ -311,8 +340,12 @@ fn has_stem(dir: &Path, stem: &str) -> bool {
 
 /// Where a post's local image is: None for remote URLs and Liquid that Byline does not
 /// evaluate; otherwise the candidates (the root, then beside the post's folder).
-fn image_candidates(site: &Site, post_path: &str, reference: &str) -> Option<Vec<PathBuf>> {
-    let mut reference = reference.trim().to_string();
+pub(crate) fn image_candidates(
+    site: &Site,
+    post_path: &str,
+    reference: &str,
+) -> Option<Vec<PathBuf>> {
+    let mut reference = crate::markdown::expand_url_filters(reference.trim()).into_owned();
     if let Some(re) = BASEURL_PREFIX.as_ref() {
         reference = re.replace(&reference, "").into_owned();
     }
@@ -411,17 +444,39 @@ fn diagnostic(line: usize, column: usize, severity: Severity, message: String) -
     }
 }
 
+/// What the per-post checks need from the site, computed once.
+struct CheckContext {
+    root: PathBuf,
+    includes_dir: PathBuf,
+    layouts_dir: PathBuf,
+    theme_dir: Option<PathBuf>,
+    theme_unknown: bool,
+    is_jekyll_3: bool,
+    has_baseurl: bool,
+}
+
+impl CheckContext {
+    fn of(site: &Site) -> CheckContext {
+        let root = site.root.clone();
+        let theme_folder_found = site.config.theme.as_deref().map(|t| theme_folder(&root, t));
+        CheckContext {
+            includes_dir: root.join(&site.config.includes_dir),
+            layouts_dir: root.join(&site.config.layouts_dir),
+            theme_dir: theme_folder_found.clone().flatten(),
+            theme_unknown: matches!(theme_folder_found, Some(None))
+                || site.config.remote_theme.is_some(),
+            is_jekyll_3: site.jekyll.is_jekyll_3(),
+            has_baseurl: !site.config.baseurl.trim_matches('/').is_empty(),
+            root,
+        }
+    }
+}
+
 /// Runs the site checks and adds their problems to each post.
 pub fn check_site(site: &mut Site) {
-    let root = site.root.clone();
-    let includes_dir = root.join(&site.config.includes_dir);
-    let layouts_dir = root.join(&site.config.layouts_dir);
-    let theme = site
-        .config
-        .theme
-        .as_deref()
-        .map(|t| (t.to_string(), theme_folder(&root, t)));
-    if let Some((name, None)) = &theme {
+    if let Some(name) = site.config.theme.clone()
+        && theme_folder(&site.root, &name).is_none()
+    {
         site.problems.push((
             "_config.yml".to_string(),
             diagnostic(
@@ -443,11 +498,7 @@ pub fn check_site(site: &mut Site) {
             ),
         ));
     }
-    let theme_dir = theme.as_ref().and_then(|(_, dir)| dir.clone());
-    let theme_unknown = matches!(&theme, Some((_, None))) || site.config.remote_theme.is_some();
-    let is_jekyll_3 = site.jekyll.is_jekyll_3();
-    let has_baseurl = !site.config.baseurl.trim_matches('/').is_empty();
-
+    let cx = CheckContext::of(site);
     // Duplicate URLs among published posts.
     let mut by_url: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, post) in site.posts.iter().enumerate() {
@@ -483,174 +534,221 @@ pub fn check_site(site: &mut Site) {
     }
 
     for (i, post) in site.posts.iter().enumerate() {
-        let Some(list) = added.get_mut(i) else {
-            continue;
-        };
-        for reference in &post.references {
-            let at =
-                |severity, message| diagnostic(reference.line, reference.column, severity, message);
-            match reference.kind {
-                ReferenceKind::Include => {
-                    let found = includes_dir.join(&reference.target).is_file()
-                        || theme_dir
-                            .as_ref()
-                            .is_some_and(|d| d.join("_includes").join(&reference.target).is_file());
-                    if !found && !theme_unknown {
-                        list.push(at(
-                            Severity::Error,
-                            format!(
-                                "`{{% include {} %}}`: no {}/{} in the site{}: jekyll build fails",
-                                reference.target,
-                                site.config.includes_dir,
-                                reference.target,
-                                if theme_dir.is_some() {
-                                    " or its theme"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        ));
-                    }
-                }
-                ReferenceKind::IncludeRelative => {
-                    let folder = Path::new(&post.path).parent().unwrap_or(Path::new(""));
-                    if !root.join(folder).join(&reference.target).is_file() {
-                        list.push(at(
-                            Severity::Error,
-                            format!(
-                                "`{{% include_relative {} %}}`: no such file beside the post: jekyll build fails",
-                                reference.target
-                            ),
-                        ));
-                    }
-                }
-                ReferenceKind::PostUrl => {
-                    if !post_url_finds(site, &reference.target) {
-                        list.push(at(
-                            Severity::Error,
-                            format!(
-                                "`{{% post_url {} %}}`: no published post has that name: jekyll build fails",
-                                reference.target
-                            ),
-                        ));
-                    }
-                    if has_baseurl && !is_jekyll_3 && reference.has_baseurl_before {
-                        list.push(at(
-                            Severity::Warning,
-                            "Jekyll 4 adds the baseurl to `post_url` itself: `{{ site.baseurl }}` before it doubles it (Jekyll 3 did not add it)".into(),
-                        ));
-                    } else if has_baseurl && is_jekyll_3 && !reference.has_baseurl_before {
-                        list.push(at(
-                            Severity::Warning,
-                            "this site builds with Jekyll 3, whose `post_url` leaves out the baseurl: the link misses it (Jekyll 4 adds it)".into(),
-                        ));
-                    }
-                }
-                ReferenceKind::Link => {
-                    let target = reference.target.trim_start_matches('/');
-                    if !root.join(target).is_file() {
-                        list.push(at(
-                            Severity::Error,
-                            format!(
-                                "`{{% link {} %}}`: no such file in the site: jekyll build fails",
-                                reference.target
-                            ),
-                        ));
-                    }
-                }
-                ReferenceKind::Image => {
-                    if let Some(candidates) = image_candidates(site, &post.path, &reference.target)
-                        && !candidates.iter().any(|c| c.is_file())
-                    {
-                        list.push(at(
-                            Severity::Warning,
-                            format!("image `{}` does not exist in the site", reference.target),
-                        ));
-                    }
-                }
-                ReferenceKind::Layout => {
-                    let found = has_stem(&layouts_dir, &reference.target)
-                        || theme_dir
-                            .as_ref()
-                            .is_some_and(|d| has_stem(&d.join("_layouts"), &reference.target));
-                    if !found && !theme_unknown {
-                        list.push(at(
-                            Severity::Warning,
-                            format!(
-                                "layout `{}` does not exist: Jekyll publishes the post without a layout",
-                                reference.target
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-
-        // Dates: file name against the published day, and YAML's UTC reading.
-        if let Some(date) = &post.date
-            && matches!(
-                post.date_source,
-                DateSource::FrontMatter | DateSource::Defaults
-            )
-            && let Some(file_day) = post.file_name_day
-            && date.date() != file_day
-        {
-            let (line, column) = post.date_position;
-            list.push(diagnostic(
-                line,
-                column,
-                Severity::Warning,
-                format!(
-                    "the file name says {file_day} but Jekyll dates the post {}{}",
-                    date.date(),
-                    post.url
-                        .as_ref()
-                        .map(|u| format!(" (URL {u})"))
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-        if post.date_reading == Some(DateReading::UnquotedUtc)
-            && site.config.timezone.is_some()
-            && let Some(date) = &post.date
-            && date.offset().seconds() != 0
-        {
-            let written = post.date_written.unwrap_or_else(|| date.datetime());
-            let offset = dates::offset_text_at(written, &site.time_zone).unwrap_or_default();
-            let written_text = written.strftime("%Y-%m-%d %H:%M:%S").to_string();
-            let (line, column) = post.date_position;
-            list.push(diagnostic(
-                line,
-                column,
-                Severity::Warning,
-                format!(
-                    "an unquoted date without offset is read as UTC: Jekyll publishes it at {} ({}), not at {written_text} there; to mean the site's time, quote it (`date: \"{written_text}\"`) or add the site's offset for that date (`date: {written_text} {offset}`)",
-                    dates::rfc3339(date),
-                    site.config.timezone.as_deref().unwrap_or("the site's zone"),
-                ),
-            ));
-        }
-        if !site.config.future
-            && let Some(date) = &post.date
-            && date.timestamp().as_second() > site.now.as_second()
-            && !post.is_draft
-            && post.why_not != Some(WhyNot::Unpublished)
-        {
-            list.push(diagnostic(
-                1,
-                1,
-                Severity::Warning,
-                format!(
-                    "dated in the future ({}) and the site has `future: false`: Jekyll leaves it out until a build after that time",
-                    dates::rfc3339(date)
-                ),
-            ));
+        if let Some(list) = added.get_mut(i) {
+            list.extend(post_checks(site, &cx, post));
         }
     }
     for (post, extra) in site.posts.iter_mut().zip(added) {
         post.problems.extend(extra);
         post.problems.sort_by_key(|d| (d.line, d.column));
     }
+}
+
+/// Runs the site checks on one post that is not (or no longer) the indexed one at its path —
+/// an open document's unsaved text — against the rest of the site, adding their problems.
+pub fn check_one(site: &Site, post: &mut SitePost) {
+    let cx = CheckContext::of(site);
+    let mut list = post_checks(site, &cx, post);
+    if post.is_published
+        && let Some(url) = &post.url
+    {
+        let others: Vec<&str> = site
+            .posts
+            .iter()
+            .filter(|p| p.path != post.path && p.is_published && p.url.as_ref() == Some(url))
+            .map(|p| p.path.as_str())
+            .collect();
+        if !others.is_empty() {
+            list.push(diagnostic(
+                1,
+                1,
+                Severity::Error,
+                format!(
+                    "two posts publish at {url}: this one and {} (one overwrites the other)",
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
+    post.problems.extend(list);
+    post.problems.sort_by_key(|d| (d.line, d.column));
+}
+
+/// The checks of one post's references and dates against the site.
+fn post_checks(site: &Site, cx: &CheckContext, post: &SitePost) -> Vec<Diagnostic> {
+    let CheckContext {
+        root,
+        includes_dir,
+        layouts_dir,
+        theme_dir,
+        theme_unknown,
+        is_jekyll_3,
+        has_baseurl,
+    } = cx;
+    let (theme_unknown, is_jekyll_3, has_baseurl) = (*theme_unknown, *is_jekyll_3, *has_baseurl);
+    let mut list = Vec::new();
+    let list = &mut list;
+    for reference in &post.references {
+        let at =
+            |severity, message| diagnostic(reference.line, reference.column, severity, message);
+        match reference.kind {
+            ReferenceKind::Include => {
+                let found = includes_dir.join(&reference.target).is_file()
+                    || theme_dir
+                        .as_ref()
+                        .is_some_and(|d| d.join("_includes").join(&reference.target).is_file());
+                if !found && !theme_unknown {
+                    list.push(at(
+                        Severity::Error,
+                        format!(
+                            "`{{% include {} %}}`: no {}/{} in the site{}: jekyll build fails",
+                            reference.target,
+                            site.config.includes_dir,
+                            reference.target,
+                            if theme_dir.is_some() {
+                                " or its theme"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                }
+            }
+            ReferenceKind::IncludeRelative => {
+                let folder = Path::new(&post.path).parent().unwrap_or(Path::new(""));
+                if !root.join(folder).join(&reference.target).is_file() {
+                    list.push(at(
+                        Severity::Error,
+                        format!(
+                            "`{{% include_relative {} %}}`: no such file beside the post: jekyll build fails",
+                            reference.target
+                        ),
+                    ));
+                }
+            }
+            ReferenceKind::PostUrl => {
+                if !post_url_finds(site, &reference.target) {
+                    list.push(at(
+                        Severity::Error,
+                        format!(
+                            "`{{% post_url {} %}}`: no published post has that name: jekyll build fails",
+                            reference.target
+                        ),
+                    ));
+                }
+                if has_baseurl && !is_jekyll_3 && reference.has_baseurl_before {
+                    list.push(at(
+                        Severity::Warning,
+                        "Jekyll 4 adds the baseurl to `post_url` itself: `{{ site.baseurl }}` before it doubles it (Jekyll 3 did not add it)".into(),
+                    ));
+                } else if has_baseurl && is_jekyll_3 && !reference.has_baseurl_before {
+                    list.push(at(
+                        Severity::Warning,
+                        "this site builds with Jekyll 3, whose `post_url` leaves out the baseurl: the link misses it (Jekyll 4 adds it)".into(),
+                    ));
+                }
+            }
+            ReferenceKind::Link => {
+                let target = reference.target.trim_start_matches('/');
+                if !root.join(target).is_file() {
+                    list.push(at(
+                        Severity::Error,
+                        format!(
+                            "`{{% link {} %}}`: no such file in the site: jekyll build fails",
+                            reference.target
+                        ),
+                    ));
+                }
+            }
+            ReferenceKind::Image => {
+                if let Some(candidates) = image_candidates(site, &post.path, &reference.target)
+                    && !candidates.iter().any(|c| c.is_file())
+                {
+                    list.push(at(
+                        Severity::Warning,
+                        format!("image `{}` does not exist in the site", reference.target),
+                    ));
+                }
+            }
+            ReferenceKind::Layout => {
+                let found = has_stem(layouts_dir, &reference.target)
+                    || theme_dir
+                        .as_ref()
+                        .is_some_and(|d| has_stem(&d.join("_layouts"), &reference.target));
+                if !found && !theme_unknown {
+                    list.push(at(
+                        Severity::Warning,
+                        format!(
+                            "layout `{}` does not exist: Jekyll publishes the post without a layout",
+                            reference.target
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    // Dates: file name against the published day, and YAML's UTC reading.
+    if let Some(date) = &post.date
+        && matches!(
+            post.date_source,
+            DateSource::FrontMatter | DateSource::Defaults
+        )
+        && let Some(file_day) = post.file_name_day
+        && date.date() != file_day
+    {
+        let (line, column) = post.date_position;
+        list.push(diagnostic(
+            line,
+            column,
+            Severity::Warning,
+            format!(
+                "the file name says {file_day} but Jekyll dates the post {}{}",
+                date.date(),
+                post.url
+                    .as_ref()
+                    .map(|u| format!(" (URL {u})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    if post.date_reading == Some(DateReading::UnquotedUtc)
+        && site.config.timezone.is_some()
+        && let Some(date) = &post.date
+        && date.offset().seconds() != 0
+    {
+        let written = post.date_written.unwrap_or_else(|| date.datetime());
+        let offset = dates::offset_text_at(written, &site.time_zone).unwrap_or_default();
+        let written_text = written.strftime("%Y-%m-%d %H:%M:%S").to_string();
+        let (line, column) = post.date_position;
+        list.push(diagnostic(
+            line,
+            column,
+            Severity::Warning,
+            format!(
+                "an unquoted date without offset is read as UTC: Jekyll publishes it at {} ({}), not at {written_text} there; to mean the site's time, quote it (`date: \"{written_text}\"`) or add the site's offset for that date (`date: {written_text} {offset}`)",
+                dates::rfc3339(date),
+                site.config.timezone.as_deref().unwrap_or("the site's zone"),
+            ),
+        ));
+    }
+    if !site.config.future
+        && let Some(date) = &post.date
+        && date.timestamp().as_second() > site.now.as_second()
+        && !post.is_draft
+        && post.why_not != Some(WhyNot::Unpublished)
+    {
+        list.push(diagnostic(
+            1,
+            1,
+            Severity::Warning,
+            format!(
+                "dated in the future ({}) and the site has `future: false`: Jekyll leaves it out until a build after that time",
+                dates::rfc3339(date)
+            ),
+        ));
+    }
+    std::mem::take(list)
 }
 
 #[cfg(test)]

@@ -453,6 +453,27 @@ struct Context<'a> {
     unpublished: bool,
 }
 
+impl<'a> Context<'a> {
+    /// The reading context of a site with the flags already applied (`options.now` set).
+    fn of(
+        root: &'a Path,
+        config: &'a SiteConfig,
+        tz: &'a TimeZone,
+        applied: &IndexOptions,
+    ) -> Context<'a> {
+        Context {
+            root,
+            config,
+            tz,
+            now: applied.now.unwrap_or_else(Timestamp::now),
+            template: config.post_url_template(),
+            show_drafts: applied.drafts,
+            future: applied.future,
+            unpublished: applied.unpublished,
+        }
+    }
+}
+
 fn problem(line: usize, column: usize, severity: Severity, message: String) -> Diagnostic {
     Diagnostic {
         line,
@@ -465,6 +486,16 @@ fn problem(line: usize, column: usize, severity: Severity, message: String) -> D
 /// Reads one candidate file into a post (None for a file in `_posts` that is not a post and
 /// does not look like one, such as an image).
 fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> {
+    read_candidate_as(ctx, candidate, None)
+}
+
+/// [`read_candidate`], with the file's text given (an open document's unsaved text) instead
+/// of read from disk.
+fn read_candidate_as(
+    ctx: &Context<'_>,
+    candidate: &Candidate,
+    given_text: Option<&str>,
+) -> Option<SitePost> {
     let file_name = candidate
         .relative
         .rsplit('/')
@@ -561,7 +592,10 @@ fn read_candidate(ctx: &Context<'_>, candidate: &Candidate) -> Option<SitePost> 
     let defaults = defaults_for(ctx.root, &ctx.config.defaults, &candidate.relative);
     let defaults_error = merge_data(&mut data, &defaults).err();
 
-    let read = std::fs::read(&candidate.absolute);
+    let read = match given_text {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => std::fs::read(&candidate.absolute),
+    };
     let text = match &read {
         Ok(bytes) => std::str::from_utf8(bytes).ok(),
         Err(_) => None,
@@ -858,16 +892,7 @@ impl Site {
             unpublished: options.unpublished || config.unpublished,
             now: Some(now),
         };
-        let ctx = Context {
-            root,
-            config: &config,
-            tz: &time_zone,
-            now,
-            template: config.post_url_template(),
-            show_drafts: applied.drafts,
-            future: applied.future,
-            unpublished: applied.unpublished,
-        };
+        let ctx = Context::of(root, &config, &time_zone, &applied);
         let mut candidates = Vec::new();
         discover(root, "", &config, &mut candidates);
         let mut posts: Vec<SitePost> = candidates
@@ -904,6 +929,29 @@ impl Site {
         };
         diagnostics::check_site(&mut site);
         site
+    }
+
+    /// One post as Jekyll would see it if its file held `post`'s text (an open document's
+    /// unsaved text): date, URL, published or why not, names and every problem the site
+    /// checks find, against the rest of this site as indexed. Reads nothing but what the
+    /// checks look up (includes, layouts, images); None for a path Jekyll does not read as a
+    /// post (outside `_posts`/`_drafts`, or not a post file).
+    pub fn evaluate(&self, relative: &str, post: &Post) -> Option<SitePost> {
+        let relative = relative.trim_start_matches('/');
+        let in_posts = relative.split('/').any(|part| part == "_posts");
+        let is_draft = super::is_draft_path(Path::new(relative));
+        if !in_posts && !is_draft {
+            return None;
+        }
+        let ctx = Context::of(&self.root, &self.config, &self.time_zone, &self.options);
+        let candidate = Candidate {
+            absolute: self.root.join(relative),
+            relative: relative.to_string(),
+            is_draft,
+        };
+        let mut evaluated = read_candidate_as(&ctx, &candidate, Some(&post.to_text()))?;
+        diagnostics::check_one(self, &mut evaluated);
+        Some(evaluated)
     }
 
     /// The post at a path relative to the root (`/`-separated).

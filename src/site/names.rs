@@ -49,6 +49,83 @@ pub fn name_counts(site: &Site, kind: NameKind) -> Vec<(String, usize)> {
     out
 }
 
+/// The form of a name that ignores what makes `Rust`, `rust`, `r-ust`, `rust ` and `rusts`
+/// look different: case, punctuation, spacing and a plural `s`.
+pub fn name_key(name: &str) -> String {
+    let key: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match key.strip_suffix('s') {
+        Some(stem) if stem.chars().count() >= 2 => stem.to_string(),
+        _ => key,
+    }
+}
+
+/// The existing name a new one differs from only by case, punctuation, spacing or a plural
+/// `s` (the most used when several do); None for a name the site already has as typed, or
+/// one that is really new.
+pub fn near_duplicate<'a>(
+    typed: &str,
+    counts: &'a [(String, usize)],
+) -> Option<&'a (String, usize)> {
+    let typed = typed.trim();
+    if typed.is_empty() || counts.iter().any(|(name, _)| name == typed) {
+        return None;
+    }
+    let key = name_key(typed);
+    if key.is_empty() {
+        return None;
+    }
+    counts
+        .iter()
+        .filter(|(name, _)| name_key(name) == key)
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+}
+
+/// Existing names for what is being typed, most used first: those that start with it or
+/// contain it (ignoring case, punctuation and spacing), at most `limit`, leaving out
+/// `already` (the post's own names).
+pub fn suggestions<'a>(
+    typed: &str,
+    counts: &'a [(String, usize)],
+    already: &[String],
+    limit: usize,
+) -> Vec<&'a (String, usize)> {
+    let key: String = typed
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let loose = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut found: Vec<(bool, &'a (String, usize))> = counts
+        .iter()
+        .filter(|(name, _)| !already.contains(name))
+        .filter_map(|entry| {
+            let name = loose(&entry.0);
+            if name.starts_with(&key) {
+                Some((true, entry))
+            } else if name.contains(&key) {
+                Some((false, entry))
+            } else {
+                None
+            }
+        })
+        .collect();
+    // Starting with it first, then by count (the input is already most used first).
+    found.sort_by_key(|(starts, _)| !*starts);
+    found.into_iter().take(limit).map(|(_, e)| e).collect()
+}
+
 /// What a site-wide rename did to one post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenameOutcome {
@@ -122,4 +199,56 @@ pub fn rename_across_site(
             Some((post.path.clone(), RenameOutcome::Renamed))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts() -> Vec<(String, usize)> {
+        vec![
+            ("rust".to_string(), 12),
+            ("Rust".to_string(), 3),
+            ("rustlang".to_string(), 2),
+            ("jekyll".to_string(), 5),
+            ("static sites".to_string(), 4),
+            ("news".to_string(), 1),
+        ]
+    }
+
+    #[test]
+    fn near_duplicates_differ_only_by_case_punctuation_spacing_or_a_plural() {
+        let counts = counts();
+        let named = |typed: &str| near_duplicate(typed, &counts).map(|(n, _)| n.as_str());
+        assert_eq!(named("RUST"), Some("rust"), "the most used of rust/Rust");
+        assert_eq!(named("rusts"), Some("rust"));
+        assert_eq!(named("Jekylls"), Some("jekyll"));
+        assert_eq!(named("static-site"), Some("static sites"));
+        assert_eq!(named("StaticSites"), Some("static sites"));
+        assert_eq!(named("rust"), None, "already a name as typed");
+        assert_eq!(named("rustacean"), None, "really new");
+        assert_eq!(named("new"), Some("news"), "a plural s either way");
+        assert_eq!(named("--"), None);
+        assert_eq!(name_key("is"), "is", "a two-letter word keeps its s");
+    }
+
+    #[test]
+    fn suggestions_start_with_the_typed_text_first_and_skip_the_posts_own() {
+        let counts = counts();
+        let names = |typed: &str, already: &[String]| -> Vec<String> {
+            suggestions(typed, &counts, already, 3)
+                .into_iter()
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        };
+        assert_eq!(names("ru", &[]), ["rust (12)", "Rust (3)", "rustlang (2)"]);
+        assert_eq!(
+            names("ru", &["rust".to_string()]),
+            ["Rust (3)", "rustlang (2)"]
+        );
+        assert_eq!(names("sites", &[]), ["static sites (4)"]);
+        assert_eq!(names("lang", &[]), ["rustlang (2)"]);
+        assert!(names("", &[]).is_empty());
+        assert!(names("zzz", &[]).is_empty());
+    }
 }

@@ -14,5 +14,6 @@ mod properties;
 mod site_cli;
 mod ui;
 mod ui_first_run;
+mod ui_publishing;
 mod ui_random;
 mod walk_props;

@@ -102,6 +102,31 @@ fn check_inside_a_site_adds_the_site_checks() {
     );
 }
 
+#[test]
+fn check_of_a_site_lists_unused_images_and_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "_config.yml", "baseurl: /blog\n");
+    write(root, "assets/images/used.png", "png");
+    write(root, "assets/images/lonely.png", "png");
+    write(
+        root,
+        "_posts/2025-01-01-a.md",
+        "---\ntitle: a\n---\n![u]({{ '/assets/images/used.png' | relative_url }})\n![g](/assets/gone.png)\n",
+    );
+    let out = byline(&["check", "."], root);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("assets/images/lonely.png:1:1: warning: no post or page uses this image"),
+        "{text}"
+    );
+    assert!(!text.contains("used.png"), "{text}");
+    assert!(
+        text.contains("2025-01-01-a.md:5:1: warning: image `/assets/gone.png` does not exist"),
+        "{text}"
+    );
+}
+
 const FLOW: &str =
     "---\ntitle: Flow # keep\ntags: [rust, \"old\", web] # trailing\n---\nold body\n";
 const BLOCK: &str = "---\ntags:\n  - old   # the old one\n  - keep\ntitle: Block\n---\nbody\n";

@@ -4,15 +4,19 @@
 pub mod changed_on_disk;
 pub mod confirm_overwrite;
 pub mod external_change;
+pub mod image_alt;
 pub mod path;
 pub mod recover;
+pub mod rename_name;
 pub mod unsaved_changes;
 
 use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
 use confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
 use external_change::{ExternalChangeChoice, ExternalChangeDialog};
+use image_alt::{ImageAltChoice, ImageAltDialog};
 use path::{PathChoice, PathDialog};
 use recover::{RecoverChoice, RecoverDialog};
+use rename_name::{RenameNameChoice, RenameNameDialog};
 use unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
 
 use crate::document::Document;
@@ -32,6 +36,10 @@ pub enum Dialog {
     Recover(RecoverDialog),
     /// The open file changed on disk while it has local edits.
     ExternalChange(ExternalChangeDialog),
+    /// Rename or merge a tag or category across the site.
+    RenameName(RenameNameDialog),
+    /// The alt text of an image dropped or pasted into the post.
+    ImageAlt(ImageAltDialog),
 }
 
 /// A dialog's answer, with what the app needs to carry it out.
@@ -49,6 +57,10 @@ pub enum DialogAnswer {
     Recover(RecoverChoice),
     /// The external-change question was answered.
     ExternalChange(ExternalChangeChoice),
+    /// The rename-a-name dialog was answered.
+    RenameName(RenameNameChoice),
+    /// The image alt-text dialog was answered.
+    ImageAlt(ImageAltChoice),
 }
 
 impl Dialog {
@@ -65,6 +77,8 @@ impl Dialog {
             Dialog::ConfirmOverwrite(dialog) => dialog.ui(ctx).map(DialogAnswer::ConfirmOverwrite),
             Dialog::Recover(dialog) => dialog.ui(ctx).map(DialogAnswer::Recover),
             Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
+            Dialog::RenameName(dialog) => dialog.ui(ctx).map(DialogAnswer::RenameName),
+            Dialog::ImageAlt(dialog) => dialog.ui(ctx).map(DialogAnswer::ImageAlt),
         }
     }
 }
