@@ -516,10 +516,12 @@ impl FormPanel {
                 self.date = Some(jiff::Zoned::now().date());
                 changed = true;
             }
-            if self.date.is_some() && self.offset.text.trim().is_empty() {
-                ui.weak(
-                    "No UTC offset: Jekyll uses the site's time zone (the `timezone` setting).",
-                );
+            if self.date.is_some()
+                && self.offset.text.trim().is_empty()
+                && let Some(note) = crate::site::dates::date_reading(doc.post())
+                    .and_then(crate::site::dates::offsetless_date_note)
+            {
+                ui.weak(format!("Date with {note}."));
             }
             for problem in [&self.time.problem, &self.offset.problem]
                 .into_iter()

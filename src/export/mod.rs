@@ -125,11 +125,13 @@ pub fn validate_with_file_name(
             err.to_string(),
         )),
         Some(Ok(date)) => {
-            if date.offset.is_none() {
+            if let Some(note) = crate::site::dates::date_reading(post)
+                .and_then(crate::site::dates::offsetless_date_note)
+            {
                 out.push(Diagnostic::at(
                     line_of("date"),
                     Severity::Warning,
-                    "the date has no UTC offset: Jekyll will use the site's time zone".to_string(),
+                    format!("the date has {note}"),
                 ));
             }
             let is_future = match date.offset {

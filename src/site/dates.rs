@@ -211,6 +211,31 @@ pub fn read_token(token: &str, tz: &TimeZone) -> Option<ReadDate> {
     }
 }
 
+/// How Jekyll reads the post's `date` as written (its quotes decide as much as its text), or
+/// None when the post has no date Jekyll can read.
+pub fn date_reading(post: &crate::post::Post) -> Option<DateReading> {
+    let front = post.front_matter()?;
+    let block = front.block().ok()?;
+    let token = block.entry("date")?.inline_token(front.yaml())?;
+    read_token(token, &TimeZone::UTC).map(|read| read.reading)
+}
+
+/// What a writer should know about a date without a UTC offset, worded once for the form and
+/// export: an unquoted timestamp is UTC to Jekyll (checked with Psych: `2025-11-30 23:24:20`
+/// loads as a UTC `Time`), a quoted one, a time without seconds or a day alone is in the
+/// site's zone. None for a date with an offset.
+pub fn offsetless_date_note(reading: DateReading) -> Option<&'static str> {
+    match reading {
+        DateReading::WithOffset => None,
+        DateReading::UnquotedUtc => Some(
+            "no UTC offset, unquoted: Jekyll reads this time as UTC and shows it in the site's time zone (quote it, or add the offset you mean)",
+        ),
+        DateReading::SiteLocal | DateReading::DateOnly => {
+            Some("no UTC offset: Jekyll reads it in the site's time zone (the `timezone` setting)")
+        }
+    }
+}
+
 /// The date as Jekyll's `date_to_xmlschema` prints it: RFC 3339 in the site's zone.
 pub fn rfc3339(zoned: &Zoned) -> String {
     zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
@@ -242,6 +267,23 @@ mod tests {
 
     fn shown(token: &str) -> String {
         rfc3339(&read_token(token, &berlin()).unwrap().zoned)
+    }
+
+    #[test]
+    fn the_offsetless_note_follows_the_quotes_as_psych_reads_them() {
+        let reading = |text: &str| date_reading(&crate::post::Post::from_text(text));
+        let utc = reading("---\ndate: 2025-11-30 23:24:20\n---\n");
+        assert_eq!(utc, Some(DateReading::UnquotedUtc));
+        assert!(offsetless_date_note(DateReading::UnquotedUtc).is_some_and(|n| n.contains("UTC")));
+        let quoted = reading("---\ndate: \"2025-11-30 23:24:20\"\n---\n");
+        assert_eq!(quoted, Some(DateReading::SiteLocal));
+        assert_eq!(
+            reading("---\ndate: 2025-11-30\n---\n"),
+            Some(DateReading::DateOnly)
+        );
+        let with_offset = reading("---\ndate: 2025-11-30 23:24:20 +0100\n---\n");
+        assert_eq!(with_offset, Some(DateReading::WithOffset));
+        assert_eq!(offsetless_date_note(DateReading::WithOffset), None);
     }
 
     #[test]
