@@ -10,9 +10,12 @@ pub mod diagnostics;
 pub mod filter;
 pub mod gemfile;
 pub mod index;
+pub mod live;
 pub mod names;
 pub mod permalink;
 pub mod publish;
+pub mod search;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

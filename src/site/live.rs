@@ -1,0 +1,218 @@
+//! A site kept up to date in a background thread: its files listed at once, then indexed with
+//! progress, then watched, each change on disk re-reading only the files it touched. The
+//! window reads events from it between frames and never waits on the disk. UI-free.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, SystemTime};
+
+use super::index::{IndexOptions, PostFile, Refreshed, Site, SitePost, post_files};
+use super::watch::{QUIET_MS, SiteWatcher};
+
+/// A post with what the window needs beside the index: its file and when it last changed.
+#[derive(Debug, Clone)]
+pub struct LivePost {
+    /// The post as Jekyll sees it.
+    pub post: SitePost,
+    /// The file.
+    pub absolute: PathBuf,
+    /// The file's modification time.
+    pub modified: Option<SystemTime>,
+}
+
+impl LivePost {
+    fn new(root: &Path, post: SitePost) -> LivePost {
+        let absolute = root.join(&post.path);
+        let modified = std::fs::metadata(&absolute).and_then(|m| m.modified()).ok();
+        LivePost {
+            post,
+            absolute,
+            modified,
+        }
+    }
+}
+
+/// What the background thread reports, in this order: Listed, Indexed, then any Changed.
+#[derive(Debug)]
+pub enum LiveEvent {
+    /// The post files, found without reading them (a first list to show at once).
+    Listed(Vec<PostFile>),
+    /// Every post read and checked.
+    Indexed(Vec<LivePost>),
+    /// A post was added or changed on disk.
+    Changed(Box<LivePost>),
+    /// The post at this path (from the root) is gone.
+    Removed(String),
+    /// The site cannot be watched: changes on disk will not show until it is opened again.
+    WatchFailed(String),
+}
+
+/// A site indexed and watched in a background thread; dropping it stops the thread.
+#[derive(Debug)]
+pub struct LiveSite {
+    /// The site's root folder.
+    pub root: PathBuf,
+    events: Receiver<LiveEvent>,
+    files_total: Arc<AtomicUsize>,
+    files_read: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl LiveSite {
+    /// Starts listing, indexing and watching the site at `root`.
+    pub fn open(root: &Path, options: IndexOptions) -> LiveSite {
+        let (send, events) = mpsc::channel();
+        let files_total = Arc::new(AtomicUsize::new(0));
+        let files_read = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let worker = Worker {
+            root: root.to_path_buf(),
+            options,
+            send,
+            files_total: Arc::clone(&files_total),
+            files_read: Arc::clone(&files_read),
+            stop: Arc::clone(&stop),
+        };
+        std::thread::spawn(move || worker.run());
+        LiveSite {
+            root: root.to_path_buf(),
+            events,
+            files_total,
+            files_read,
+            stop,
+        }
+    }
+
+    /// The events that arrived since the last call (never waits).
+    pub fn take_events(&self) -> Vec<LiveEvent> {
+        self.events.try_iter().collect()
+    }
+
+    /// Files read so far and the number to read, while indexing.
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.files_read.load(Ordering::Relaxed),
+            self.files_total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+impl Drop for LiveSite {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Worker {
+    root: PathBuf,
+    options: IndexOptions,
+    send: Sender<LiveEvent>,
+    files_total: Arc<AtomicUsize>,
+    files_read: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn run(self) {
+        // Watch first, so nothing written while indexing is missed.
+        let watcher = SiteWatcher::start(&self.root, Duration::from_millis(QUIET_MS));
+        let files = post_files(&self.root);
+        self.files_total.store(files.len(), Ordering::Relaxed);
+        if self.send.send(LiveEvent::Listed(files)).is_err() {
+            return;
+        }
+        let mut site = Site::open_counting(&self.root, &self.options, &self.files_read);
+        let posts = site
+            .posts
+            .iter()
+            .map(|p| LivePost::new(&self.root, p.clone()))
+            .collect();
+        if self.send.send(LiveEvent::Indexed(posts)).is_err() {
+            return;
+        }
+        let mut watcher = match watcher {
+            Ok(watcher) => watcher,
+            Err(err) => {
+                let _ = self.send.send(LiveEvent::WatchFailed(err.to_string()));
+                return;
+            }
+        };
+        while !self.stop.load(Ordering::Relaxed) {
+            let changed = match watcher.wait(Duration::from_millis(200)) {
+                Ok(changed) => changed,
+                Err(err) => {
+                    let _ = self.send.send(LiveEvent::WatchFailed(err.to_string()));
+                    continue;
+                }
+            };
+            if changed.is_empty() {
+                continue;
+            }
+            for refreshed in site.refresh_paths(&changed) {
+                let event = match refreshed {
+                    Refreshed::Updated(post) => {
+                        LiveEvent::Changed(Box::new(LivePost::new(&self.root, *post)))
+                    }
+                    Refreshed::Removed(path) => LiveEvent::Removed(path),
+                };
+                if self.send.send(event).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn next_events(live: &LiveSite, mut until: impl FnMut(&LiveEvent) -> bool) -> Vec<LiveEvent> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            for event in live.take_events() {
+                let done = until(&event);
+                seen.push(event);
+                if done {
+                    return seen;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no matching event in 10 s: {seen:?}");
+    }
+
+    #[test]
+    fn lists_then_indexes_then_follows_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("_posts")).unwrap();
+        std::fs::write(root.join("_posts/2025-01-01-a.md"), "---\ntitle: A\n---\n").unwrap();
+        let live = LiveSite::open(root, IndexOptions::default());
+        let events = next_events(&live, |e| matches!(e, LiveEvent::Indexed(_)));
+        assert!(matches!(&events[0], LiveEvent::Listed(files) if files.len() == 1));
+        match events.last() {
+            Some(LiveEvent::Indexed(posts)) => {
+                assert_eq!(posts[0].post.title, "A");
+                assert!(posts[0].modified.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(live.progress(), (1, 1));
+        std::fs::write(root.join("_posts/2025-01-02-b.md"), "---\ntitle: B\n---\n").unwrap();
+        let events = next_events(&live, |e| matches!(e, LiveEvent::Changed(_)));
+        match events.last() {
+            Some(LiveEvent::Changed(post)) => assert_eq!(post.post.title, "B"),
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_file(root.join("_posts/2025-01-01-a.md")).unwrap();
+        let events = next_events(&live, |e| matches!(e, LiveEvent::Removed(_)));
+        assert!(
+            matches!(events.last(), Some(LiveEvent::Removed(p)) if p == "_posts/2025-01-01-a.md")
+        );
+    }
+}
