@@ -11,7 +11,9 @@ pub mod form;
 pub mod menu;
 pub mod notifications;
 pub mod preview;
+pub mod quick_open;
 pub mod settings;
+pub mod site_panel;
 pub mod status_bar;
 pub mod system_command;
 mod upkeep;
@@ -85,6 +87,10 @@ pub struct BylineApp {
     /// The user already agreed to drop unsaved edits for the command about to run.
     is_discard_confirmed: bool,
     window_title: String,
+    site_panel: site_panel::SitePanel,
+    quick_open: quick_open::QuickOpen,
+    /// The window's context, for background threads to ask for a repaint.
+    egui_ctx: egui::Context,
 }
 
 impl BylineApp {
@@ -122,13 +128,25 @@ impl BylineApp {
             file_dialogs: options.dialogs,
             is_discard_confirmed: false,
             window_title: String::new(),
+            site_panel: site_panel::SitePanel::default(),
+            quick_open: quick_open::QuickOpen::default(),
+            egui_ctx: ctx.clone(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
         let file = options
             .file
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE_POST));
-        app.open_path(&file);
+        if file.is_dir() {
+            app.open_site(&file);
+        } else {
+            app.open_path(&file);
+        }
+        if app.site_panel.root().is_none()
+            && let Some(site) = app.settings.open_site.clone().filter(|s| s.is_dir())
+        {
+            app.open_site(&site);
+        }
         app.offer_recovery();
         app.settings.apply_theme(ctx);
         app
@@ -244,6 +262,9 @@ impl BylineApp {
             self.status_bar
                 .ui(ui, &self.doc, is_settled, self.notifications.status());
         });
+        if let Some(post) = self.site_panel.show(ui, self.doc.path()) {
+            self.system_commands.push(SystemCommand::OpenPath(post));
+        }
         egui::Panel::left("form")
             .resizable(true)
             .default_size(self.settings.form_width)
@@ -266,6 +287,9 @@ impl BylineApp {
             _ => self.editor.ui(ui, &mut self.doc, &mut self.commands),
         });
         self.dialog_ui(&ctx);
+        if let Some(post) = self.quick_open.ui(&ctx, self.site_panel.rows()) {
+            self.system_commands.push(SystemCommand::OpenPath(post));
+        }
         self.notifications.ui(&ctx);
         if self.form.wants_image_dialog {
             self.form.wants_image_dialog = false;

@@ -63,6 +63,16 @@ pub struct LiveSite {
 impl LiveSite {
     /// Starts listing, indexing and watching the site at `root`.
     pub fn open(root: &Path, options: IndexOptions) -> LiveSite {
+        LiveSite::open_notifying(root, options, || {})
+    }
+
+    /// [`LiveSite::open`], calling `on_event` from the background thread after each event it
+    /// sends (a window asks for a repaint there, so it need not poll).
+    pub fn open_notifying(
+        root: &Path,
+        options: IndexOptions,
+        on_event: impl Fn() + Send + 'static,
+    ) -> LiveSite {
         let (send, events) = mpsc::channel();
         let files_total = Arc::new(AtomicUsize::new(0));
         let files_read = Arc::new(AtomicUsize::new(0));
@@ -70,10 +80,11 @@ impl LiveSite {
         let worker = Worker {
             root: root.to_path_buf(),
             options,
-            send,
+            events: send,
             files_total: Arc::clone(&files_total),
             files_read: Arc::clone(&files_read),
             stop: Arc::clone(&stop),
+            on_event: Box::new(on_event),
         };
         std::thread::spawn(move || worker.run());
         LiveSite {
@@ -108,19 +119,27 @@ impl Drop for LiveSite {
 struct Worker {
     root: PathBuf,
     options: IndexOptions,
-    send: Sender<LiveEvent>,
+    events: Sender<LiveEvent>,
     files_total: Arc<AtomicUsize>,
     files_read: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
+    on_event: Box<dyn Fn() + Send>,
 }
 
 impl Worker {
+    /// Sends `event` and says so; false when nobody listens any more.
+    fn send(&self, event: LiveEvent) -> bool {
+        let is_sent = self.events.send(event).is_ok();
+        (self.on_event)();
+        is_sent
+    }
+
     fn run(self) {
         // Watch first, so nothing written while indexing is missed.
         let watcher = SiteWatcher::start(&self.root, Duration::from_millis(QUIET_MS));
         let files = post_files(&self.root);
         self.files_total.store(files.len(), Ordering::Relaxed);
-        if self.send.send(LiveEvent::Listed(files)).is_err() {
+        if !self.send(LiveEvent::Listed(files)) {
             return;
         }
         let mut site = Site::open_counting(&self.root, &self.options, &self.files_read);
@@ -129,13 +148,13 @@ impl Worker {
             .iter()
             .map(|p| LivePost::new(&self.root, p.clone()))
             .collect();
-        if self.send.send(LiveEvent::Indexed(posts)).is_err() {
+        if !self.send(LiveEvent::Indexed(posts)) {
             return;
         }
         let mut watcher = match watcher {
             Ok(watcher) => watcher,
             Err(err) => {
-                let _ = self.send.send(LiveEvent::WatchFailed(err.to_string()));
+                self.send(LiveEvent::WatchFailed(err.to_string()));
                 return;
             }
         };
@@ -143,7 +162,7 @@ impl Worker {
             let changed = match watcher.wait(Duration::from_millis(200)) {
                 Ok(changed) => changed,
                 Err(err) => {
-                    let _ = self.send.send(LiveEvent::WatchFailed(err.to_string()));
+                    self.send(LiveEvent::WatchFailed(err.to_string()));
                     continue;
                 }
             };
@@ -157,7 +176,7 @@ impl Worker {
                     }
                     Refreshed::Removed(path) => LiveEvent::Removed(path),
                 };
-                if self.send.send(event).is_err() {
+                if !self.send(event) {
                     return;
                 }
             }
