@@ -183,6 +183,11 @@ impl BylineApp {
         self.preview.shown_markdown()
     }
 
+    /// The site panel (what it lists, for tests and benchmarks).
+    pub fn site_panel(&self) -> &site_panel::SitePanel {
+        &self.site_panel
+    }
+
     /// The window title Byline shows now (with a marker when modified).
     pub fn window_title(&self) -> &str {
         &self.window_title

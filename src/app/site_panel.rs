@@ -247,8 +247,8 @@ pub struct SitePanel {
     open_file: Option<(PathBuf, Option<String>)>,
 }
 
-/// Id of the filter field.
-fn filter_id() -> egui::Id {
+/// Id of the filter field (benchmarks focus it).
+pub fn filter_id() -> egui::Id {
     egui::Id::unique("site-panel-filter")
 }
 
@@ -290,6 +290,16 @@ impl SitePanel {
     /// Every row, in index order (the quick-open box matches over them).
     pub fn rows(&self) -> &[PostRow] {
         &self.rows
+    }
+
+    /// What is typed in the filter field.
+    pub fn filter_text(&self) -> &str {
+        &self.filter
+    }
+
+    /// How many rows the filters keep.
+    pub fn shown_count(&self) -> usize {
+        self.shown.len()
     }
 
     /// True once every file was read.
