@@ -172,7 +172,9 @@ fn site_of(count: usize) -> tempfile::TempDir {
     let posts = dir.path().join("_posts");
     std::fs::create_dir_all(&posts).unwrap();
     std::fs::write(dir.path().join("_config.yml"), "title: Bench\n").unwrap();
-    let words = ["rust", "travel", "notes", "garden", "music", "books", "cities", "trains"];
+    let words = [
+        "rust", "travel", "notes", "garden", "music", "books", "cities", "trains",
+    ];
     for i in 0..count {
         let (a, b) = (words[i % 8], words[(i / 8) % 8]);
         let day = 1 + i % 28;

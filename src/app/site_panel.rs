@@ -443,7 +443,6 @@ impl SitePanel {
     pub fn show(&mut self, ui: &mut egui::Ui, open_file: Option<&Path>) -> Option<PathBuf> {
         self.live.as_ref()?;
         self.take_events();
-        self.poll_search(ui.ctx());
         let width = ui.ctx().content_rect().width();
         if !self.is_visible(width) {
             let mut chosen = None;
@@ -585,23 +584,27 @@ impl SitePanel {
                 ui.end_row();
                 name_choice(ui, "Category", &mut self.category, &self.category_counts);
                 ui.end_row();
-                ui.label("Status");
+                let label = ui.label("Status");
                 egui::ComboBox::from_id_salt("site-status")
                     .selected_text(self.status.label())
                     .show_ui(ui, |ui| {
                         for status in <StatusFilter as strum::IntoEnumIterator>::iter() {
                             ui.selectable_value(&mut self.status, status, status.label());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Sort by");
+                let label = ui.label("Sort by");
                 egui::ComboBox::from_id_salt("site-sort")
                     .selected_text(self.sort.label())
                     .show_ui(ui, |ui| {
                         for sort in <SortOrder as strum::IntoEnumIterator>::iter() {
                             ui.selectable_value(&mut self.sort, sort, sort.label());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
                 ui.end_row();
             });
         if before
@@ -660,9 +663,13 @@ impl SitePanel {
                 cancel = ui.button("Cancel search").clicked();
             });
             if cancel {
+                // Stopped at once for the user; the thread ends at its next file.
                 job.cancel();
+                self.search.job = None;
+                self.search.summary = Some("Search cancelled".into());
             }
         }
+        self.poll_search(ui.ctx());
         if let Some(summary) = &self.search.summary {
             ui.weak(summary);
         }
@@ -691,7 +698,8 @@ impl SitePanel {
         chosen
     }
 
-    /// Takes a finished search's hits.
+    /// Takes a finished search's hits (after drawing, so a Cancel clicked while the search
+    /// ran always wins over hits that arrived in the meantime).
     fn poll_search(&mut self, ctx: &egui::Context) {
         let Some(job) = &self.search.job else {
             return;
@@ -703,7 +711,12 @@ impl SitePanel {
                     hits.iter().map(|h| h.relative.as_str()).collect();
                 self.search.summary = Some(match hits.len() {
                     0 => format!("No post has “{}”", job.query),
-                    n => format!("{n} lines in {} posts", files.len()),
+                    n => format!(
+                        "Found: {n} {} in {} {}",
+                        if n == 1 { "line" } else { "lines" },
+                        files.len(),
+                        if files.len() == 1 { "post" } else { "posts" }
+                    ),
                 });
                 self.search.hits = hits;
                 self.search.job = None;
@@ -789,7 +802,7 @@ fn name_choice(
     chosen: &mut Option<String>,
     counts: &[(String, usize)],
 ) {
-    ui.label(label);
+    let label_id = ui.label(label).id;
     egui::ComboBox::from_id_salt(("site-name", label))
         .selected_text(chosen.as_deref().unwrap_or("Any"))
         .height(300.0)
@@ -798,7 +811,9 @@ fn name_choice(
             for (name, count) in counts {
                 ui.selectable_value(chosen, Some(name.clone()), format!("{name} ({count})"));
             }
-        });
+        })
+        .response
+        .labelled_by(label_id);
 }
 
 #[cfg(test)]

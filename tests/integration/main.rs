@@ -14,4 +14,5 @@ mod properties;
 mod site_cli;
 mod ui;
 mod ui_random;
+mod ui_site;
 mod walk_props;
