@@ -240,6 +240,8 @@ pub struct SitePanel {
     is_shown_stale: bool,
     /// Position in `shown` of the row Enter opens.
     selected: usize,
+    /// The filter field has the keyboard focus (the row Enter opens is then highlighted).
+    is_filter_focused: bool,
     tag_counts: Vec<(String, usize)>,
     category_counts: Vec<(String, usize)>,
     search: BodySearch,
@@ -465,6 +467,27 @@ impl SitePanel {
         }
         let open_relative = self.open_relative(open_file);
         let mut chosen = None;
+        if width < NARROW_WIDTH {
+            // Asked for in a narrow window: a drawer over the form, not a panel beside it
+            // that would squeeze the editor; it closes once a post is chosen.
+            let rect = ui.available_rect_before_wrap();
+            egui::Area::new(egui::Id::unique("site-drawer"))
+                .order(egui::Order::Foreground)
+                .fixed_pos(rect.left_top())
+                .show(ui.ctx(), |ui| {
+                    egui::Frame::side_top_panel(ui.style())
+                        .stroke(ui.visuals().window_stroke)
+                        .show(ui, |ui| {
+                            ui.set_width(DEFAULT_WIDTH.min(rect.width() - 40.0));
+                            ui.set_height(rect.height() - 2.0 * ui.spacing().item_spacing.y);
+                            chosen = self.panel_ui(ui, open_relative.as_deref());
+                        });
+                });
+            if chosen.is_some() {
+                self.is_forced_open = false;
+            }
+            return chosen;
+        }
         egui::Panel::left("site")
             .resizable(true)
             .default_size(DEFAULT_WIDTH)
@@ -544,6 +567,7 @@ impl SitePanel {
             self.is_shown_stale = true;
             self.selected = 0;
         }
+        self.is_filter_focused = response.has_focus();
         if response.has_focus() {
             let (down, up) = ui.input_mut(|i| {
                 (
@@ -625,18 +649,24 @@ impl SitePanel {
         ui.add_space(4.0);
         let label = ui.label("Search in bodies");
         let mut start = false;
-        ui.horizontal(|ui| {
-            let response = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.search.text)
-                        .desired_width(ui.available_width() - 70.0),
-                )
-                .labelled_by(label.id);
-            start |= response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            start |= ui
-                .add_enabled(self.search.job.is_none(), egui::Button::new("Search"))
-                .clicked();
-        });
+        // Right to left: the button keeps its size, the field takes what is left.
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            row,
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| {
+                start |= ui
+                    .add_enabled(self.search.job.is_none(), egui::Button::new("Search"))
+                    .clicked();
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.search.text)
+                            .desired_width(ui.available_width()),
+                    )
+                    .labelled_by(label.id);
+                start |= response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            },
+        );
         if start && self.search.job.is_none() && !self.search.text.trim().is_empty() {
             let files = self
                 .rows
@@ -654,14 +684,19 @@ impl SitePanel {
             let done = job.files_done();
             let fraction = done as f32 / job.files_total.max(1) as f32;
             let mut cancel = false;
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_width(ui.available_width() - 70.0)
-                        .text(format!("Searching {done}/{}", job.files_total)),
-                );
-                cancel = ui.button("Cancel search").clicked();
-            });
+            let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+            ui.allocate_ui_with_layout(
+                row,
+                egui::Layout::right_to_left(egui::Align::Center),
+                |ui| {
+                    cancel = ui.button("Cancel search").clicked();
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(ui.available_width())
+                            .text(format!("Searching {done}/{}", job.files_total)),
+                    );
+                },
+            );
             if cancel {
                 // Stopped at once for the user; the thread ends at its next file.
                 job.cancel();
@@ -674,10 +709,13 @@ impl SitePanel {
             ui.weak(summary);
         }
         if !self.search.hits.is_empty() {
+            let width = ui.available_width();
             egui::ScrollArea::vertical()
                 .id_salt("search-hits")
                 .max_height(140.0)
                 .show(ui, |ui| {
+                    // Long lines are cut, never widen the panel.
+                    ui.set_max_width(width);
                     for hit in self.search.hits.iter().take(HITS_SHOWN) {
                         let name = file_name_of(&hit.relative);
                         let response = ui
@@ -754,7 +792,7 @@ impl SitePanel {
                         continue;
                     };
                     let is_open = open_relative == Some(row.relative.as_str());
-                    let is_selected = position == self.selected;
+                    let is_selected = self.is_filter_focused && position == self.selected;
                     ui.push_id(&row.relative, |ui| {
                         ui.vertical(|ui| {
                             let mut title = egui::RichText::new(&row.title);
