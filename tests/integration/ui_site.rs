@@ -260,3 +260,41 @@ fn body_search_finds_a_word_and_can_be_cancelled() {
     assert!(h.query_by_label("Cancel search").is_none());
     assert!(h.query_by_label_contains("Found:").is_none());
 }
+
+#[test]
+fn file_open_site_asks_for_a_folder_and_a_post_inside_a_site_shows_it() {
+    let site = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    small_site(site.path());
+    let lone = write(elsewhere.path(), "lone.md", "---\ntitle: Lone\n---\n");
+    let mut h = harness(&lone, &elsewhere.path().join(".journal"));
+    h.run_steps(3);
+    assert!(h.state().site_panel().root().is_none(), "no site around it");
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open site…").click();
+    h.run_steps(3);
+    h.get_by_label("Open Jekyll site folder");
+    type_into(&mut h, "Path", &site.path().display().to_string());
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    indexed(&mut h);
+    h.get_by_label("Beta notes");
+    assert_eq!(
+        open_file_name(&h).as_deref(),
+        Some("lone.md"),
+        "the post stays open"
+    );
+
+    // Opening a post inside a site shows that site.
+    let other = tempfile::tempdir().unwrap();
+    small_site(other.path());
+    let post = other.path().join("_posts/2025-01-01-alpha.md");
+    let mut h = harness(&post, &elsewhere.path().join(".journal2"));
+    indexed(&mut h);
+    h.get_by_label("Gamma draft");
+    assert_eq!(
+        h.state().site_panel().root(),
+        Some(std::fs::canonicalize(other.path()).unwrap().as_path())
+    );
+}
