@@ -79,20 +79,9 @@ impl PostRow {
     fn from_live(live: LivePost) -> PostRow {
         let post = live.post;
         let file_name = file_name_of(&post.path);
-        let haystack = [post.title.as_str(), file_name.as_str()]
-            .into_iter()
-            .chain(post.tags.iter().map(String::as_str))
-            .chain(post.categories.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .to_lowercase();
         PostRow {
             date: post.date.as_ref().map(jiff::Zoned::timestamp),
-            date_text: post
-                .date
-                .as_ref()
-                .map(|d| d.strftime("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            date_text: live.day_text,
             relative: post.path,
             absolute: live.absolute,
             file_name,
@@ -104,7 +93,7 @@ impl PostRow {
             tags: post.tags,
             categories: post.categories,
             is_reading: false,
-            haystack,
+            haystack: live.filter_text,
         }
     }
 
@@ -135,6 +124,18 @@ impl PostRow {
             .split_whitespace()
             .all(|word| self.haystack.contains(word))
     }
+}
+
+/// True for a name with an extension posts usually have (for the first, provisional list).
+fn looks_like_post(relative: &str) -> bool {
+    Path::new(relative)
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| {
+            ["md", "markdown", "mkd", "mkdn", "mdown", "html", "htm"]
+                .iter()
+                .any(|e| x.eq_ignore_ascii_case(e))
+        })
 }
 
 fn file_name_of(relative: &str) -> String {
@@ -337,7 +338,12 @@ impl SitePanel {
         for event in events {
             match event {
                 LiveEvent::Listed(files) => {
-                    self.rows = files.into_iter().map(PostRow::from_file).collect();
+                    // Until the index says which are posts, list the files that look like one.
+                    self.rows = files
+                        .into_iter()
+                        .filter(|f| looks_like_post(&f.relative))
+                        .map(PostRow::from_file)
+                        .collect();
                 }
                 LiveEvent::Indexed(posts) => {
                     self.rows = posts.into_iter().map(PostRow::from_live).collect();
