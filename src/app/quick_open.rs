@@ -99,7 +99,7 @@ impl QuickOpen {
         let matches = fuzzy_matches(&mut self.matcher, rows, &self.text, MATCHES_SHOWN);
         let mut chosen: Option<PathBuf> = None;
         let mut close = false;
-        egui::Modal::new(egui::Id::unique("quick-open")).show(ctx, |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("quick-open")).show(ctx, |ui| {
             ui.set_width(520.0_f32.min(ctx.content_rect().width() - 60.0));
             let label = ui.label("Quick open");
             let id = field_id();
@@ -169,7 +169,8 @@ impl QuickOpen {
                 }
             }
         });
-        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        // Escape, or a click beside the box.
+        if modal.should_close() {
             close = true;
         }
         if close {
