@@ -11,6 +11,19 @@ use std::time::{Duration, SystemTime};
 use super::index::{IndexOptions, PostFile, Refreshed, Site, SitePost, post_files};
 use super::watch::{QUIET_MS, SiteWatcher};
 
+/// Runs `work` (which may use rayon) on every core but one, so the window's own thread keeps a
+/// core for its frames: on two cores, reading a site at full speed made frames wait for the
+/// scheduler.
+pub fn in_background_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1);
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
 /// A post with what the window needs beside the index: its file and when it last changed.
 #[derive(Debug, Clone)]
 pub struct LivePost {
@@ -163,7 +176,8 @@ impl Worker {
         // Watched before the index reads the files, so nothing written meanwhile is missed
         // (and after the first list, which is not kept waiting for the watches).
         let watcher = SiteWatcher::start(&self.root, Duration::from_millis(QUIET_MS));
-        let mut site = Site::open_counting(&self.root, &self.options, &self.files_read);
+        let mut site =
+            in_background_pool(|| Site::open_counting(&self.root, &self.options, &self.files_read));
         let posts = site
             .posts
             .iter()

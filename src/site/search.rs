@@ -169,7 +169,7 @@ impl SearchJob {
         let needle = query.to_string();
         let files_total = files.len();
         std::thread::spawn(move || {
-            let hits = search_bodies(&files, &needle, &shared);
+            let hits = super::live::in_background_pool(|| search_bodies(&files, &needle, &shared));
             let _ = send.send(hits);
         });
         SearchJob {
