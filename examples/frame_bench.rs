@@ -2,6 +2,10 @@
 //! the first frame, the median frame while typing, and how long the preview takes to catch up,
 //! beside a plain `TextEdit` + `CommonMarkViewer::show` of the same text in the same run.
 //!
+//! Then the site panel on a site of 10,000 posts: how soon the list shows and the site is read,
+//! and the frame time of a keystroke in its filter, beside a plain `egui::ScrollArea` listing
+//! every row under a filter field.
+//!
 //! Run with `cargo run --release --example frame_bench`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a benchmark: a panic is a failed run
 
@@ -61,7 +65,9 @@ fn frame(
     ui: &mut impl FnMut(&mut egui::Ui),
 ) -> Duration {
     let t = Instant::now();
-    let _ = ctx.run_ui(input(events), |u| ui(u));
+    let mut output = ctx.run_ui(input(events), |u| ui(u));
+    // Nothing paints here: the textures are dropped on purpose.
+    output.textures_delta.clear();
     t.elapsed()
 }
 
@@ -160,14 +166,172 @@ fn plain_row(text: &str) -> Row {
     }
 }
 
+/// A site of `count` posts with varied titles, tags and categories.
+fn site_of(count: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = dir.path().join("_posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(dir.path().join("_config.yml"), "title: Bench\n").unwrap();
+    let words = [
+        "rust", "travel", "notes", "garden", "music", "books", "cities", "trains",
+    ];
+    for i in 0..count {
+        let (a, b) = (words[i % 8], words[(i / 8) % 8]);
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 12;
+        let year = 2000 + i / (28 * 12);
+        let text = format!(
+            "---\nlayout: post\ntitle: \"{a} and {b}, part {i}\"\ndate: {year}-{month:02}-{day:02} 10:00:00 +0000\ntags: [{a}, {b}]\ncategories: [{b}]\n---\n\nSome text about {a} and {b}.\n"
+        );
+        std::fs::write(
+            posts.join(format!("{year}-{month:02}-{day:02}-{a}-{b}-{i}.md")),
+            text,
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// Frame times of a keystroke in a filter: alternately typing letters and deleting them.
+fn filter_keystrokes() -> Vec<Vec<egui::Event>> {
+    let mut keys = Vec::new();
+    for round in 0..4 {
+        for c in ["r", "a", "i", "n"] {
+            keys.push(vec![egui::Event::Text(c.into())]);
+        }
+        if round < 3 {
+            for _ in 0..4 {
+                keys.push(vec![egui::Event::Key {
+                    key: egui::Key::Backspace,
+                    physical_key: None,
+                    pressed: true,
+                    repeat: false,
+                    modifiers: egui::Modifiers::NONE,
+                }]);
+            }
+        }
+    }
+    keys
+}
+
+struct SiteRow {
+    longest_loading_frame: Duration,
+    listed: Duration,
+    indexed: Duration,
+    filter_typing: Duration,
+    plain_first: Duration,
+    plain_typing: Duration,
+}
+
+fn site_rows(count: usize) -> SiteRow {
+    let site = site_of(count);
+    let ctx = egui::Context::default();
+    let start = Instant::now();
+    let mut app = BylineApp::with_settings(
+        &ctx,
+        Settings::default(),
+        StartOptions {
+            file: Some(site.path().to_path_buf()),
+            dialogs: FileDialogs::InApp,
+            journal: None,
+        },
+    );
+    let mut listed = None;
+    let indexed;
+    let mut longest_loading_frame = Duration::ZERO;
+    let mut is_first = true;
+    loop {
+        let took = frame(&ctx, vec![], &mut |ui: &mut egui::Ui| app.frame_ui(ui));
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            eprintln!(
+                "loading frame {:.1} ms, {} rows, indexed {}",
+                ms(took),
+                app.site_panel().rows().len(),
+                app.site_panel().is_indexed()
+            );
+        }
+        // The window's very first frame (fonts, layout) is not a loading frame.
+        if !is_first {
+            longest_loading_frame = longest_loading_frame.max(took);
+        }
+        is_first = false;
+        if listed.is_none() && app.site_panel().rows().len() >= count {
+            listed = Some(start.elapsed());
+        }
+        if app.site_panel().is_indexed() {
+            indexed = start.elapsed();
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "never indexed");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    ctx.memory_mut(|m| m.request_focus(byline::app::site_panel::filter_id()));
+    frame(&ctx, vec![], &mut |ui: &mut egui::Ui| app.frame_ui(ui));
+    let mut frames = Vec::new();
+    for keys in filter_keystrokes() {
+        frames.push(frame(&ctx, keys, &mut |ui: &mut egui::Ui| app.frame_ui(ui)));
+    }
+    let filter_typing = median(frames.clone());
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprintln!(
+            "filter {:?} keeps {} rows; frames {frames:?}",
+            app.site_panel().filter_text(),
+            app.site_panel().shown_count()
+        );
+    }
+
+    // The plain way: a filter field over a ScrollArea laying out every matching row.
+    let rows: Vec<String> = app
+        .site_panel()
+        .rows()
+        .iter()
+        .map(|r| format!("{} {}", r.title, r.date_text))
+        .collect();
+    let ctx = egui::Context::default();
+    let id = egui::Id::unique("plain filter");
+    let mut filter = String::new();
+    let mut draw = |ui: &mut egui::Ui| {
+        egui::Panel::left("plain").show(ui, |ui| {
+            ui.add(egui::TextEdit::singleline(&mut filter).id(id));
+            let needle = filter.to_lowercase();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for row in rows.iter().filter(|r| r.to_lowercase().contains(&needle)) {
+                    ui.label(row);
+                }
+            });
+        });
+    };
+    let plain_start = Instant::now();
+    frame(&ctx, vec![], &mut draw);
+    let plain_first = plain_start.elapsed();
+    ctx.memory_mut(|m| m.request_focus(id));
+    frame(&ctx, vec![], &mut draw);
+    let mut frames = Vec::new();
+    for keys in filter_keystrokes() {
+        frames.push(frame(&ctx, keys, &mut draw));
+    }
+    if std::env::var_os("BENCH_VERBOSE").is_some() {
+        eprintln!("plain filter {filter:?}; frames {frames:?}");
+    }
+    SiteRow {
+        longest_loading_frame,
+        listed: listed.unwrap_or(indexed),
+        indexed,
+        filter_typing,
+        plain_first,
+        plain_typing: median(frames.clone()),
+    }
+}
+
 fn main() {
     println!(
         "| post | Byline first frame | Byline typing (median) | Byline preview catch-up | plain first frame | plain typing (median) | typing ratio |"
     );
     println!("|---|---|---|---|---|---|---|");
     let only_large = std::env::var_os("BENCH_ONLY_1MB").is_some();
+    let only_site = std::env::var_os("BENCH_ONLY_SITE").is_some();
     for (name, size) in [("10 KB", 10_000), ("100 KB", 100_000), ("1 MB", 1_000_000)] {
-        if only_large && size < 1_000_000 {
+        if only_site || (only_large && size < 1_000_000) {
             continue;
         }
         let text = post_of_size(size);
@@ -183,4 +347,23 @@ fn main() {
             ms(plain.typing) / ms(ours.typing).max(0.001)
         );
     }
+    let count = std::env::var("BENCH_SITE_POSTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let site = site_rows(count);
+    println!();
+    println!(
+        "| site | list shown | site read | longest frame while reading | Byline filter keystroke (median frame) | plain ScrollArea first frame | plain filter keystroke (median frame) |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| {count} posts | {:.0} ms | {:.0} ms | {:.1} ms | {:.2} ms | {:.1} ms | {:.2} ms |",
+        ms(site.listed),
+        ms(site.indexed),
+        ms(site.longest_loading_frame),
+        ms(site.filter_typing),
+        ms(site.plain_first),
+        ms(site.plain_typing)
+    );
 }

@@ -25,7 +25,8 @@ use crate::walk;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// A post to open in the editor window (when omitted: the last post, else the start view).
+    /// A post to open in the editor window (when omitted: the last post, else the start view),
+    /// or a site folder to show in the site panel (`./site` for a folder named like a command).
     pub file: Option<PathBuf>,
     /// What to do instead of opening the window.
     #[command(subcommand)]

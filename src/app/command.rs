@@ -30,6 +30,12 @@ pub enum Command {
     New,
     /// Open a post (file dialog).
     Open,
+    /// Open a Jekyll site folder in the site panel (folder dialog).
+    OpenSite,
+    /// Find a post of the open site by title or file name (the quick-open box).
+    QuickOpen,
+    /// Show or hide the site panel.
+    ToggleSitePanel,
     /// Save to the post's file.
     Save,
     /// Save under a new name (file dialog).
@@ -64,6 +70,9 @@ impl Command {
         match self {
             Command::New => "New".into(),
             Command::Open => "Open…".into(),
+            Command::OpenSite => "Open site…".into(),
+            Command::QuickOpen => "Quick open…".into(),
+            Command::ToggleSitePanel => "Site panel".into(),
             Command::Save => "Save".into(),
             Command::SaveAs => "Save As…".into(),
             Command::ExportToSite => "Export to site…".into(),
@@ -93,6 +102,8 @@ impl Command {
         let (modifiers, key) = match self {
             Command::New => (cmd, Key::N),
             Command::Open => (cmd, Key::O),
+            Command::QuickOpen => (cmd, Key::P),
+            Command::ToggleSitePanel => (cmd_shift, Key::E),
             Command::Save => (cmd, Key::S),
             Command::SaveAs => (cmd_shift, Key::S),
             Command::Undo => (cmd, Key::Z),

@@ -68,6 +68,9 @@ impl BylineApp {
         match command {
             Command::New => self.new_document(),
             Command::Open => self.ask_path(PathPurpose::Open),
+            Command::OpenSite => self.ask_path(PathPurpose::OpenSite),
+            Command::QuickOpen => self.quick_open.open(),
+            Command::ToggleSitePanel => self.site_panel.toggle(ctx.content_rect().width()),
             Command::Save => {
                 self.save();
             }
@@ -107,6 +110,7 @@ impl BylineApp {
         }
         match command {
             SystemCommand::OpenPath(path) => self.open_path(&path),
+            SystemCommand::OpenSite(path) => self.open_site(&path),
             SystemCommand::SaveTo(path) => self.save_to(&path),
             SystemCommand::ExportToSite { site, force } => self.export_to_site(&site, force),
             SystemCommand::ExportHtmlTo { dir, force } => self.export_html(&dir, force),
@@ -216,6 +220,7 @@ impl BylineApp {
         self.preview.reset();
         self.settings.recent_files.note(path);
         self.settings.last_post = Some(path.to_path_buf());
+        self.show_site_of(path);
         let name = path.display();
         let (severity, message) = match self.doc.post().front_matter().and_then(|f| f.error()) {
             Some(err) => (
@@ -296,6 +301,42 @@ impl BylineApp {
         match crate::sample::install_sample(&crate::sample::sample_site_dir(&data_dir)) {
             Ok(path) => self.open_path(&path),
             Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
+    /// Shows the site at `root` in the site panel (found from any folder inside it), and
+    /// remembers it for the next start.
+    pub(super) fn open_site(&mut self, folder: &Path) {
+        let Some(root) = crate::site::find_root(folder).filter(|_| folder.is_dir()) else {
+            self.notifications.notify(
+                Severity::Error,
+                format!(
+                    "{} is not a Jekyll site (no _config.yml or _posts folder)",
+                    folder.display()
+                ),
+            );
+            return;
+        };
+        let ctx = self.egui_ctx.clone();
+        self.site_panel
+            .open_site(&root, move || ctx.request_repaint());
+        self.notifications
+            .notify(Severity::Info, format!("Opened site {}", root.display()));
+        self.settings.open_site = Some(root);
+    }
+
+    /// Shows the site a just-opened post belongs to, unless it is already shown.
+    fn show_site_of(&mut self, post: &Path) {
+        if self.site_panel.contains(post) {
+            return;
+        }
+        if let Some(root) = crate::site::find_root(post)
+            && root.join("_posts").is_dir()
+        {
+            let ctx = self.egui_ctx.clone();
+            self.site_panel
+                .open_site(&root, move || ctx.request_repaint());
+            self.settings.open_site = Some(root);
         }
     }
 
@@ -500,6 +541,13 @@ impl BylineApp {
         let folder = self.post_folder();
         match purpose {
             PathPurpose::Image => path_input::image_folder(&folder),
+            PathPurpose::OpenSite => self
+                .settings
+                .open_site
+                .clone()
+                .or_else(|| self.settings.last_site.clone())
+                .filter(|site| site.is_dir())
+                .unwrap_or(folder),
             PathPurpose::ExportSite => self
                 .settings
                 .last_site
@@ -524,7 +572,9 @@ impl BylineApp {
                 PathPurpose::Image => dialog
                     .add_filter("Images", PathPurpose::Image.extensions())
                     .pick_file(),
-                PathPurpose::ExportSite | PathPurpose::ExportHtml => dialog.pick_folder(),
+                PathPurpose::ExportSite | PathPurpose::ExportHtml | PathPurpose::OpenSite => {
+                    dialog.pick_folder()
+                }
             };
             if let Some(path) = chosen {
                 self.path_chosen(purpose, path);
@@ -559,6 +609,7 @@ impl BylineApp {
                 dir: path,
                 force: false,
             },
+            PathPurpose::OpenSite => SystemCommand::OpenSite(path),
         });
     }
 }

@@ -24,7 +24,12 @@ pub fn menu_bar_ui(
     let mut chosen = MenuChoices::default();
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            for command in [Command::New, Command::Open] {
+            for command in [
+                Command::New,
+                Command::Open,
+                Command::OpenSite,
+                Command::QuickOpen,
+            ] {
                 item(ui, command, state, &mut chosen.commands);
             }
             ui.menu_button("Open Recent", |ui| {
@@ -82,6 +87,8 @@ pub fn menu_bar_ui(
                     chosen.commands.push(Command::View(mode));
                 }
             }
+            ui.separator();
+            item(ui, Command::ToggleSitePanel, state, &mut chosen.commands);
             ui.separator();
             settings.preferences_ui(ui);
         });

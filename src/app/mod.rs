@@ -14,8 +14,10 @@ mod name_suggestions;
 pub mod notifications;
 pub mod preview;
 pub mod publishing;
+pub mod quick_open;
 mod rename_hint;
 pub mod settings;
+pub mod site_panel;
 pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
@@ -91,6 +93,10 @@ pub struct BylineApp {
     is_start_view_shown: bool,
     /// Where the sample site is copied (Byline's data folder).
     data_dir: Option<PathBuf>,
+    site_panel: site_panel::SitePanel,
+    quick_open: quick_open::QuickOpen,
+    /// The window's context, for background threads to ask for a repaint.
+    egui_ctx: egui::Context,
 }
 
 impl BylineApp {
@@ -130,13 +136,26 @@ impl BylineApp {
             window_title: String::new(),
             is_start_view_shown: false,
             data_dir: crate::sample::data_dir(),
+            site_panel: site_panel::SitePanel::default(),
+            quick_open: quick_open::QuickOpen::default(),
+            egui_ctx: ctx.clone(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
         let last_post = app.settings.last_post.clone().filter(|p| p.is_file());
         match options.file.or(last_post) {
+            // `byline DIR`: the site in the panel, the start view beside it until a post opens.
+            Some(folder) if folder.is_dir() => {
+                app.open_site(&folder);
+                app.is_start_view_shown = true;
+            }
             Some(file) => app.open_path(&file),
             None => app.is_start_view_shown = true,
+        }
+        if app.site_panel.root().is_none()
+            && let Some(site) = app.settings.open_site.clone().filter(|s| s.is_dir())
+        {
+            app.open_site(&site);
         }
         app.offer_recovery();
         app.settings.apply_theme(ctx);
@@ -182,6 +201,11 @@ impl BylineApp {
     /// The Markdown the preview shows now.
     pub fn preview_markdown(&self) -> &str {
         self.preview.shown_markdown()
+    }
+
+    /// The site panel (what it lists, for tests and benchmarks).
+    pub fn site_panel(&self) -> &site_panel::SitePanel {
+        &self.site_panel
     }
 
     /// The window title Byline shows now (with a marker when modified).
@@ -299,6 +323,9 @@ impl BylineApp {
             self.status_bar
                 .ui(ui, &self.doc, is_settled, self.notifications.status());
         });
+        if let Some(post) = self.site_panel.show(ui, self.doc.path()) {
+            self.system_commands.push(SystemCommand::OpenPath(post));
+        }
         if self.is_start_view_shown {
             egui::CentralPanel::default().show(ui, |ui| {
                 let chosen = start_view::start_view_ui(ui, self.settings.recent_files.paths());
@@ -309,6 +336,9 @@ impl BylineApp {
             self.document_ui(ui);
         }
         self.dialog_ui(&ctx);
+        if let Some(post) = self.quick_open.ui(&ctx, self.site_panel.rows()) {
+            self.system_commands.push(SystemCommand::OpenPath(post));
+        }
         self.notifications.ui(&ctx);
         if self.form.wants_image_dialog {
             self.form.wants_image_dialog = false;

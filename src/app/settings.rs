@@ -31,6 +31,8 @@ pub struct Settings {
     pub form_width: f32,
     /// The Jekyll site the last export went to.
     pub last_site: Option<PathBuf>,
+    /// The site shown in the site panel, shown again at the next start.
+    pub open_site: Option<PathBuf>,
     /// Recently opened files, newest first.
     pub recent_files: RecentFiles,
     /// The post open last, reopened when Byline starts without a file (if it still exists).
@@ -49,6 +51,7 @@ impl Default for Settings {
             view: ViewMode::Both,
             form_width: 380.0,
             last_site: None,
+            open_site: None,
             recent_files: RecentFiles::default(),
             last_post: None,
             default_author: String::new(),

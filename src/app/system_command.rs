@@ -11,6 +11,8 @@ use super::command::Command;
 pub enum SystemCommand {
     /// Open this post.
     OpenPath(PathBuf),
+    /// Show this Jekyll site in the site panel (the open post stays open).
+    OpenSite(PathBuf),
     /// Save the post to this new path.
     SaveTo(PathBuf),
     /// Export the post into this site; `force` overwrites a different post already there

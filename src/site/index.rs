@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
@@ -856,6 +857,12 @@ impl Site {
     /// Indexes the site at `root` (its `_config.yml`, posts and drafts). Never fails as a
     /// whole: unreadable files and settings are listed as problems.
     pub fn open(root: &Path, options: &IndexOptions) -> Site {
+        Site::open_counting(root, options, &AtomicUsize::new(0))
+    }
+
+    /// [`Site::open`], adding one to `files_read` for each post file read, so a window can
+    /// show the progress of a large site (the total is [`post_files`]' length).
+    pub fn open_counting(root: &Path, options: &IndexOptions, files_read: &AtomicUsize) -> Site {
         let config = SiteConfig::load(root);
         let mut problems = Vec::new();
         if let Some(problem) = &config.problem {
@@ -897,7 +904,11 @@ impl Site {
         discover(root, "", &config, &mut candidates);
         let mut posts: Vec<SitePost> = candidates
             .par_iter()
-            .filter_map(|c| read_candidate(&ctx, c))
+            .filter_map(|c| {
+                let post = read_candidate(&ctx, c);
+                files_read.fetch_add(1, Ordering::Relaxed);
+                post
+            })
             .collect();
         posts.sort_by(|a, b| {
             let key = |p: &SitePost| p.date.as_ref().map(Zoned::timestamp);
@@ -971,6 +982,204 @@ impl Site {
                 .collect::<Vec<_>>()
                 .join("/"),
         )
+    }
+}
+
+/// A post or draft file Jekyll reads, found without reading it (for a quick first listing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostFile {
+    /// The file.
+    pub absolute: PathBuf,
+    /// Path from the site root, `/`-separated.
+    pub relative: String,
+    /// True for a file in a `_drafts` folder.
+    pub is_draft: bool,
+}
+
+/// Every file in the `_posts` and `_drafts` folders Jekyll reads, by its rules, without
+/// reading any: a 10,000-post site lists in milliseconds, before [`Site::open`] is done.
+pub fn post_files(root: &Path) -> Vec<PostFile> {
+    let config = SiteConfig::load(root);
+    let mut candidates = Vec::new();
+    discover(root, "", &config, &mut candidates);
+    candidates
+        .into_iter()
+        .map(|c| PostFile {
+            absolute: c.absolute,
+            relative: c.relative,
+            is_draft: c.is_draft,
+        })
+        .collect()
+}
+
+/// What re-reading one path did to the index.
+#[derive(Debug, Clone)]
+pub enum Refreshed {
+    /// The post at this path was added or read again.
+    Updated(Box<SitePost>),
+    /// The post at this path (from the root) is gone.
+    Removed(String),
+}
+
+impl Site {
+    /// The candidate for `relative` (from the root) when Jekyll would read a file there.
+    fn candidate_at(&self, relative: &str) -> Option<Candidate> {
+        let components: Vec<&str> = relative.split('/').collect();
+        let magic_at = components
+            .iter()
+            .rposition(|c| *c == "_posts" || *c == "_drafts")?;
+        let (above, below) = components.split_at(magic_at);
+        let magic = below.first()?;
+        let inside = below.get(1..).unwrap_or_default();
+        if inside.is_empty() || inside.iter().any(|c| c.starts_with('.')) {
+            return None;
+        }
+        let mut prefix = String::new();
+        for name in above {
+            prefix = join_relative(&prefix, name);
+            if *name == "_site" || !is_entry_kept(&self.config, name, &prefix, true) {
+                return None;
+            }
+        }
+        let entry = inside.join("/");
+        if !is_entry_kept(&self.config, &entry, relative, false) {
+            return None;
+        }
+        Some(Candidate {
+            absolute: self.root.join(relative),
+            relative: relative.to_string(),
+            is_draft: *magic == "_drafts",
+        })
+    }
+
+    /// The path of `file` from the root, also for a file that no longer exists.
+    fn relative_even_if_gone(&self, file: &Path) -> Option<String> {
+        if let Some(relative) = self.relative_path(file) {
+            return Some(relative);
+        }
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let parent = file.parent()?;
+        let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+        let relative = parent.join(file.file_name()?);
+        let relative = relative
+            .strip_prefix(&root)
+            .or_else(|_| file.strip_prefix(&self.root))
+            .ok()?;
+        Some(
+            relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+
+    /// Reads these paths again (files added, edited, deleted or renamed by another program,
+    /// or folders of them) and updates only their posts, without rescanning the site. The
+    /// site-wide checks run for the re-read posts only. Returns what changed.
+    pub fn refresh_paths(&mut self, files: &[PathBuf]) -> Vec<Refreshed> {
+        let ctx = Context {
+            root: &self.root,
+            config: &self.config,
+            tz: &self.time_zone,
+            now: self.now,
+            template: self.config.post_url_template(),
+            show_drafts: self.options.drafts,
+            future: self.options.future,
+            unpublished: self.options.unpublished,
+        };
+        let mut read: Vec<SitePost> = Vec::new();
+        let mut gone: Vec<String> = Vec::new();
+        for file in files {
+            let Some(relative) = self.relative_even_if_gone(file) else {
+                continue;
+            };
+            if file.is_dir() {
+                let mut below = Vec::new();
+                files_below(file, &relative, &mut below);
+                for (_, inner, _) in below {
+                    if let Some(candidate) = self.candidate_at(&inner) {
+                        read.extend(read_candidate(&ctx, &candidate));
+                    }
+                }
+                continue;
+            }
+            let folder_prefix = format!("{relative}/");
+            gone.extend(
+                self.posts
+                    .iter()
+                    .filter(|p| p.path.starts_with(&folder_prefix))
+                    .map(|p| p.path.clone()),
+            );
+            match self.candidate_at(&relative).filter(|_| file.is_file()) {
+                Some(candidate) => match read_candidate(&ctx, &candidate) {
+                    Some(post) => read.push(post),
+                    None => gone.push(relative),
+                },
+                None => gone.push(relative),
+            }
+        }
+        let mut outcome = Vec::new();
+        for relative in gone {
+            if read.iter().any(|p| p.path == relative) {
+                continue;
+            }
+            let before = self.posts.len();
+            self.posts.retain(|p| p.path != relative);
+            if self.posts.len() != before
+                && !outcome
+                    .iter()
+                    .any(|o| matches!(o, Refreshed::Removed(r) if *r == relative))
+            {
+                outcome.push(Refreshed::Removed(relative));
+            }
+        }
+        if read.is_empty() {
+            return outcome;
+        }
+        let checked = self.checked_alone(read);
+        for post in checked {
+            match self.posts.iter_mut().find(|p| p.path == post.path) {
+                Some(slot) => *slot = post.clone(),
+                None => self.posts.push(post.clone()),
+            }
+            outcome.push(Refreshed::Updated(Box::new(post)));
+        }
+        self.posts.sort_by(|a, b| {
+            let key = |p: &SitePost| p.date.as_ref().map(Zoned::timestamp);
+            key(b).cmp(&key(a)).then_with(|| b.path.cmp(&a.path))
+        });
+        outcome
+    }
+
+    /// Runs the site-wide checks for `fresh` posts against the rest of the site (whose own
+    /// references are not checked again).
+    fn checked_alone(&self, fresh: Vec<SitePost>) -> Vec<SitePost> {
+        let fresh_count = fresh.len();
+        let mut posts: Vec<SitePost> = self
+            .posts
+            .iter()
+            .filter(|p| !fresh.iter().any(|f| f.path == p.path))
+            .map(|p| SitePost {
+                references: Vec::new(),
+                problems: Vec::new(),
+                ..p.clone()
+            })
+            .collect();
+        posts.extend(fresh);
+        let mut view = Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            time_zone: self.time_zone.clone(),
+            jekyll: self.jekyll.clone(),
+            posts,
+            problems: Vec::new(),
+            now: self.now,
+            options: self.options.clone(),
+        };
+        diagnostics::check_site(&mut view);
+        let keep_from = view.posts.len().saturating_sub(fresh_count);
+        view.posts.split_off(keep_from)
     }
 }
 
@@ -1093,5 +1302,78 @@ mod tests {
         let b = site.post("_posts/special/2025-01-01-b.md").unwrap();
         assert_eq!(b.url.as_deref(), Some("/special/b/"));
         assert_eq!(b.tags, ["s"]);
+    }
+
+    #[test]
+    fn refreshing_one_path_matches_a_fresh_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "_config.yml", "title: t\n");
+        write(root, "_posts/2025-01-01-a.md", "---\ntitle: A\n---\nHi\n");
+        write(
+            root,
+            "_posts/2025-01-02-b.md",
+            "---\ntitle: B\n---\n{% include nope.html %}\n",
+        );
+        let mut site = open(root);
+        assert_eq!(post_files(root).len(), 2);
+        // Edited: a new title and a duplicate URL with the other post.
+        write(
+            root,
+            "_posts/2025-01-01-a.md",
+            "---\ntitle: A2\npermalink: /2025/01/02/b.html\n---\n",
+        );
+        // Added, in a draft folder; and one that Jekyll does not read.
+        write(root, "_drafts/new.md", "---\ntitle: New\n---\n");
+        write(root, "_posts/.hidden.md", "---\n---\n");
+        let changed = site.refresh_paths(&[
+            root.join("_posts/2025-01-01-a.md"),
+            root.join("_drafts/new.md"),
+            root.join("_posts/.hidden.md"),
+        ]);
+        assert_eq!(changed.len(), 2);
+        let fresh = open(root);
+        for path in ["_posts/2025-01-01-a.md", "_drafts/new.md"] {
+            let (a, b) = (site.post(path).unwrap(), fresh.post(path).unwrap());
+            assert_eq!(a.title, b.title);
+            assert_eq!(a.url, b.url);
+            assert_eq!(a.problems, b.problems, "{path}");
+        }
+        assert_eq!(site.post("_posts/2025-01-01-a.md").unwrap().title, "A2");
+        assert!(
+            site.post("_posts/2025-01-01-a.md")
+                .unwrap()
+                .problems
+                .iter()
+                .any(|p| p.message.contains("two posts publish"))
+        );
+        // Deleted, and renamed.
+        std::fs::remove_file(root.join("_drafts/new.md")).unwrap();
+        std::fs::rename(
+            root.join("_posts/2025-01-02-b.md"),
+            root.join("_posts/2025-01-03-b.md"),
+        )
+        .unwrap();
+        let changed = site.refresh_paths(&[
+            root.join("_drafts/new.md"),
+            root.join("_posts/2025-01-02-b.md"),
+            root.join("_posts/2025-01-03-b.md"),
+        ]);
+        assert_eq!(changed.len(), 3);
+        assert!(site.post("_drafts/new.md").is_none());
+        assert!(site.post("_posts/2025-01-02-b.md").is_none());
+        let moved = site.post("_posts/2025-01-03-b.md").unwrap();
+        assert_eq!(
+            moved.problems,
+            fresh_post(root, "_posts/2025-01-03-b.md").problems
+        );
+        // A deleted folder takes its posts with it.
+        std::fs::remove_dir_all(root.join("_posts")).unwrap();
+        site.refresh_paths(&[root.join("_posts")]);
+        assert!(site.posts.is_empty(), "{:?}", site.posts);
+    }
+
+    fn fresh_post(root: &Path, path: &str) -> SitePost {
+        open(root).post(path).unwrap().clone()
     }
 }

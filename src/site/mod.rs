@@ -12,9 +12,12 @@ pub mod fixes;
 pub mod gemfile;
 pub mod images;
 pub mod index;
+pub mod live;
 pub mod names;
 pub mod permalink;
 pub mod publish;
+pub mod search;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -257,3 +257,15 @@ fn show_and_check_report_unreadable_files_clearly() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stdout(&missing).contains("missing.md:1:1: error: cannot read missing.md"));
 }
+
+#[test]
+fn a_folder_named_like_a_command_opens_as_a_site_with_a_path() {
+    use clap::Parser as _;
+    // `byline ./site` is the folder; `byline site DIR` stays the command.
+    let cli = byline::cli::Cli::try_parse_from(["byline", "./site"]).unwrap();
+    assert_eq!(cli.file, Some(PathBuf::from("./site")));
+    assert!(cli.command.is_none());
+    let cli = byline::cli::Cli::try_parse_from(["byline", "site", "blog"]).unwrap();
+    assert!(cli.file.is_none());
+    assert!(matches!(cli.command, Some(byline::cli::Command::Site(_))));
+}

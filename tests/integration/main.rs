@@ -16,4 +16,5 @@ mod ui;
 mod ui_first_run;
 mod ui_publishing;
 mod ui_random;
+mod ui_site;
 mod walk_props;

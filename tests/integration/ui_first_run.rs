@@ -73,7 +73,12 @@ fn first_launch_shows_the_start_view_and_the_sample_opens_as_a_copy_with_its_ima
     );
     let site = byline::site::site_root(&opened);
     assert!(site.join(byline::sample::SAMPLE_IMAGE_SITE_PATH).is_file());
-    h.get_by_label("Welcome to Byline");
+    // The preview's heading, and the sample site's row in the site panel.
+    assert!(h.query_all_by_label("Welcome to Byline").count() >= 1);
+    assert!(
+        h.state().site_panel().root().is_some(),
+        "the sample site shows in the panel"
+    );
     assert!(
         h.query_by_label_contains("not found").is_none()
             && h.query_by_label_contains("Not found").is_none(),

@@ -26,6 +26,8 @@ pub enum PathPurpose {
     ExportSite,
     /// Choose the folder for the HTML page.
     ExportHtml,
+    /// Choose a Jekyll site to open in the site panel.
+    OpenSite,
 }
 
 impl PathPurpose {
@@ -37,6 +39,7 @@ impl PathPurpose {
             PathPurpose::Image => "Choose image",
             PathPurpose::ExportSite => "Export to Jekyll site folder",
             PathPurpose::ExportHtml => "Export HTML into folder",
+            PathPurpose::OpenSite => "Open Jekyll site folder",
         }
     }
 
@@ -45,7 +48,9 @@ impl PathPurpose {
         match self {
             PathPurpose::Open | PathPurpose::Image => PathKind::ExistingFile,
             PathPurpose::SaveAs => PathKind::NewFile,
-            PathPurpose::ExportSite | PathPurpose::ExportHtml => PathKind::Folder,
+            PathPurpose::ExportSite | PathPurpose::ExportHtml | PathPurpose::OpenSite => {
+                PathKind::Folder
+            }
         }
     }
 
@@ -54,7 +59,7 @@ impl PathPurpose {
         match self {
             PathPurpose::Open | PathPurpose::SaveAs => &["md", "markdown", "html"],
             PathPurpose::Image => &["jpg", "jpeg", "png", "gif", "webp", "svg"],
-            PathPurpose::ExportSite | PathPurpose::ExportHtml => &[],
+            PathPurpose::ExportSite | PathPurpose::ExportHtml | PathPurpose::OpenSite => &[],
         }
     }
 }
