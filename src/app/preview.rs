@@ -82,7 +82,17 @@ impl PreviewPanel {
             None => String::new(),
         };
         self.header = Header {
-            title: post.text("title").unwrap_or_default(),
+            // Without a `title`, Jekyll titles a post from its `YYYY-MM-DD-slug` file name.
+            title: post
+                .text("title")
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| {
+                    doc.path()
+                        .filter(|p| site::is_in_post_folder(p))
+                        .and_then(crate::export::FileNameParts::of)
+                        .map(|parts| parts.title())
+                })
+                .unwrap_or_default(),
             date,
             author: post.text("author").unwrap_or_default(),
             lists: registry::FIELDS

@@ -1511,3 +1511,17 @@ fn choose_image_for_a_post_outside_any_site_keeps_it_beside_the_post() {
     );
     assert!(h.query_by_label_contains("Not found").is_none());
 }
+
+#[test]
+fn a_post_without_a_title_is_previewed_with_the_title_jekyll_gives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("_posts/2016-05-20-welcome-to-jekyll.md");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "---\nlayout: post\n---\nHello.\n").unwrap();
+    let mut h = harness(&path);
+    settle(&mut h);
+    h.run_steps(5);
+    // The preview's heading (and the site panel's row): the title from the file name.
+    assert!(h.query_all_by_label("Welcome To Jekyll").count() >= 1);
+    assert!(h.query_by_label("Untitled post").is_none());
+}
