@@ -213,6 +213,13 @@ impl EditorPanel {
         self.focus_find = true;
     }
 
+    /// Puts the cursor at `offset_bytes` in the body, focuses the editor and scrolls there
+    /// (the outline's jump; long posts move their editing window).
+    pub fn go_to(&mut self, offset_bytes: usize) {
+        self.selection = Some(offset_bytes..offset_bytes);
+        self.select_on_next_frame = Some(SelectRequest::focus(offset_bytes..offset_bytes));
+    }
+
     /// Applies a formatting command to the body's selection.
     pub fn apply_format(&mut self, doc: &mut Document, format: Format) {
         let body = doc.post().body();
@@ -645,6 +652,9 @@ impl EditorPanel {
                     .code_editor()
                     .desired_width(f32::INFINITY)
                     .desired_rows(30)
+                    // The text fills the editor down to the window's bottom edge, so a click
+                    // anywhere below the last line still places the cursor.
+                    .min_size(egui::vec2(0.0, (viewport.height() - above).max(0.0)))
                     .layouter(&mut layouter)
                     .show(ui);
                 ui.add_space(below);

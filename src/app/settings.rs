@@ -29,6 +29,13 @@ pub struct Settings {
     pub view: ViewMode,
     /// Width of the front-matter form, in points.
     pub form_width: f32,
+    /// The user wants the front-matter form (it still collapses in a narrow window).
+    pub is_form_wanted: bool,
+    /// The user wants the outline of headings beside the editor.
+    pub is_outline_wanted: bool,
+    /// The spelling language when the post has no `lang` (a Hunspell name such as `en_US`);
+    /// empty: no spell checking.
+    pub spelling_language: String,
     /// The Jekyll site the last export went to.
     pub last_site: Option<PathBuf>,
     /// Recently opened files, newest first.
@@ -48,6 +55,9 @@ impl Default for Settings {
             font_size: 14.0,
             view: ViewMode::Both,
             form_width: 380.0,
+            is_form_wanted: true,
+            is_outline_wanted: true,
+            spelling_language: "en_US".into(),
             last_site: None,
             recent_files: RecentFiles::default(),
             last_post: None,

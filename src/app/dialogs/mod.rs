@@ -6,6 +6,7 @@ pub mod confirm_overwrite;
 pub mod external_change;
 pub mod path;
 pub mod recover;
+pub mod revert;
 pub mod unsaved_changes;
 
 use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
@@ -13,6 +14,7 @@ use confirm_overwrite::{ConfirmOverwriteChoice, ConfirmOverwriteDialog};
 use external_change::{ExternalChangeChoice, ExternalChangeDialog};
 use path::{PathChoice, PathDialog};
 use recover::{RecoverChoice, RecoverDialog};
+use revert::{RevertChoice, RevertDialog};
 use unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
 
 use crate::document::Document;
@@ -32,6 +34,8 @@ pub enum Dialog {
     Recover(RecoverDialog),
     /// The open file changed on disk while it has local edits.
     ExternalChange(ExternalChangeDialog),
+    /// File → Revert over unsaved edits.
+    Revert(RevertDialog),
 }
 
 /// A dialog's answer, with what the app needs to carry it out.
@@ -49,6 +53,8 @@ pub enum DialogAnswer {
     Recover(RecoverChoice),
     /// The external-change question was answered.
     ExternalChange(ExternalChangeChoice),
+    /// The revert question was answered.
+    Revert(RevertChoice),
 }
 
 impl Dialog {
@@ -65,6 +71,9 @@ impl Dialog {
             Dialog::ConfirmOverwrite(dialog) => dialog.ui(ctx).map(DialogAnswer::ConfirmOverwrite),
             Dialog::Recover(dialog) => dialog.ui(ctx).map(DialogAnswer::Recover),
             Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
+            Dialog::Revert(dialog) => dialog
+                .ui(ctx, &doc.display_name())
+                .map(DialogAnswer::Revert),
         }
     }
 }
