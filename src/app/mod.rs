@@ -15,6 +15,7 @@ pub mod outline;
 pub mod preview;
 mod rename_hint;
 pub mod settings;
+pub mod spelling;
 pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
@@ -148,6 +149,7 @@ impl BylineApp {
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
+        app.editor.spelling.words_file = app.data_dir.as_deref().map(spelling::added_words_path);
         let last_post = app.settings.last_post.clone().filter(|p| p.is_file());
         match options.file.or(last_post) {
             Some(file) => app.open_path(&file),
@@ -192,6 +194,7 @@ impl BylineApp {
     /// Copies the sample site into `dir` instead of Byline's data folder (tests).
     pub fn set_data_dir(&mut self, dir: &Path) {
         self.data_dir = Some(dir.to_path_buf());
+        self.editor.spelling.words_file = Some(spelling::added_words_path(dir));
     }
 
     /// The Markdown the preview shows now.
@@ -220,6 +223,19 @@ impl BylineApp {
     /// The side panels on screen in the last frame (tests check the narrow-window rules).
     pub fn layout(&self) -> Layout {
         self.layout
+    }
+
+    /// The editor's state (tests read the misspelled words and where text is on screen).
+    pub fn editor(&self) -> &EditorPanel {
+        &self.editor
+    }
+
+    /// The spelling language of the open post: its `lang`, else the setting.
+    fn spelling_language(&self) -> String {
+        match self.doc.post().get("lang").and_then(|v| v.as_str()) {
+            Some(lang) if !lang.trim().is_empty() => lang.trim().to_string(),
+            _ => self.settings.spelling_language.clone(),
+        }
     }
 
     /// The outline's headings (tests).
@@ -402,6 +418,7 @@ impl BylineApp {
             self.system_commands.extend(chosen.system);
         });
         self.editor.font_size = self.settings.font_size;
+        self.editor.spelling_language = self.spelling_language();
         egui::Panel::bottom("status").show(ui, |ui| {
             if self.is_start_view_shown {
                 // No post yet: no counts, only the last message.

@@ -26,6 +26,11 @@ pub struct OutlinePanel {
 /// The label of the outline's heading, so tests can find the panel.
 pub const OUTLINE_LABEL: &str = "Outline";
 
+/// The accessible label of the outline's entry for a heading.
+pub fn outline_entry_label(heading: &str) -> String {
+    format!("Go to {heading}")
+}
+
 impl OutlinePanel {
     /// The headings listed now.
     pub fn headings(&self) -> &[Heading] {
@@ -79,7 +84,17 @@ impl OutlinePanel {
                             egui::RichText::new(&heading.text)
                         };
                         let link = egui::Button::new(text).frame(false).truncate();
-                        if ui.add(link).on_hover_text(&heading.text).clicked() {
+                        let response = ui.add(link);
+                        // Screen readers (and tests) hear where the entry goes, not a second
+                        // copy of the heading the preview already shows.
+                        response.widget_info(|| {
+                            egui::WidgetInfo::labeled(
+                                egui::WidgetType::Button,
+                                true,
+                                outline_entry_label(&heading.text),
+                            )
+                        });
+                        if response.on_hover_text(&heading.text).clicked() {
                             clicked = Some(heading.offset_bytes.min(body_len));
                         }
                     });

@@ -116,3 +116,154 @@ fn the_body_editor_reaches_the_bottom_of_the_window() {
     let bottom = h.get_by_label("Body (Markdown)").rect().bottom();
     assert!(bottom > 600.0 - 60.0, "editor ends at {bottom}");
 }
+
+/// Runs frames until the body as it is now was spell checked (on the background thread).
+fn wait_for_spelling(h: &mut Harness<'_, BylineApp>) {
+    for _ in 0..200 {
+        h.run_steps(1);
+        if h.state().editor().is_spelling_checked(&h.state().doc) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the spell check did not finish");
+}
+
+/// Twenty misspelled words in prose, and misspellings inside code, Liquid and URLs that must
+/// not be underlined.
+const MISSPELLED: [&str; 20] = [
+    "recieve",
+    "definately",
+    "seperate",
+    "occured",
+    "untill",
+    "wierd",
+    "acheive",
+    "beleive",
+    "accomodate",
+    "concious",
+    "enviroment",
+    "goverment",
+    "independant",
+    "neccessary",
+    "occassion",
+    "persue",
+    "publically",
+    "reccomend",
+    "tommorow",
+    "existance",
+];
+
+fn seeded_body() -> String {
+    let mut body = String::from("# Notes\n\n");
+    for (i, word) in MISSPELLED.iter().enumerate() {
+        body.push_str(&format!("Line {i} has the word {word} in it.\n\n"));
+    }
+    body.push_str("```\nlet mispeled = wrnog;\n```\n\n");
+    body.push_str("Inline `codde` and {{ page.misspeled }} and {% inclde foo.html %}.\n\n");
+    body.push_str("See https://example.com/misspeled/pagge for more.\n");
+    body
+}
+
+#[test]
+fn twenty_seeded_misspellings_are_underlined_and_code_liquid_and_urls_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = seeded_body();
+    let path = write_post(dir.path(), &body);
+    let mut h = harness(&path, [1280.0, 800.0]);
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    let doc_body = h.state().doc.post().body().to_string();
+    let underlined: Vec<String> = h
+        .state()
+        .editor()
+        .misspelled(&h.state().doc)
+        .iter()
+        .map(|r| doc_body[r.clone()].to_string())
+        .collect();
+    assert_eq!(underlined, MISSPELLED.map(String::from).to_vec());
+}
+
+#[test]
+fn a_right_click_suggestion_replaces_the_word_and_undo_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_post(dir.path(), "We will recieve it.\n");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut h = harness(&path, [1280.0, 800.0]);
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    let body = h.state().doc.post().body().to_string();
+    let at = body.find("recieve").unwrap() + 2;
+    let pos = h.state().editor().screen_pos_of(at).unwrap();
+    h.hover_at(pos);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run_steps(3);
+    h.get_by_label(byline::app::spelling::ADD_TO_DICTIONARY_LABEL);
+    h.get_by_label("receive").click();
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().body(), "\nWe will receive it.\n");
+    h.state_mut().request(Command::Undo);
+    settle(&mut h);
+    assert_eq!(h.state().doc.post().to_text(), original);
+}
+
+#[test]
+fn clicking_a_heading_in_the_outline_moves_the_cursor_there_in_a_long_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = String::new();
+    for i in 0..600 {
+        body.push_str(&format!("## Section {i}\n\nSome text for section {i} that goes on for a while so the post gets long enough to be edited through a window.\n\n```sh\n# not a heading {i}\n```\n\n"));
+    }
+    assert!(body.len() > 64 * 1024);
+    let path = write_post(dir.path(), &body);
+    let mut h = harness(&path, [1400.0, 900.0]);
+    settle(&mut h);
+    let headings = h.state().outline().headings().len();
+    assert_eq!(headings, 600, "code comments are not headings");
+    h.get_by_label(&byline::app::outline::outline_entry_label("Section 550"))
+        .click_accesskit();
+    settle(&mut h);
+    let target = h.state().doc.post().body().find("## Section 550").unwrap();
+    assert_eq!(h.state().editor().selection, Some(target..target));
+    // The editor shows the heading: its position is laid out and on screen.
+    let pos = h.state().editor().screen_pos_of(target).unwrap();
+    assert!(pos.y > 0.0 && pos.y < 900.0, "heading at {pos:?}");
+}
+
+#[test]
+fn revert_restores_the_disk_text_after_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_post(dir.path(), "Original text.\n");
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    let mut h = harness(&path, [1280.0, 800.0]);
+    settle(&mut h);
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").type_text("Edited. ");
+    settle(&mut h);
+    assert!(h.state().doc.is_modified());
+
+    h.state_mut().request(Command::Revert);
+    settle(&mut h);
+    assert!(h.state().has_dialog(), "asks before dropping the edits");
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert!(h.state().doc.is_modified(), "Cancel keeps the edits");
+
+    h.state_mut().request(Command::Revert);
+    settle(&mut h);
+    h.get_by_label(byline::app::dialogs::revert::REVERT_BUTTON_LABEL)
+        .click();
+    settle(&mut h);
+    assert!(!h.state().has_dialog());
+    assert_eq!(h.state().doc.post().to_text(), on_disk);
+    assert!(!h.state().doc.is_modified());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), on_disk);
+}
