@@ -89,7 +89,7 @@ impl OutlinePanel {
                         // copy of the heading the preview already shows.
                         response.widget_info(|| {
                             egui::WidgetInfo::labeled(
-                                egui::WidgetType::Button,
+                                egui::Role::Button,
                                 true,
                                 outline_entry_label(&heading.text),
                             )
