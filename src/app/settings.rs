@@ -1,5 +1,5 @@
-//! What Byline remembers between runs (theme, font size, layout, recent files, authors) and the
-//! controls that change it.
+//! What Byline remembers between runs (theme, font size, layout, panels, spelling language,
+//! recent files, authors) and the controls that change it.
 
 use std::path::PathBuf;
 
@@ -98,6 +98,18 @@ impl Settings {
                     .suffix(" pt"),
             )
             .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Spelling language");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.spelling_language)
+                    .hint_text("off")
+                    .desired_width(80.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "A dictionary name such as en_US or de_DE, used when the post has no lang; empty turns spell checking off",
+            );
         });
         ui.horizontal(|ui| {
             let label = ui.label("Default author");

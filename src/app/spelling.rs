@@ -86,12 +86,10 @@ pub fn added_words_path(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join(ADDED_WORDS_FILE)
 }
 
-/// The dictionary for `language` with the user's added words; the bundled en_US when the
-/// system has no dictionary for it (so a post is never left unchecked for want of one).
+/// The dictionary for `language` with the user's added words; none when the system has no
+/// dictionary for it (a post in another language is not underlined word by word).
 fn load_checker(language: &str, words_file: Option<&std::path::Path>) -> Option<SpellChecker> {
-    let mut checker = SpellChecker::for_language(language)
-        .or_else(|_| SpellChecker::bundled_en_us())
-        .ok()?;
+    let mut checker = SpellChecker::for_language(language).ok()?;
     if let Some(words) = words_file.and_then(|p| std::fs::read_to_string(p).ok()) {
         for word in words.lines().map(str::trim).filter(|w| !w.is_empty()) {
             checker.add_word(word);

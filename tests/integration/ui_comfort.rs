@@ -184,16 +184,10 @@ fn twenty_seeded_misspellings_are_underlined_and_code_liquid_and_urls_are_not() 
     assert_eq!(underlined, MISSPELLED.map(String::from).to_vec());
 }
 
-#[test]
-fn a_right_click_suggestion_replaces_the_word_and_undo_restores_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_post(dir.path(), "We will recieve it.\n");
-    let original = std::fs::read_to_string(&path).unwrap();
-    let mut h = harness(&path, [1280.0, 800.0]);
-    settle(&mut h);
-    wait_for_spelling(&mut h);
+/// Right-clicks the middle of the first `word` in the body.
+fn right_click_word(h: &mut Harness<'_, BylineApp>, word: &str) {
     let body = h.state().doc.post().body().to_string();
-    let at = body.find("recieve").unwrap() + 2;
+    let at = body.find(word).unwrap() + word.len() / 2;
     let pos = h.state().editor().screen_pos_of(at).unwrap();
     h.hover_at(pos);
     for pressed in [true, false] {
@@ -205,6 +199,61 @@ fn a_right_click_suggestion_replaces_the_word_and_undo_restores_it() {
         });
     }
     h.run_steps(3);
+}
+
+#[test]
+fn add_to_dictionary_accepts_the_word_and_keeps_it_in_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_post(dir.path(), "Bylinez is my word, recieve is not.\n");
+    let data = dir.path().join("data");
+    let mut h = harness(&path, [1280.0, 800.0]);
+    h.state_mut().set_data_dir(&data);
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    assert_eq!(h.state().editor().misspelled(&h.state().doc).len(), 2);
+    right_click_word(&mut h, "Bylinez");
+    h.get_by_label(byline::app::spelling::ADD_TO_DICTIONARY_LABEL)
+        .click();
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    let body = h.state().doc.post().body().to_string();
+    let left: Vec<&str> = h
+        .state()
+        .editor()
+        .misspelled(&h.state().doc)
+        .iter()
+        .map(|r| &body[r.clone()])
+        .collect();
+    assert_eq!(left, vec!["recieve"]);
+    assert!(!h.state().doc.is_modified(), "adding a word edits nothing");
+    let kept = std::fs::read_to_string(byline::app::spelling::added_words_path(&data)).unwrap();
+    assert_eq!(kept, "Bylinez\n");
+}
+
+#[test]
+fn a_post_in_a_language_without_a_dictionary_is_not_underlined() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025-01-02-un-billet.md");
+    std::fs::write(
+        &path,
+        "---\ntitle: Un billet\nlang: xx-YY\n---\n\nrecieve definately.\n",
+    )
+    .unwrap();
+    let mut h = harness(&path, [1280.0, 800.0]);
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    assert!(h.state().editor().misspelled(&h.state().doc).is_empty());
+}
+
+#[test]
+fn a_right_click_suggestion_replaces_the_word_and_undo_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_post(dir.path(), "We will recieve it.\n");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut h = harness(&path, [1280.0, 800.0]);
+    settle(&mut h);
+    wait_for_spelling(&mut h);
+    right_click_word(&mut h, "recieve");
     h.get_by_label(byline::app::spelling::ADD_TO_DICTIONARY_LABEL);
     h.get_by_label("receive").click();
     settle(&mut h);
