@@ -67,16 +67,19 @@ impl OutlinePanel {
         ui.strong(OUTLINE_LABEL);
         ui.separator();
         let mut clicked = None;
+        if self.headings.is_empty() {
+            ui.weak("No headings yet. Lines starting with # are listed here.");
+        }
+        let body_len = doc.post().body().len();
+        let row_height = ui.spacing().interact_size.y;
+        // Only the rows on screen are laid out: a long post has a thousand headings.
         egui::ScrollArea::vertical()
             .id_salt("outline-scroll")
             .auto_shrink(false)
-            .show(ui, |ui| {
-                if self.headings.is_empty() {
-                    ui.weak("No headings yet. Lines starting with # are listed here.");
-                }
-                let body_len = doc.post().body().len();
-                for heading in &self.headings {
+            .show_rows(ui, row_height, self.headings.len(), |ui, rows| {
+                for heading in self.headings.get(rows).unwrap_or_default() {
                     ui.horizontal(|ui| {
+                        ui.set_height(row_height);
                         ui.add_space(f32::from(heading.level.saturating_sub(1)) * 10.0);
                         let text = if heading.level <= 2 {
                             egui::RichText::new(&heading.text).strong()
