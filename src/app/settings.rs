@@ -31,7 +31,8 @@ pub struct Settings {
     pub form_width: f32,
     /// The user wants the front-matter form (it still collapses in a narrow window).
     pub is_form_wanted: bool,
-    /// The user wants the outline of headings beside the editor.
+    /// The user wants the outline of headings beside the editor (off until asked for: it
+    /// takes the width the editor would have in a 1280-point window).
     pub is_outline_wanted: bool,
     /// The spelling language when the post has no `lang` (a Hunspell name such as `en_US`);
     /// empty: no spell checking.
@@ -56,7 +57,7 @@ impl Default for Settings {
             view: ViewMode::Both,
             form_width: 380.0,
             is_form_wanted: true,
-            is_outline_wanted: true,
+            is_outline_wanted: false,
             spelling_language: "en_US".into(),
             last_site: None,
             recent_files: RecentFiles::default(),

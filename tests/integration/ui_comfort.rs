@@ -55,14 +55,25 @@ fn at_800_by_600_the_editor_keeps_its_measure_and_panels_collapse() {
     settle(&mut h);
     let layout = h.state().layout();
     assert!(layout.is_form_shown, "the form fits beside the editor");
-    assert!(layout.is_preview_collapsed && layout.is_outline_collapsed);
+    assert!(layout.is_preview_collapsed);
+    assert!(
+        !layout.is_outline_shown,
+        "the outline is off until asked for"
+    );
     assert!(editor_width(&h) >= 380.0, "editor {} px", editor_width(&h));
-    // The collapsed panels are offered by name.
+    // The collapsed panel is offered by name.
     h.get_by_label("Preview");
-    h.get_by_label("Outline");
+    // Asked for, the outline stays and the form collapses instead.
+    h.state_mut().request(Command::ToggleOutline);
+    settle(&mut h);
+    let layout = h.state().layout();
+    assert!(layout.is_outline_shown && layout.is_form_collapsed && layout.is_preview_collapsed);
+    assert!(editor_width(&h) >= 380.0, "editor {} px", editor_width(&h));
 
     // At 1280 × 800 everything is there and the editor is wider still.
     let mut wide = harness(&path, [1280.0, 800.0]);
+    settle(&mut wide);
+    wide.state_mut().request(Command::ToggleOutline);
     settle(&mut wide);
     let layout = wide.state().layout();
     assert!(layout.is_form_shown && layout.is_preview_shown && layout.is_outline_shown);
@@ -280,6 +291,7 @@ fn clicking_a_heading_in_the_outline_moves_the_cursor_there_in_a_long_post() {
     assert!(body.len() > 64 * 1024);
     let path = write_post(dir.path(), &body);
     let mut h = harness(&path, [1400.0, 900.0]);
+    h.state_mut().request(Command::ToggleOutline);
     settle(&mut h);
     let headings = h.state().outline().headings().len();
     assert_eq!(headings, 30, "code comments are not headings");
