@@ -193,8 +193,8 @@ impl Spelling {
         self.checked == Some(revision) && self.ranges_revision == Some(revision)
     }
 
-    /// Takes the thread's results and sends the body to be checked once typing paused (at
-    /// once for a body never checked). `language` empty: no checking.
+    /// Takes the thread's results and sends the body to be checked once typing paused (a
+    /// freshly opened post included). `language` empty: no checking.
     pub fn update(&mut self, ctx: &egui::Context, doc: &Document, language: &str) {
         if language.is_empty() {
             self.ranges.clear();
@@ -223,7 +223,9 @@ impl Spelling {
             }
         };
         let waited = now.duration_since(since);
-        if self.ranges_revision.is_some() && waited < PAUSE {
+        // Also a freshly opened post waits for the pause: loading the dictionary and checking
+        // a long body then never competes with the first keystrokes for the processor.
+        if waited < PAUSE {
             ctx.request_repaint_after(PAUSE.saturating_sub(waited));
             return;
         }
