@@ -9,6 +9,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod headings;
 pub mod image_import;
 pub mod journal;
 pub mod markdown;

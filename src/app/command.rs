@@ -48,10 +48,18 @@ pub enum Command {
     PublishDraft,
     /// Rename or merge a tag or category across the site (a dialog lists the files first).
     RenameName,
+    /// Reload the post from its file, dropping unsaved edits (asks first when modified).
+    Revert,
     /// Undo the last edit, form or body.
     Undo,
     /// Redo the last undone edit.
     Redo,
+    /// Cut the selection of the focused text field to the clipboard.
+    Cut,
+    /// Copy the selection of the focused text field to the clipboard.
+    Copy,
+    /// Paste the clipboard into the focused text field.
+    Paste,
     /// Apply Markdown formatting to the body's selection.
     Format(Format),
     /// Show the find bar.
@@ -60,6 +68,12 @@ pub enum Command {
     Replace,
     /// Switch the main area's layout.
     View(ViewMode),
+    /// Show or hide the front-matter form.
+    ToggleForm,
+    /// Show or hide the preview beside the editor.
+    TogglePreview,
+    /// Show or hide the outline of the post's headings.
+    ToggleOutline,
     /// Close the window (asks first when there are unsaved edits).
     Quit,
 }
@@ -79,6 +93,13 @@ impl Command {
             Command::ExportHtml => "Export HTML…".into(),
             Command::PublishDraft => "Publish draft".into(),
             Command::RenameName => "Rename tag or category…".into(),
+            Command::Revert => "Revert to Saved".into(),
+            Command::Cut => "Cut".into(),
+            Command::Copy => "Copy".into(),
+            Command::Paste => "Paste".into(),
+            Command::ToggleForm => "Front matter".into(),
+            Command::TogglePreview => "Preview".into(),
+            Command::ToggleOutline => "Outline".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::Format(Format::Bold) => "Bold".into(),
@@ -115,6 +136,9 @@ impl Command {
             Command::Find => (cmd, Key::F),
             Command::Replace => (cmd, Key::H),
             Command::Quit => (cmd, Key::Q),
+            Command::ToggleForm => (cmd_shift, Key::M),
+            Command::TogglePreview => (cmd_shift, Key::P),
+            Command::ToggleOutline => (cmd_shift, Key::O),
             _ => return None,
         };
         Some(KeyboardShortcut::new(modifiers, key))
@@ -127,6 +151,7 @@ impl Command {
             Command::PublishDraft => state.is_draft,
             Command::Redo => state.can_redo,
             Command::Format(_) | Command::Find | Command::Replace => state.is_editor_visible,
+            Command::Revert => state.has_file,
             _ => true,
         }
     }
@@ -149,6 +174,14 @@ pub struct CommandState {
     pub is_editor_visible: bool,
     /// The open post is a draft (in `_drafts/`), which Publish draft moves.
     pub is_draft: bool,
+    /// The post has a file (Revert has something to reload).
+    pub has_file: bool,
+    /// The front-matter form is on screen.
+    pub is_form_visible: bool,
+    /// The preview is on screen beside the editor.
+    pub is_preview_visible: bool,
+    /// The outline is on screen.
+    pub is_outline_visible: bool,
 }
 
 // --- Derived lists: every command, and the shortcut table built from `shortcut()` ---
@@ -164,6 +197,29 @@ impl Command {
                 other => vec![other],
             }
         })
+    }
+
+    /// The shortcut a menu shows for the command: its own, or the one the text fields already
+    /// answer to themselves (Cut, Copy and Paste arrive as clipboard events, not as keys).
+    pub fn shortcut_shown(&self) -> Option<KeyboardShortcut> {
+        let key = match self {
+            Command::Cut => Key::X,
+            Command::Copy => Key::C,
+            Command::Paste => Key::V,
+            _ => return self.shortcut(),
+        };
+        Some(KeyboardShortcut::new(Modifiers::COMMAND, key))
+    }
+
+    /// The side panel a toggle command shows or hides.
+    pub fn toggled_panel(&self) -> Option<super::layout::SidePanel> {
+        use super::layout::SidePanel;
+        match self {
+            Command::ToggleForm => Some(SidePanel::Form),
+            Command::TogglePreview => Some(SidePanel::Preview),
+            Command::ToggleOutline => Some(SidePanel::Outline),
+            _ => None,
+        }
     }
 
     /// A second shortcut some commands also answer to (Ctrl+Y for Redo, as on Windows).

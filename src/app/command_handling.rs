@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::BylineApp;
-use super::command::Command;
+use super::command::{Command, ViewMode};
 use super::dialogs::changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
 use super::dialogs::confirm_overwrite::{
     ConfirmOverwriteChoice, ConfirmOverwriteDialog, OverwriteTarget,
@@ -13,8 +13,10 @@ use super::dialogs::confirm_overwrite::{
 use super::dialogs::external_change::ExternalChangeChoice;
 use super::dialogs::path::{PathChoice, PathDialog, PathPurpose};
 use super::dialogs::recover::{RecoverChoice, RecoverDialog};
+use super::dialogs::revert::{RevertChoice, RevertDialog};
 use super::dialogs::unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
 use super::dialogs::{Dialog, DialogAnswer};
+use super::layout::SidePanel;
 use super::notifications::Severity;
 use super::system_command::{Request, SystemCommand};
 use crate::document::Document;
@@ -93,6 +95,21 @@ impl BylineApp {
             Command::Find => self.editor.show_find(false),
             Command::Replace => self.editor.show_find(true),
             Command::View(mode) => self.settings.view = mode,
+            Command::ToggleForm | Command::TogglePreview | Command::ToggleOutline => {
+                if let Some(panel) = command.toggled_panel() {
+                    self.toggle_panel(panel);
+                }
+            }
+            Command::Cut => self.clipboard_request = Some(egui::ViewportCommand::RequestCut),
+            Command::Copy => self.clipboard_request = Some(egui::ViewportCommand::RequestCopy),
+            Command::Paste => self.clipboard_request = Some(egui::ViewportCommand::RequestPaste),
+            Command::Revert => {
+                if self.doc.is_modified() {
+                    self.dialog = Some(Dialog::Revert(RevertDialog));
+                } else {
+                    self.revert();
+                }
+            }
             Command::Quit => {
                 self.is_discard_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -179,6 +196,8 @@ impl BylineApp {
                 self.session.discard_recovered();
                 self.offer_recovery();
             }
+            DialogAnswer::Revert(RevertChoice::Revert) => self.revert(),
+            DialogAnswer::Revert(RevertChoice::Cancel) => {}
             DialogAnswer::ExternalChange(ExternalChangeChoice::KeepMine) => {
                 self.doc.keep_mine_over_disk();
                 self.notifications.notify(
@@ -196,6 +215,35 @@ impl BylineApp {
                 }
             }
         }
+    }
+
+    /// Reloads the post from its file as an undoable edit (File → Revert, after confirming).
+    fn revert(&mut self) {
+        match self.doc.take_disk_version() {
+            Ok(()) => {
+                self.session.forget_journal_entry();
+                self.notifications
+                    .set_status("Reverted to the saved version (Undo brings your edits back)");
+            }
+            Err(err) => self.notifications.notify(Severity::Error, err.to_string()),
+        }
+    }
+
+    /// Hides a panel on screen, or shows it (before any other panel when the window is narrow).
+    fn toggle_panel(&mut self, panel: SidePanel) {
+        let is_shown = self.layout.is_shown(panel);
+        match panel {
+            SidePanel::Form => self.settings.is_form_wanted = !is_shown,
+            SidePanel::Outline => self.settings.is_outline_wanted = !is_shown,
+            SidePanel::Preview => {
+                self.settings.view = if is_shown {
+                    ViewMode::EditorOnly
+                } else {
+                    ViewMode::Both
+                };
+            }
+        }
+        self.panel_priority = if is_shown { None } else { Some(panel) };
     }
 
     /// Offers the next journal entry left by a crashed run, if any.

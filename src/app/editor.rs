@@ -7,6 +7,7 @@ use std::sync::Arc;
 use egui::text::{CCursor, CCursorRange, LayoutJob, TextFormat};
 
 use super::command::Command;
+use super::spelling::{self, Spelling};
 use crate::document::{Document, EditKind, Revision, conform_line_endings};
 use crate::markdown::{self, Format, Span};
 
@@ -35,6 +36,13 @@ pub struct EditorPanel {
     matches: Option<(FindKey, Vec<Range<usize>>)>,
     /// Font size of the editor text, in points.
     pub font_size: f32,
+    /// Spell checking as you type.
+    pub spelling: Spelling,
+    /// The spelling language (the post's `lang` or the setting; empty: not checked).
+    pub spelling_language: String,
+    /// The body's text as last laid out: its galley, where it was drawn, and where the window
+    /// starts in the body (for right-clicks and tests).
+    shown_galley: Option<(Arc<egui::Galley>, egui::Pos2, Range<usize>)>,
 }
 
 /// What find results were computed for: document revision, search text, match case.
@@ -205,12 +213,69 @@ fn split_at_matches(
     out
 }
 
+/// The pieces cut again where misspelled words start and end, each marked when inside one.
+fn split_at_misspelled(
+    pieces: &[(Range<usize>, Span, Option<bool>)],
+    misspelled: &[Range<usize>],
+) -> Vec<(Range<usize>, Span, Option<bool>, bool)> {
+    if misspelled.is_empty() {
+        return pieces
+            .iter()
+            .map(|(r, s, f)| (r.clone(), *s, *f, false))
+            .collect();
+    }
+    let mut out = Vec::with_capacity(pieces.len() + 2 * misspelled.len());
+    let mut words = misspelled.iter().peekable();
+    for (range, span, found) in pieces {
+        let mut at = range.start;
+        while at < range.end {
+            while words.peek().is_some_and(|w| w.end <= at) {
+                words.next();
+            }
+            let (end, inside) = match words.peek() {
+                Some(w) if w.start <= at => (w.end.min(range.end), true),
+                Some(w) => (w.start.min(range.end), false),
+                None => (range.end, false),
+            };
+            out.push((at..end, *span, *found, inside));
+            at = end;
+        }
+    }
+    out
+}
+
 impl EditorPanel {
     /// Opens the find bar (and the replace field when `with_replace`).
     pub fn show_find(&mut self, with_replace: bool) {
         self.find_visible = true;
         self.replace_visible |= with_replace;
         self.focus_find = true;
+    }
+
+    /// The misspelled words underlined in the body now, as byte ranges.
+    pub fn misspelled(&self, doc: &Document) -> &[Range<usize>] {
+        self.spelling.ranges_for(doc.revision())
+    }
+
+    /// True once the body as it is now was spell checked.
+    pub fn is_spelling_checked(&self, doc: &Document) -> bool {
+        self.spelling.is_checked(doc.revision())
+    }
+
+    /// Where the character at `offset_bytes` of the body is on screen, when it is laid out.
+    pub fn screen_pos_of(&self, offset_bytes: usize) -> Option<egui::Pos2> {
+        let (galley, pos, range) = self.shown_galley.as_ref()?;
+        let local = offset_bytes.checked_sub(range.start)?;
+        let text = galley.text();
+        let rect = galley.pos_from_cursor(CCursor::new(byte_to_char(text, local)));
+        Some(rect.center() + pos.to_vec2() + egui::vec2(1.0, 0.0))
+    }
+
+    /// Puts the cursor at `offset_bytes` in the body, focuses the editor and scrolls there
+    /// (the outline's jump; long posts move their editing window).
+    pub fn go_to(&mut self, offset_bytes: usize) {
+        self.selection = Some(offset_bytes..offset_bytes);
+        self.select_on_next_frame = Some(SelectRequest::focus(offset_bytes..offset_bytes));
     }
 
     /// Applies a formatting command to the body's selection.
@@ -513,6 +578,7 @@ impl EditorPanel {
 
     /// Draws the toolbar, find bar and the body editor; records commands for the app.
     pub fn ui(&mut self, ui: &mut egui::Ui, doc: &mut Document, commands: &mut Vec<Command>) {
+        self.spelling.update(ui.ctx(), doc, &self.spelling_language);
         self.toolbar_ui(ui, commands);
         self.find_bar_ui(ui, doc);
         ui.separator();
@@ -622,10 +688,18 @@ impl EditorPanel {
         } else {
             Vec::new()
         };
+        // Misspelled words inside the window, relative to it.
+        let misspelled: Vec<Range<usize>> = self
+            .spelling
+            .ranges_for(doc.revision())
+            .iter()
+            .filter(|m| m.start >= window.range.start && m.end <= window.range.end)
+            .map(|m| m.start - window.range.start..m.end - window.range.start)
+            .collect();
         let cache = &mut self.highlight_cache;
         let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
             let text = buffer.as_str();
-            let hash = egui::util::hash((text, font.size.to_bits(), &highlights));
+            let hash = egui::util::hash((text, font.size.to_bits(), &highlights, &misspelled));
             let dark = ui.visuals().dark_mode;
             if let Some((h, w, d, galley)) = cache
                 && *h == hash
@@ -640,8 +714,17 @@ impl EditorPanel {
             } else {
                 markdown::highlight(text)
             };
-            for (range, span, found) in split_at_matches(&spans, &highlights) {
+            let pieces = split_at_matches(&spans, &highlights);
+            for (range, span, found, is_misspelled) in split_at_misspelled(&pieces, &misspelled) {
                 let mut format = format_for(span, ui, font.clone());
+                if is_misspelled {
+                    let red = if dark {
+                        egui::Color32::from_rgb(255, 90, 90)
+                    } else {
+                        egui::Color32::from_rgb(210, 20, 20)
+                    };
+                    format.underline = egui::Stroke::new(1.5, red);
+                }
                 if let Some(is_current) = found {
                     format.background = match (is_current, dark) {
                         (true, true) => egui::Color32::from_rgb(200, 120, 0),
@@ -669,6 +752,9 @@ impl EditorPanel {
                     .code_editor()
                     .desired_width(f32::INFINITY)
                     .desired_rows(30)
+                    // The text fills the editor down to the window's bottom edge, so a click
+                    // anywhere below the last line still places the cursor.
+                    .min_size(egui::vec2(0.0, (viewport.height() - above).max(0.0)))
                     .layouter(&mut layouter)
                     .show(ui);
                 ui.add_space(below);
@@ -693,6 +779,35 @@ impl EditorPanel {
             })
             .inner;
         let response = output.response.response.clone().labelled_by(label.id);
+        if response.secondary_clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let cursor = output.galley.cursor_from_pos(pos - output.galley_pos);
+            let offset = window.range.start + char_to_byte(&window.text, cursor.index.0);
+            self.spelling.open_menu_at(doc, offset);
+        }
+        let mut word_choice = None;
+        response.context_menu(|ui| {
+            word_choice = self.spelling.menu_ui(ui);
+            for command in [Command::Cut, Command::Copy, Command::Paste] {
+                if ui.button(command.label()).clicked() {
+                    commands.push(command);
+                }
+            }
+            if word_choice.is_some() {
+                ui.close();
+            }
+        });
+        self.shown_galley = Some((
+            output.galley.clone(),
+            output.galley_pos,
+            window.range.clone(),
+        ));
+        if let Some(choice) = word_choice
+            && let Some(replaced) = self.spelling.apply_choice(doc, choice)
+        {
+            self.select_on_next_frame = Some(SelectRequest::focus(replaced.end..replaced.end));
+        }
         let cursor = output.cursor_range.map(|range| {
             let chars = range.as_sorted_char_range();
             char_to_byte(&window.text, chars.start.0)..char_to_byte(&window.text, chars.end.0)
@@ -720,12 +835,15 @@ impl EditorPanel {
             }
             let range = window.range.clone();
             let text = window.text.clone();
+            let edit = spelling::edit_span(range.start, old, &text);
+            let before = doc.revision();
             let _ = doc.apply(EditKind::Body, |post| {
                 post.body_mut().replace_range(range, &text);
                 Ok::<bool, std::convert::Infallible>(true)
             });
             window.range.end = window.range.start + window.text.len();
             window.revision = doc.revision();
+            self.spelling.note_edit(edit, before, doc.revision());
             // The status bar was drawn before this edit: draw it again at once.
             ui.ctx().request_repaint();
             if let Some(local) = local {
@@ -909,6 +1027,17 @@ mod tests {
         assert_eq!(trimmed_selection(" ab \n", 0..5), 1..3);
         assert_eq!(counted(1, "character", "characters"), "1 character");
         assert_eq!(counted(0, "character", "characters"), "0 characters");
+    }
+
+    #[test]
+    fn misspelled_words_cut_pieces_without_losing_text() {
+        let pieces = vec![(0..5, Span::Text, None), (5..9, Span::Strong, Some(true))];
+        let cut = split_at_misspelled(&pieces, &[3..7, 100..101]);
+        let covered: Vec<(Range<usize>, bool)> = cut.iter().map(|p| (p.0.clone(), p.3)).collect();
+        assert_eq!(
+            covered,
+            vec![(0..3, false), (3..5, true), (5..7, true), (7..9, false)]
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn menu_bar_ui(
                 }
             });
             ui.separator();
-            for command in [Command::Save, Command::SaveAs] {
+            for command in [Command::Save, Command::SaveAs, Command::Revert] {
                 item(ui, command, state, &mut chosen.commands);
             }
             ui.separator();
@@ -61,10 +61,17 @@ pub fn menu_bar_ui(
             for command in [
                 Command::Undo,
                 Command::Redo,
+                Command::Cut,
+                Command::Copy,
+                Command::Paste,
                 Command::Find,
                 Command::Replace,
             ] {
+                let is_group_end = command == Command::Redo || command == Command::Paste;
                 item(ui, command, state, &mut chosen.commands);
+                if is_group_end {
+                    ui.separator();
+                }
             }
             ui.separator();
             for format in [
@@ -89,6 +96,13 @@ pub fn menu_bar_ui(
             }
             ui.separator();
             item(ui, Command::ToggleSitePanel, state, &mut chosen.commands);
+            for (command, is_visible) in [
+                (Command::ToggleForm, state.is_form_visible),
+                (Command::ToggleOutline, state.is_outline_visible),
+                (Command::TogglePreview, state.is_preview_visible),
+            ] {
+                toggle_item(ui, command, is_visible, &mut chosen.commands);
+            }
             ui.separator();
             settings.preferences_ui(ui);
         });
@@ -99,10 +113,21 @@ pub fn menu_bar_ui(
 /// One menu entry for `command`, with its shortcut, greyed out when it would do nothing.
 fn item(ui: &mut egui::Ui, command: Command, state: &CommandState, chosen: &mut Vec<Command>) {
     let mut button = egui::Button::new(command.label());
-    if let Some(shortcut) = command.shortcut() {
+    if let Some(shortcut) = command.shortcut_shown() {
         button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
     }
     if ui.add_enabled(command.is_enabled(state), button).clicked() {
+        chosen.push(command);
+    }
+}
+
+/// A checked menu entry for a command that shows or hides a panel.
+fn toggle_item(ui: &mut egui::Ui, command: Command, is_visible: bool, chosen: &mut Vec<Command>) {
+    let mut button = egui::Button::selectable(is_visible, command.label());
+    if let Some(shortcut) = command.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+    }
+    if ui.add(button).clicked() {
         chosen.push(command);
     }
 }

@@ -9,15 +9,18 @@ pub mod dialogs;
 pub mod editor;
 pub mod form;
 mod images_in_post;
+pub mod layout;
 pub mod menu;
 mod name_suggestions;
 pub mod notifications;
+pub mod outline;
 pub mod preview;
 pub mod publishing;
 pub mod quick_open;
 mod rename_hint;
 pub mod settings;
 pub mod site_panel;
+pub mod spelling;
 pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
@@ -33,7 +36,9 @@ use editor::EditorPanel;
 use egui::KeyboardShortcut;
 use egui_system_font_provider::SystemFontProvider;
 use form::FormPanel;
+use layout::{Layout, SidePanel};
 use notifications::Notifications;
+use outline::OutlinePanel;
 use preview::PreviewPanel;
 use status_bar::StatusBar;
 use system_command::{Request, SystemCommand};
@@ -97,6 +102,15 @@ pub struct BylineApp {
     quick_open: quick_open::QuickOpen,
     /// The window's context, for background threads to ask for a repaint.
     egui_ctx: egui::Context,
+    outline: OutlinePanel,
+    /// The side panels shown in the last frame.
+    layout: Layout,
+    /// The panel the user showed last: it stays when the window is too narrow for all.
+    panel_priority: Option<SidePanel>,
+    /// The text field that had the keyboard focus last (Edit → Cut, Copy and Paste act on it).
+    last_text_focus: Option<egui::Id>,
+    /// A clipboard action from the Edit menu, sent to the focused text field next frame.
+    clipboard_request: Option<egui::ViewportCommand>,
 }
 
 impl BylineApp {
@@ -139,9 +153,15 @@ impl BylineApp {
             site_panel: site_panel::SitePanel::default(),
             quick_open: quick_open::QuickOpen::default(),
             egui_ctx: ctx.clone(),
+            outline: OutlinePanel::default(),
+            layout: Layout::default(),
+            panel_priority: None,
+            last_text_focus: None,
+            clipboard_request: None,
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
+        app.editor.spelling.words_file = app.data_dir.as_deref().map(spelling::added_words_path);
         let last_post = app.settings.last_post.clone().filter(|p| p.is_file());
         match options.file.or(last_post) {
             // `byline DIR`: the site in the panel, the start view beside it until a post opens.
@@ -196,6 +216,7 @@ impl BylineApp {
     /// Copies the sample site into `dir` instead of Byline's data folder (tests).
     pub fn set_data_dir(&mut self, dir: &Path) {
         self.data_dir = Some(dir.to_path_buf());
+        self.editor.spelling.words_file = Some(spelling::added_words_path(dir));
     }
 
     /// The Markdown the preview shows now.
@@ -219,6 +240,51 @@ impl BylineApp {
             can_redo: self.doc.can_redo(),
             is_editor_visible: self.settings.view != ViewMode::PreviewOnly,
             is_draft: self.doc.path().is_some_and(crate::site::is_draft_path),
+            has_file: self.doc.path().is_some(),
+            is_form_visible: self.layout.is_form_shown,
+            is_preview_visible: self.layout.is_preview_shown
+                || self.settings.view == ViewMode::PreviewOnly,
+            is_outline_visible: self.layout.is_outline_shown,
+        }
+    }
+
+    /// The side panels on screen in the last frame (tests check the narrow-window rules).
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The editor's state (tests read the misspelled words and where text is on screen).
+    pub fn editor(&self) -> &EditorPanel {
+        &self.editor
+    }
+
+    /// The spelling language of the open post: its `lang`, else the setting.
+    fn spelling_language(&self) -> String {
+        match self.doc.post().get("lang").and_then(|v| v.as_str()) {
+            Some(lang) if !lang.trim().is_empty() => lang.trim().to_string(),
+            _ => self.settings.spelling_language.clone(),
+        }
+    }
+
+    /// The outline's headings (tests).
+    pub fn outline(&self) -> &OutlinePanel {
+        &self.outline
+    }
+
+    /// Remembers the focused text field, and sends an Edit-menu clipboard action to it: the
+    /// menu's click took the focus, so it is given back first.
+    fn clipboard_upkeep(&mut self, ctx: &egui::Context) {
+        if let Some(request) = self.clipboard_request.take() {
+            if let Some(id) = self.last_text_focus {
+                ctx.memory_mut(|m| m.request_focus(id));
+            }
+            ctx.send_viewport_cmd(request);
+        }
+        let focused = ctx.memory(|m| m.focused());
+        if let Some(id) = focused
+            && egui::text_edit::TextEditState::load(ctx, id).is_some()
+        {
+            self.last_text_focus = Some(id);
         }
     }
 
@@ -267,24 +333,95 @@ impl BylineApp {
         }
     }
 
-    /// Lays out the open post: the form, the editor and the preview.
+    /// Lays out the open post: the form, the editor, its outline and the preview, each side
+    /// panel only when the user wants it and it fits beside a comfortable editor.
     fn document_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::left("form")
-            .resizable(true)
-            .default_size(self.settings.form_width)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                self.form.ui(ui, &mut self.doc);
-                self.settings.form_width = ui.available_width().max(260.0);
-            });
         let view = self.settings.view;
-        if view == ViewMode::Both {
-            let width = ui.available_width() / 2.0;
+        let font = egui::FontId::monospace(self.settings.font_size.max(9.0));
+        let char_width = ui.fonts_mut(|f| f.glyph_width(&font, 'x'));
+        let editor_min_width = layout::EDITOR_MIN_COLUMNS * char_width + 24.0;
+        self.layout = layout::arrange(&layout::LayoutRequest {
+            available_width: ui.available_width(),
+            editor_min_width,
+            form_width: self.settings.form_width,
+            wants_form: self.settings.is_form_wanted,
+            wants_outline: self.settings.is_outline_wanted && view != ViewMode::PreviewOnly,
+            wants_preview: view == ViewMode::Both,
+            priority: self.panel_priority,
+        });
+        let shown = self.layout;
+        if shown.has_collapsed() {
+            egui::Panel::top("collapsed-panels").show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.weak("Hidden to fit the window:");
+                    for (command, is_collapsed) in [
+                        (Command::ToggleForm, shown.is_form_collapsed),
+                        (Command::ToggleOutline, shown.is_outline_collapsed),
+                        (Command::TogglePreview, shown.is_preview_collapsed),
+                    ] {
+                        if is_collapsed && ui.small_button(command.label()).clicked() {
+                            self.commands.push(command);
+                        }
+                    }
+                });
+            });
+        }
+        // Whatever the panels leave, the editor keeps at least its comfortable width unless
+        // the user asked for a panel that does not fit.
+        let room_for_panels = |ui: &egui::Ui, others: f32| {
+            (ui.available_width() - editor_min_width - others).max(layout::FORM_MIN_WIDTH)
+        };
+        if shown.is_form_shown {
+            let preview_room = if shown.is_preview_shown {
+                layout::PREVIEW_MIN_WIDTH
+            } else {
+                0.0
+            } + if shown.is_outline_shown {
+                layout::OUTLINE_WIDTH
+            } else {
+                0.0
+            };
+            let max_width = room_for_panels(ui, preview_room);
+            egui::Panel::left("form")
+                .resizable(true)
+                .default_size(self.settings.form_width.min(max_width))
+                .min_size(layout::FORM_MIN_WIDTH)
+                .max_size(max_width)
+                .show(ui, |ui| {
+                    self.form.ui(ui, &mut self.doc);
+                    // Only a width the user could choose is remembered (not one a narrow
+                    // window forced).
+                    let width = ui.available_width().max(layout::FORM_MIN_WIDTH);
+                    if width < max_width - 1.0 || width > self.settings.form_width {
+                        self.settings.form_width = width;
+                    }
+                });
+        }
+        if shown.is_preview_shown {
+            let outline_room = if shown.is_outline_shown {
+                layout::OUTLINE_WIDTH
+            } else {
+                0.0
+            };
+            let max_width = (ui.available_width() - editor_min_width - outline_room)
+                .max(layout::PREVIEW_MIN_WIDTH);
+            let width = ((ui.available_width() - outline_room) / 2.0).min(max_width);
             egui::Panel::right("preview")
                 .resizable(true)
                 .default_size(width)
-                .min_size(200.0)
+                .min_size(layout::PREVIEW_MIN_WIDTH)
+                .max_size(max_width)
                 .show(ui, |ui| self.preview.ui(ui));
+        }
+        if shown.is_outline_shown {
+            egui::Panel::right("outline")
+                .resizable(false)
+                .exact_size(layout::OUTLINE_WIDTH)
+                .show(ui, |ui| {
+                    if let Some(offset) = self.outline.ui(ui, &self.doc) {
+                        self.editor.go_to(offset);
+                    }
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| match view {
             ViewMode::PreviewOnly => self.preview.ui(ui),
@@ -305,6 +442,7 @@ impl BylineApp {
         if self.dialog.is_none() {
             self.shortcuts_ui(&ctx);
         }
+        self.clipboard_upkeep(&ctx);
         self.preview.update(&ctx, &self.doc);
         egui::Panel::top("menu").show(ui, |ui| {
             let state = self.command_state();
@@ -313,6 +451,7 @@ impl BylineApp {
             self.system_commands.extend(chosen.system);
         });
         self.editor.font_size = self.settings.font_size;
+        self.editor.spelling_language = self.spelling_language();
         egui::Panel::bottom("status").show(ui, |ui| {
             if self.is_start_view_shown {
                 // No post yet: no counts, only the last message.

@@ -1,5 +1,5 @@
-//! What Byline remembers between runs (theme, font size, layout, recent files, authors) and the
-//! controls that change it.
+//! What Byline remembers between runs (theme, font size, layout, panels, spelling language,
+//! recent files, authors) and the controls that change it.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,14 @@ pub struct Settings {
     pub view: ViewMode,
     /// Width of the front-matter form, in points.
     pub form_width: f32,
+    /// The user wants the front-matter form (it still collapses in a narrow window).
+    pub is_form_wanted: bool,
+    /// The user wants the outline of headings beside the editor (off until asked for: it
+    /// takes the width the editor would have in a 1280-point window).
+    pub is_outline_wanted: bool,
+    /// The spelling language when the post has no `lang` (a Hunspell name such as `en_US`);
+    /// empty: no spell checking.
+    pub spelling_language: String,
     /// The Jekyll site the last export went to.
     pub last_site: Option<PathBuf>,
     /// The site shown in the site panel, shown again at the next start.
@@ -50,6 +58,9 @@ impl Default for Settings {
             font_size: 14.0,
             view: ViewMode::Both,
             form_width: 380.0,
+            is_form_wanted: true,
+            is_outline_wanted: false,
+            spelling_language: "en_US".into(),
             last_site: None,
             open_site: None,
             recent_files: RecentFiles::default(),
@@ -91,6 +102,18 @@ impl Settings {
                     .suffix(" pt"),
             )
             .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Spelling language");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.spelling_language)
+                    .hint_text("off")
+                    .desired_width(80.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "A dictionary name such as en_US or de_DE, used when the post has no lang; empty turns spell checking off",
+            );
         });
         ui.horizontal(|ui| {
             let label = ui.label("Default author");

@@ -13,6 +13,7 @@ mod jekyll;
 mod properties;
 mod site_cli;
 mod ui;
+mod ui_comfort;
 mod ui_first_run;
 mod ui_publishing;
 mod ui_random;

@@ -8,6 +8,7 @@ pub mod image_alt;
 pub mod path;
 pub mod recover;
 pub mod rename_name;
+pub mod revert;
 pub mod unsaved_changes;
 
 use changed_on_disk::{ChangedOnDiskChoice, ChangedOnDiskDialog};
@@ -17,6 +18,7 @@ use image_alt::{ImageAltChoice, ImageAltDialog};
 use path::{PathChoice, PathDialog};
 use recover::{RecoverChoice, RecoverDialog};
 use rename_name::{RenameNameChoice, RenameNameDialog};
+use revert::{RevertChoice, RevertDialog};
 use unsaved_changes::{UnsavedChangesChoice, UnsavedChangesDialog};
 
 use crate::document::Document;
@@ -40,6 +42,8 @@ pub enum Dialog {
     RenameName(RenameNameDialog),
     /// The alt text of an image dropped or pasted into the post.
     ImageAlt(ImageAltDialog),
+    /// File → Revert over unsaved edits.
+    Revert(RevertDialog),
 }
 
 /// A dialog's answer, with what the app needs to carry it out.
@@ -61,6 +65,8 @@ pub enum DialogAnswer {
     RenameName(RenameNameChoice),
     /// The image alt-text dialog was answered.
     ImageAlt(ImageAltChoice),
+    /// The revert question was answered.
+    Revert(RevertChoice),
 }
 
 impl Dialog {
@@ -79,6 +85,9 @@ impl Dialog {
             Dialog::ExternalChange(dialog) => dialog.ui(ctx, doc).map(DialogAnswer::ExternalChange),
             Dialog::RenameName(dialog) => dialog.ui(ctx).map(DialogAnswer::RenameName),
             Dialog::ImageAlt(dialog) => dialog.ui(ctx).map(DialogAnswer::ImageAlt),
+            Dialog::Revert(dialog) => dialog
+                .ui(ctx, &doc.display_name())
+                .map(DialogAnswer::Revert),
         }
     }
 }
