@@ -18,4 +18,5 @@ mod ui_first_run;
 mod ui_publishing;
 mod ui_random;
 mod ui_site;
+mod ui_support;
 mod walk_props;

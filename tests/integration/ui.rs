@@ -2,24 +2,18 @@
 //! a screen reader sees it: open, edit, preview, save, guard against lost edits.
 
 use crate::common;
+use crate::ui_support::{CTRL, settle};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use byline::app::BylineApp;
 use byline::app::notifications::Severity;
 use byline::app::system_command::SystemCommand;
-use byline::app::{BylineApp, FileDialogs, StartOptions};
 use byline::journal::Journal;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-/// A real Ctrl press on Linux sets both `ctrl` and `command`.
-const CTRL: Modifiers = Modifiers {
-    ctrl: true,
-    command: true,
-    ..Modifiers::NONE
-};
 
 const SEED: &str = "2025-11-30-ukraine-talks-productive-but-more-work-needed-rubio-says.md";
 
@@ -36,26 +30,7 @@ fn harness(file: &Path) -> Harness<'static, BylineApp> {
 }
 
 fn harness_with_journal(file: &Path, journal: Journal) -> Harness<'static, BylineApp> {
-    let file = file.to_path_buf();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            BylineApp::new(
-                cc,
-                StartOptions {
-                    file: Some(file),
-                    dialogs: FileDialogs::InApp,
-                    journal: Some(journal),
-                },
-            )
-        })
-}
-
-/// Runs frames until the preview has caught up with the last edit.
-fn settle(h: &mut Harness<'_, BylineApp>) {
-    h.run_steps(2);
-    std::thread::sleep(Duration::from_millis(120));
-    h.run_steps(3);
+    crate::ui_support::harness_on(file, journal)
 }
 
 /// Replaces the whole text of the text field labelled `label` by typing, as a user would.

@@ -2,6 +2,7 @@
 //! panels that hide on command and collapse in a narrow window while the editor keeps a
 //! comfortable width, the outline that jumps to a heading, File → Revert, and spell checking.
 
+use crate::ui_support::settle;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -28,12 +29,6 @@ fn harness(file: &Path, size: [f32; 2]) -> Harness<'static, BylineApp> {
         app.set_data_dir(&std::env::temp_dir().join("byline-comfort-tests-data"));
         app
     })
-}
-
-fn settle(h: &mut Harness<'_, BylineApp>) {
-    h.run_steps(2);
-    std::thread::sleep(Duration::from_millis(120));
-    h.run_steps(3);
 }
 
 fn write_post(dir: &Path, body: &str) -> PathBuf {

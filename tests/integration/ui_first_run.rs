@@ -2,6 +2,7 @@
 //! shows the start view, whose "Try the sample" opens a copy of the embedded sample with its
 //! header image found by the form and the preview.
 
+use crate::ui_support::settle;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,12 +28,6 @@ fn harness_without_file(settings: Settings, dir: &Path) -> Harness<'static, Byli
                 },
             )
         })
-}
-
-fn settle(h: &mut Harness<'_, BylineApp>) {
-    h.run_steps(2);
-    std::thread::sleep(Duration::from_millis(120));
-    h.run_steps(3);
 }
 
 fn write_post(dir: &Path, title: &str) -> PathBuf {

@@ -2,51 +2,17 @@
 //! as Jekyll computes them, one-click fixes, Publish draft), the site's names on the chips and
 //! the rename-a-tag dialog, and images dropped into the post.
 
+use crate::ui_support::{CTRL, settle, write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use byline::app::{BylineApp, FileDialogs, StartOptions};
+use byline::app::BylineApp;
 use byline::journal::Journal;
-use egui::{Key, Modifiers};
+use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-const CTRL: Modifiers = Modifiers {
-    alt: false,
-    ctrl: true,
-    shift: false,
-    mac_cmd: false,
-    command: true,
-};
-
 fn harness(file: &Path) -> Harness<'static, BylineApp> {
-    let journal = Journal::at(&file.parent().unwrap().join(".journal"));
-    let file = file.to_path_buf();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            BylineApp::new(
-                cc,
-                StartOptions {
-                    file: Some(file),
-                    dialogs: FileDialogs::InApp,
-                    journal: Some(journal),
-                },
-            )
-        })
-}
-
-fn settle(h: &mut Harness<'_, BylineApp>) {
-    h.run_steps(2);
-    std::thread::sleep(Duration::from_millis(120));
-    h.run_steps(3);
-}
-
-fn write(root: &Path, relative: &str, text: &str) -> PathBuf {
-    let path = root.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
+    crate::ui_support::harness_on(file, Journal::at(&file.parent().unwrap().join(".journal")))
 }
 
 /// A site in Berlin time with two tagged posts.

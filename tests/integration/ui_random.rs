@@ -4,6 +4,7 @@
 //! against a simple model of what the text must be, and whenever the window says "Saved" the
 //! file on disk must be exactly the document.
 
+use crate::ui_support::CTRL;
 use std::ops::Range;
 use std::path::Path;
 
@@ -20,13 +21,6 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 /// Random steps per post (two walks, one test each: an LF and a CRLF post). Kept so each test
 /// stays well under a minute in a debug build on two busy cores.
 const STEPS_PER_POST: usize = 1_500;
-
-/// A real Ctrl press on Linux sets both `ctrl` and `command`.
-const CTRL: Modifiers = Modifiers {
-    ctrl: true,
-    command: true,
-    ..Modifiers::NONE
-};
 
 /// Characters typed at random (all drawable by the bundled fonts).
 const ALPHABET: &[char] = &[

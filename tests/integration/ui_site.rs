@@ -2,31 +2,18 @@
 //! through AccessKit labels: open a temp site, filter, open posts by click and by Enter, quick
 //! open with Ctrl+P, a post written on disk by another program, and the body search.
 
-use std::path::{Path, PathBuf};
+use crate::ui_support::{CTRL, write};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use byline::app::{BylineApp, FileDialogs, StartOptions};
+use byline::app::BylineApp;
 use byline::journal::Journal;
-use egui::{Key, Modifiers};
+use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-/// A real Ctrl press on Linux sets both `ctrl` and `command`.
-const CTRL: Modifiers = Modifiers {
-    ctrl: true,
-    command: true,
-    ..Modifiers::NONE
-};
-
 /// Frames are run until a condition holds, for at most this long.
 const PATIENCE: Duration = Duration::from_secs(20);
-
-fn write(root: &Path, relative: &str, text: &str) -> PathBuf {
-    let path = root.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// A small site: two posts and a draft, each with its own words.
 fn small_site(root: &Path) {
@@ -50,20 +37,7 @@ fn small_site(root: &Path) {
 
 /// The window opened on a site folder, as `byline DIR` does, journaling into `journal_dir`.
 fn harness(site: &Path, journal_dir: &Path) -> Harness<'static, BylineApp> {
-    let site = site.to_path_buf();
-    let journal = Journal::at(journal_dir);
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            BylineApp::new(
-                cc,
-                StartOptions {
-                    file: Some(site),
-                    dialogs: FileDialogs::InApp,
-                    journal: Some(journal),
-                },
-            )
-        })
+    crate::ui_support::harness_on(site, Journal::at(journal_dir))
 }
 
 /// Runs frames until `done` holds (panics after [`PATIENCE`]).
