@@ -37,8 +37,6 @@ pub struct LayoutRequest {
     pub available_width: f32,
     /// The editor's minimum width, in points (its font's width of [`EDITOR_MIN_COLUMNS`]).
     pub editor_min_width: f32,
-    /// The form's width as the user left it, in points.
-    pub form_width: f32,
     /// The user wants the form.
     pub wants_form: bool,
     /// The user wants the outline.
@@ -83,11 +81,12 @@ impl Layout {
     }
 }
 
-/// The narrowest `panel` can be, in points (with its frame).
-fn min_width(panel: SidePanel, form_width: f32) -> f32 {
+/// The narrowest `panel` can be, in points (with its frame). The form narrows from the user's
+/// width down to its minimum before it collapses.
+fn min_width(panel: SidePanel) -> f32 {
     PANEL_CHROME_WIDTH
         + match panel {
-            SidePanel::Form => form_width.max(FORM_MIN_WIDTH),
+            SidePanel::Form => FORM_MIN_WIDTH,
             SidePanel::Outline => OUTLINE_WIDTH,
             SidePanel::Preview => PREVIEW_MIN_WIDTH,
         }
@@ -112,11 +111,7 @@ pub fn arrange(request: &LayoutRequest) -> Layout {
         order.push(panel);
     }
     let needed = |panels: &[SidePanel]| -> f32 {
-        request.editor_min_width
-            + panels
-                .iter()
-                .map(|p| min_width(*p, request.form_width))
-                .sum::<f32>()
+        request.editor_min_width + panels.iter().map(|p| min_width(*p)).sum::<f32>()
     };
     let mut shown = order.clone();
     while !shown.is_empty() && needed(&shown) > request.available_width {
@@ -145,7 +140,6 @@ mod tests {
         LayoutRequest {
             available_width: width,
             editor_min_width: 400.0,
-            form_width: 380.0,
             wants_form: true,
             wants_outline: true,
             wants_preview: true,
@@ -171,6 +165,14 @@ mod tests {
         assert!(layout.is_preview_collapsed && layout.is_outline_collapsed);
         let layout = arrange(&request(600.0));
         assert!(!layout.is_form_shown && layout.is_form_collapsed);
+    }
+
+    #[test]
+    fn the_form_narrows_before_it_collapses() {
+        // 800 px less the folded site panel's strip: the form still fits at its narrowest
+        // beside the editor's measure.
+        let layout = arrange(&request(772.0));
+        assert!(layout.is_form_shown && !layout.is_form_collapsed);
     }
 
     #[test]

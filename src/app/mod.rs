@@ -343,7 +343,6 @@ impl BylineApp {
         self.layout = layout::arrange(&layout::LayoutRequest {
             available_width: ui.available_width(),
             editor_min_width,
-            form_width: self.settings.form_width,
             wants_form: self.settings.is_form_wanted,
             wants_outline: self.settings.is_outline_wanted && view != ViewMode::PreviewOnly,
             wants_preview: view == ViewMode::Both,
