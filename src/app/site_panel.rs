@@ -227,6 +227,8 @@ pub struct SitePanel {
     rows: Vec<PostRow>,
     is_indexed: bool,
     watch_problem: Option<String>,
+    /// Images no post uses and references to missing images, once the site is read.
+    images: Option<crate::site::images::ImageReport>,
     /// The user wants the panel (it still collapses in a narrow window).
     is_open: bool,
     /// Shown even in a narrow window (the user asked for it there).
@@ -268,6 +270,7 @@ impl SitePanel {
         self.rows.clear();
         self.is_indexed = false;
         self.watch_problem = None;
+        self.images = None;
         self.is_open = true;
         self.tag = None;
         self.category = None;
@@ -358,6 +361,7 @@ impl SitePanel {
                 }
                 LiveEvent::Removed(relative) => self.rows.retain(|r| r.relative != relative),
                 LiveEvent::WatchFailed(problem) => self.watch_problem = Some(problem),
+                LiveEvent::Images(report) => self.images = Some(report),
             }
         }
         self.count_names();
@@ -515,11 +519,56 @@ impl SitePanel {
         if let Some(path) = self.search_ui(ui) {
             chosen = Some(path);
         }
+        if let Some(path) = self.images_ui(ui) {
+            chosen = Some(path);
+        }
         ui.separator();
         self.refresh_shown();
         if let Some(path) = self.list_ui(ui, open_relative) {
             chosen = Some(path);
         }
+        chosen
+    }
+
+    /// The image report, folded: images no post uses, and references to missing images (a
+    /// click opens the post that has one). Returns the post to open.
+    fn images_ui(&mut self, ui: &mut egui::Ui) -> Option<PathBuf> {
+        let report = self.images.as_ref()?;
+        if report.unused.is_empty() && report.missing.is_empty() {
+            return None;
+        }
+        let root = self.live.as_ref()?.root.clone();
+        let mut chosen = None;
+        egui::CollapsingHeader::new(format!(
+            "Images: {} unused, {} missing",
+            report.unused.len(),
+            report.missing.len()
+        ))
+        .id_salt("site-images")
+        .default_open(false)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("site-images-list")
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for missing in &report.missing {
+                        let text = format!(
+                            "Missing {} ({}:{})",
+                            missing.target, missing.post, missing.line
+                        );
+                        if ui
+                            .add(egui::Button::new(text).frame(false).truncate())
+                            .on_hover_text("Open the post that refers to it")
+                            .clicked()
+                        {
+                            chosen = Some(root.join(&missing.post));
+                        }
+                    }
+                    for unused in &report.unused {
+                        ui.add(egui::Label::new(format!("Unused {unused}")).truncate());
+                    }
+                });
+        });
         chosen
     }
 

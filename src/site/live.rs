@@ -80,6 +80,9 @@ pub enum LiveEvent {
     Removed(String),
     /// The site cannot be watched: changes on disk will not show until it is opened again.
     WatchFailed(String),
+    /// Images no post uses and references to images that do not exist (after the index, and
+    /// again after each change on disk).
+    Images(super::images::ImageReport),
 }
 
 /// A site indexed and watched in a background thread; dropping it stops the thread.
@@ -186,6 +189,9 @@ impl Worker {
         if !self.send(LiveEvent::Indexed(posts)) {
             return;
         }
+        if !self.send(LiveEvent::Images(super::images::image_report(&site))) {
+            return;
+        }
         let mut watcher = match watcher {
             Ok(watcher) => watcher,
             Err(err) => {
@@ -214,6 +220,9 @@ impl Worker {
                 if !self.send(event) {
                     return;
                 }
+            }
+            if !self.send(LiveEvent::Images(super::images::image_report(&site))) {
+                return;
             }
         }
     }

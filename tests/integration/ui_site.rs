@@ -272,3 +272,38 @@ fn file_open_site_asks_for_a_folder_and_a_post_inside_a_site_shows_it() {
         Some(std::fs::canonicalize(other.path()).unwrap().as_path())
     );
 }
+
+#[test]
+fn the_panel_reports_unused_and_missing_images_and_opens_the_post_that_misses_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write(&root, "_config.yml", "title: Images\n");
+    write(
+        &root,
+        "_posts/2025-01-01-with-picture.md",
+        "---\ntitle: With picture\n---\n![a map](/assets/images/missing-map.png)\n",
+    );
+    write(
+        &root,
+        "_posts/2025-01-02-plain.md",
+        "---\ntitle: Plain\n---\nText.\n",
+    );
+    write(&root, "assets/images/forgotten.png", "not really a png");
+    let mut h = harness(&root, dir.path());
+    indexed(&mut h);
+    run_until(&mut h, "the image report", |h| {
+        h.query_by_label_contains("Images: 1 unused, 1 missing")
+            .is_some()
+    });
+    h.get_by_label_contains("Images: 1 unused, 1 missing")
+        .click();
+    h.run_steps(3);
+    h.get_by_label_contains("Unused assets/images/forgotten.png");
+    h.get_by_label_contains("Missing /assets/images/missing-map.png")
+        .click();
+    h.run_steps(3);
+    assert_eq!(
+        open_file_name(&h).as_deref(),
+        Some("2025-01-01-with-picture.md")
+    );
+}
