@@ -11,7 +11,7 @@ use crate::site;
 
 /// The folder, relative to the site root, that imported images are copied into (the seed
 /// site's convention: `assets/images/<md5 of the bytes>.<ext>`).
-pub const IMAGES_FOLDER: &str = "assets/images";
+pub const DEFAULT_IMAGES_FOLDER: &str = "assets/images";
 
 /// Why an image could not be imported.
 #[derive(Debug, thiserror::Error)]
@@ -66,11 +66,30 @@ pub fn enclosing_site(post_path: &Path) -> Option<PathBuf> {
 /// Makes `chosen` usable as the header image of the post at `post_path`.
 ///
 /// In a site, an image already inside the site is referred to where it is; any other image is
-/// copied to [`IMAGES_FOLDER`] as `<md5 of the bytes>.<ext>` and referred to as
+/// copied to `images_folder` (see [`images_folder_or_default`]) as `<md5 of the bytes>.<ext>` and referred to as
 /// `/assets/images/….ext`. For a post outside any site the same happens relative to the post's
 /// own folder, with a relative reference. An existing file is reused when it holds the same
 /// bytes and never overwritten when it does not; new files get the umask's mode.
-pub fn import_image(post_path: &Path, chosen: &Path) -> Result<ImportedImage, ImportError> {
+/// The images folder to use: `folder` (a path from the site root such as `assets/img`, with
+/// no `..` and no leading `/`), or the seed's `assets/images` when it is empty or unsafe.
+pub fn images_folder_or_default(folder: &str) -> &str {
+    let trimmed = folder.trim().trim_matches('/');
+    let is_safe = !trimmed.is_empty()
+        && Path::new(trimmed)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if is_safe {
+        trimmed
+    } else {
+        DEFAULT_IMAGES_FOLDER
+    }
+}
+
+pub fn import_image(
+    post_path: &Path,
+    chosen: &Path,
+    images_folder: &str,
+) -> Result<ImportedImage, ImportError> {
     let site_root = enclosing_site(post_path);
     let root = site_root
         .clone()
@@ -106,7 +125,7 @@ pub fn import_image(post_path: &Path, chosen: &Path) -> Result<ImportedImage, Im
         source,
     })?;
     let name = imported_file_name(&bytes, chosen);
-    let relative = Path::new(IMAGES_FOLDER).join(&name);
+    let relative = Path::new(images_folder_or_default(images_folder)).join(&name);
     let target = root.join(&relative);
     let is_new_copy = write_if_absent(&target, &bytes)?;
     Ok(ImportedImage {
@@ -213,6 +232,33 @@ pub fn write_if_absent(target: &Path, bytes: &[u8]) -> Result<bool, ImportError>
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_images_folder_is_a_safe_path_inside_the_site() {
+        assert_eq!(images_folder_or_default("assets/img/"), "assets/img");
+        assert_eq!(images_folder_or_default("/uploads"), "uploads");
+        assert_eq!(images_folder_or_default(""), DEFAULT_IMAGES_FOLDER);
+        assert_eq!(
+            images_folder_or_default("../outside"),
+            DEFAULT_IMAGES_FOLDER
+        );
+        assert_eq!(images_folder_or_default("a/./b"), "a/./b".trim_matches('/'));
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("_posts")).unwrap();
+        std::fs::write(site.join("_config.yml"), "title: x\n").unwrap();
+        let post = site.join("_posts/2025-01-01-a.md");
+        std::fs::write(&post, "---\ntitle: a\n---\n").unwrap();
+        let chosen = dir.path().join("pic.png");
+        std::fs::write(&chosen, b"png bytes").unwrap();
+        let imported = import_image(&post, &chosen, "assets/img").unwrap();
+        assert!(
+            imported.reference.starts_with("/assets/img/"),
+            "{}",
+            imported.reference
+        );
+        assert!(imported.path.starts_with(site.join("assets/img")));
+    }
+
     fn site(dir: &Path) -> PathBuf {
         let posts = dir.join("site/_posts");
         std::fs::create_dir_all(&posts).unwrap();
@@ -225,7 +271,7 @@ mod tests {
         let post = site(dir.path());
         let chosen = dir.path().join("Holiday Photo.JPG");
         std::fs::write(&chosen, b"jpeg bytes").unwrap();
-        let imported = import_image(&post, &chosen).unwrap();
+        let imported = import_image(&post, &chosen, DEFAULT_IMAGES_FOLDER).unwrap();
         // md5("jpeg bytes")
         let name = imported_file_name(b"jpeg bytes", &chosen);
         assert_eq!(name.len(), 32 + 4);
@@ -243,7 +289,7 @@ mod tests {
             .collect();
         assert_eq!(files.len(), 1);
         // Importing the same bytes again reuses the copy.
-        let again = import_image(&post, &chosen).unwrap();
+        let again = import_image(&post, &chosen, DEFAULT_IMAGES_FOLDER).unwrap();
         assert_eq!(again.reference, imported.reference);
         assert!(!again.is_new_copy);
     }
@@ -266,7 +312,7 @@ mod tests {
         let images = dir.path().join("site/assets/images");
         std::fs::create_dir_all(&images).unwrap();
         std::fs::write(images.join(&name), b"something else").unwrap();
-        let err = import_image(&post, &chosen).unwrap_err();
+        let err = import_image(&post, &chosen, DEFAULT_IMAGES_FOLDER).unwrap_err();
         assert!(matches!(err, ImportError::DifferentFileExists { .. }));
         assert_eq!(
             std::fs::read(images.join(&name)).unwrap(),
@@ -281,7 +327,7 @@ mod tests {
         let images = dir.path().join("site/img");
         std::fs::create_dir_all(&images).unwrap();
         std::fs::write(images.join("a.png"), b"x").unwrap();
-        let imported = import_image(&post, &images.join("a.png")).unwrap();
+        let imported = import_image(&post, &images.join("a.png"), DEFAULT_IMAGES_FOLDER).unwrap();
         assert_eq!(imported.reference, "/img/a.png");
         assert!(!imported.is_new_copy);
         assert!(!dir.path().join("site/assets").exists());
@@ -289,7 +335,7 @@ mod tests {
         let built = dir.path().join("site/_site/img");
         std::fs::create_dir_all(&built).unwrap();
         std::fs::write(built.join("b.png"), b"y").unwrap();
-        let imported = import_image(&post, &built.join("b.png")).unwrap();
+        let imported = import_image(&post, &built.join("b.png"), DEFAULT_IMAGES_FOLDER).unwrap();
         assert!(
             imported.reference.starts_with("/assets/images/"),
             "{}",
@@ -307,7 +353,7 @@ mod tests {
         let chosen = dir.path().join("pic.webp");
         std::fs::write(&chosen, b"webp").unwrap();
         assert_eq!(enclosing_site(&post), None);
-        let imported = import_image(&post, &chosen).unwrap();
+        let imported = import_image(&post, &chosen, DEFAULT_IMAGES_FOLDER).unwrap();
         let name = imported_file_name(b"webp", &chosen);
         assert_eq!(imported.reference, format!("assets/images/{name}"));
         assert_eq!(
@@ -316,7 +362,7 @@ mod tests {
         );
         // An image already in the post's folder tree is referred to relatively.
         std::fs::write(notes.join("here.png"), b"h").unwrap();
-        let here = import_image(&post, &notes.join("here.png")).unwrap();
+        let here = import_image(&post, &notes.join("here.png"), DEFAULT_IMAGES_FOLDER).unwrap();
         assert_eq!(here.reference, "here.png");
     }
 
@@ -332,7 +378,7 @@ mod tests {
         let probe = dir.path().join("probe");
         std::fs::write(&probe, b"").unwrap();
         let expected = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
-        let imported = import_image(&post, &chosen).unwrap();
+        let imported = import_image(&post, &chosen, DEFAULT_IMAGES_FOLDER).unwrap();
         let mode = std::fs::metadata(&imported.path)
             .unwrap()
             .permissions()
@@ -345,7 +391,12 @@ mod tests {
     fn an_unreadable_choice_is_an_error_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let post = site(dir.path());
-        let err = import_image(&post, &dir.path().join("missing.png")).unwrap_err();
+        let err = import_image(
+            &post,
+            &dir.path().join("missing.png"),
+            DEFAULT_IMAGES_FOLDER,
+        )
+        .unwrap_err();
         assert!(matches!(err, ImportError::Read { .. }));
         assert!(!dir.path().join("site/assets").exists());
     }

@@ -291,7 +291,9 @@ impl BylineApp {
     /// `image` field at the copy, so the post never refers to a file outside its site.
     fn import_image(&mut self, chosen: &Path) {
         let imported = match self.doc.path() {
-            Some(post_path) => crate::image_import::import_image(post_path, chosen),
+            Some(post_path) => {
+                crate::image_import::import_image(post_path, chosen, &self.settings.images_folder)
+            }
             None => Err(crate::image_import::ImportError::PostNotSaved),
         };
         match imported {

@@ -66,8 +66,12 @@ impl BylineApp {
             return;
         };
         let imported = match &source {
-            ImageSource::File(path) => crate::image_import::import_image(&post_path, path),
-            ImageSource::Pasted { png, .. } => images::import_image_bytes(&post_path, png, "png"),
+            ImageSource::File(path) => {
+                crate::image_import::import_image(&post_path, path, &self.settings.images_folder)
+            }
+            ImageSource::Pasted { png, .. } => {
+                images::import_image_bytes(&post_path, png, "png", &self.settings.images_folder)
+            }
         };
         let imported = match imported {
             Ok(imported) => imported,

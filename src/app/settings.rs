@@ -45,6 +45,8 @@ pub struct Settings {
     pub recent_files: RecentFiles,
     /// The post open last, reopened when Byline starts without a file (if it still exists).
     pub last_post: Option<PathBuf>,
+    /// Where imported images go in a site (from its root; the seed's `assets/images`).
+    pub images_folder: String,
     /// Author for new posts.
     pub default_author: String,
     /// Authors typed before.
@@ -65,6 +67,7 @@ impl Default for Settings {
             open_site: None,
             recent_files: RecentFiles::default(),
             last_post: None,
+            images_folder: crate::image_import::DEFAULT_IMAGES_FOLDER.into(),
             default_author: String::new(),
             recent_authors: Vec::new(),
         }
@@ -113,6 +116,18 @@ impl Settings {
             .labelled_by(label.id)
             .on_hover_text(
                 "A dictionary name such as en_US or de_DE, used when the post has no lang; empty turns spell checking off",
+            );
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Images folder");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.images_folder)
+                    .hint_text(crate::image_import::DEFAULT_IMAGES_FOLDER)
+                    .desired_width(140.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Where dropped, pasted and chosen images are copied, from the site's root",
             );
         });
         ui.horizontal(|ui| {

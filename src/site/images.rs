@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::diagnostics::{ReferenceKind, image_candidates};
 use super::index::Site;
-use crate::image_import::{self, IMAGES_FOLDER, ImportError, ImportedImage};
+use crate::image_import::{self, ImportError, ImportedImage};
 
 /// File extensions taken for images (lower case).
 pub const IMAGE_EXTENSIONS: [&str; 9] = [
@@ -90,17 +90,19 @@ pub fn import_image_bytes(
     post_path: &Path,
     bytes: &[u8],
     ext: &str,
+    images_folder: &str,
 ) -> Result<ImportedImage, ImportError> {
+    let folder = image_import::images_folder_or_default(images_folder);
     let root = image_import::enclosing_site(post_path)
         .unwrap_or_else(|| post_path.parent().unwrap_or(Path::new(".")).to_path_buf());
     let is_site = image_import::enclosing_site(post_path).is_some();
     let name = image_import::imported_file_name(bytes, Path::new(&format!("pasted.{ext}")));
-    let target = root.join(IMAGES_FOLDER).join(&name);
+    let target = root.join(folder).join(&name);
     let is_new_copy = image_import::write_if_absent(&target, bytes)?;
     let reference = if is_site {
-        format!("/{IMAGES_FOLDER}/{name}")
+        format!("/{folder}/{name}")
     } else {
-        format!("{IMAGES_FOLDER}/{name}")
+        format!("{folder}/{name}")
     };
     Ok(ImportedImage {
         path: target,
@@ -342,16 +344,18 @@ mod tests {
         write(root, "_posts/2025-01-01-a.md", "---\n---\n");
         let post = root.join("_posts/2025-01-01-a.md");
         let png = encode_png(2, 1, &[255, 0, 0, 255, 0, 255, 0, 255]).unwrap();
-        let first = import_image_bytes(&post, &png, "png").unwrap();
+        let first =
+            import_image_bytes(&post, &png, "png", image_import::DEFAULT_IMAGES_FOLDER).unwrap();
         let name = image_import::imported_file_name(&png, Path::new("x.png"));
         assert_eq!(first.reference, format!("/assets/images/{name}"));
         assert_eq!(std::fs::read(&first.path).unwrap(), png);
         assert!(first.is_new_copy);
-        let again = import_image_bytes(&post, &png, "png").unwrap();
+        let again =
+            import_image_bytes(&post, &png, "png", image_import::DEFAULT_IMAGES_FOLDER).unwrap();
         assert!(!again.is_new_copy, "the same bytes are reused");
         std::fs::write(&first.path, b"other").unwrap();
         assert!(matches!(
-            import_image_bytes(&post, &png, "png"),
+            import_image_bytes(&post, &png, "png", image_import::DEFAULT_IMAGES_FOLDER),
             Err(ImportError::DifferentFileExists { .. })
         ));
         assert_eq!(std::fs::read(&first.path).unwrap(), b"other");

@@ -80,7 +80,7 @@ impl ImageAltDialog {
             ui.set_max_width(super::MAX_WIDTH);
             ui.heading("Insert image");
             ui.label(format!(
-                "{} is copied into the site's assets/images and inserted at the cursor.",
+                "{} is copied into the site's images folder and inserted at the cursor.",
                 self.source.describe()
             ));
             let label = ui.label("Alt text");
