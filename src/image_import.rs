@@ -66,8 +66,8 @@ pub fn enclosing_site(post_path: &Path) -> Option<PathBuf> {
 /// Makes `chosen` usable as the header image of the post at `post_path`.
 ///
 /// In a site, an image already inside the site is referred to where it is; any other image is
-/// copied to `images_folder` (see [`images_folder_or_default`]) as `<md5 of the bytes>.<ext>` and referred to as
-/// `/assets/images/….ext`. For a post outside any site the same happens relative to the post's
+/// copied to `images_folder` (see [`images_folder_or_default`]) as `<md5 of the bytes>.<ext>`
+/// and referred to as `/<images folder>/….ext`. For a post outside any site the same happens relative to the post's
 /// own folder, with a relative reference. An existing file is reused when it holds the same
 /// bytes and never overwritten when it does not; new files get the umask's mode.
 /// The images folder to use: `folder` (a path from the site root such as `assets/img`, with

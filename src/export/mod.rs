@@ -64,20 +64,9 @@ impl FileNameParts {
         })
     }
 
-    /// The title Jekyll gives a post without one: the slug's words, capitalised
-    /// (`my-first-post` → "My First Post").
+    /// The title Jekyll gives a post without one (see [`site::index::default_title`]).
     pub fn title(&self) -> String {
-        self.slug
-            .split('-')
-            .filter(|w| !w.is_empty())
-            .map(|word| {
-                let mut chars = word.chars();
-                chars.next().map_or_else(String::new, |first| {
-                    first.to_uppercase().chain(chars).collect()
-                })
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        site::index::default_title(&self.slug)
     }
 }
 

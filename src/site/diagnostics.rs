@@ -756,11 +756,7 @@ mod tests {
     use super::super::index::IndexOptions;
     use super::*;
 
-    fn write(root: &Path, relative: &str, text: &str) {
-        let path = root.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::site::test_support::write;
 
     fn problems_of(site: &Site, path: &str) -> Vec<String> {
         site.posts

@@ -127,11 +127,7 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn write(root: &Path, relative: &str, text: &str) {
-        let path = root.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::site::test_support::write;
 
     fn berlin_site(root: &Path) -> Site {
         write(root, "_config.yml", "timezone: Europe/Berlin\n");

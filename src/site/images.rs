@@ -282,11 +282,7 @@ mod tests {
     use super::super::index::IndexOptions;
     use super::*;
 
-    fn write(root: &Path, relative: &str, text: &str) {
-        let path = root.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::site::test_support::write;
 
     #[test]
     fn the_url_style_follows_the_baseurl_and_the_sites_habit() {

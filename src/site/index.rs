@@ -417,8 +417,9 @@ fn unique(items: Vec<String>) -> Vec<String> {
     out
 }
 
-/// Ruby's `capitalize` of each `-`-separated word, joined by spaces (Jekyll's default title).
-fn titleize(slug: &str) -> String {
+/// Jekyll's default title for a post without one: Ruby's `capitalize` of each `-`-separated
+/// word of the file name's slug, joined by spaces (`my-first-post` → "My First Post").
+pub fn default_title(slug: &str) -> String {
     slug.split('-')
         .map(|word| {
             let mut chars = word.chars();
@@ -773,7 +774,7 @@ fn read_candidate_as(
     post.title = data
         .get("title")
         .and_then(scalar_to_string)
-        .unwrap_or_else(|| titleize(&name_slug));
+        .unwrap_or_else(|| default_title(&name_slug));
     if is_read_error {
         post.categories = unique(value_strings(data.get("categories")));
         post.tags = value_strings(data.get("tags"));
@@ -1192,11 +1193,7 @@ pub fn date_text(post: &SitePost) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn write(root: &Path, relative: &str, text: &str) {
-        let path = root.join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::site::test_support::write;
 
     fn open(root: &Path) -> Site {
         Site::open(

@@ -85,6 +85,19 @@ pub fn resolve_image(site_root: &Path, reference: &str) -> Option<PathBuf> {
     Some(site_root.join(relative))
 }
 
+/// What the site's unit tests share: writing a site's files into a temp folder.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    /// Writes `text` to `root/relative`, creating its folders.
+    pub fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
