@@ -253,10 +253,15 @@ pub fn check_command(paths: &[PathBuf], out: &mut impl Write) -> ExitCode {
             // A file found in a folder (a README, a static page) without front matter and
             // outside `_posts`/`_drafts` is not a post: Jekyll copies it as it is, nothing to
             // check. A file named on the command line is always checked.
-            let is_static_file = !paths.contains(&path)
-                && !crate::site::is_in_post_folder(&path)
-                && Post::parse(&bytes).is_ok_and(|post| post.front_matter().is_none());
-            (!is_static_file).then(|| (path, check::check_bytes(&bytes)))
+            // The post is parsed once, for both questions.
+            let post = match Post::parse(&bytes) {
+                Ok(post) => post,
+                Err(err) => return Some((path, vec![Diagnostic::from_error(&err)])),
+            };
+            let is_static_file = post.front_matter().is_none()
+                && !paths.contains(&path)
+                && !crate::site::is_in_post_folder(&path);
+            (!is_static_file).then(|| (path, check::check(&post)))
         })
         .collect();
     let results = site::add_site_diagnostics(results);
