@@ -22,6 +22,7 @@ pub mod sample;
 pub mod session;
 pub mod site;
 pub mod spell;
+pub mod theme;
 pub mod walk;
 
 pub use error::{Error, Result};
