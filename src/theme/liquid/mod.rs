@@ -3,6 +3,9 @@
 //! (`relative_url`, `date_to_xmlschema`, `markdownify`, `where`, …), errors located by file and
 //! line, and tags Byline cannot run shown as visible placeholders.
 
+pub mod filters;
+pub mod seo;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -43,14 +46,14 @@ pub struct JekyllLiquid {
 impl JekyllLiquid {
     /// An engine for the site `setup` describes.
     pub fn new(setup: LiquidSetup) -> Result<JekyllLiquid, LiquidProblem> {
-        let _ = setup;
-        let parser = liquid::ParserBuilder::with_stdlib()
-            .build()
-            .map_err(|err| LiquidProblem {
-                file: String::new(),
-                line: 1,
-                message: err.to_string(),
-            })?;
+        let builder = liquid::ParserBuilder::with_stdlib();
+        let builder = filters::register_filters(builder, &setup);
+        let builder = seo::register_plugin_tags(builder, &setup);
+        let parser = builder.build().map_err(|err| LiquidProblem {
+            file: String::new(),
+            line: 1,
+            message: err.to_string(),
+        })?;
         Ok(JekyllLiquid { parser })
     }
 
