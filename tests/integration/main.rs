@@ -12,6 +12,9 @@ mod hostile;
 mod jekyll;
 mod properties;
 mod site_cli;
+mod theme_compare;
+#[allow(dead_code)]
+mod theme_support;
 mod ui;
 mod ui_comfort;
 mod ui_first_run;
