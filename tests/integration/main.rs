@@ -13,7 +13,7 @@ mod jekyll;
 mod properties;
 mod site_cli;
 mod theme_compare;
-#[allow(dead_code)]
+mod theme_liquid;
 mod theme_support;
 mod ui;
 mod ui_comfort;
