@@ -309,8 +309,9 @@ pub fn page_facts(html: &str) -> PageFacts {
 }
 
 /// The share of equal words of two word lists (similar's ratio: twice the words kept in order
-/// over the words of both), and the first place they differ, for the report.
-pub fn word_share(expected: &[String], actual: &[String]) -> (f64, Option<String>) {
+/// over the words of both), and where they differ — the first `hunks` changes, each with a little
+/// context — for the report.
+pub fn word_share(expected: &[String], actual: &[String], hunks: usize) -> (f64, Vec<String>) {
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     let actual: Vec<&str> = actual.iter().map(String::as_str).collect();
     let diff = similar::TextDiff::configure()
@@ -321,26 +322,38 @@ pub fn word_share(expected: &[String], actual: &[String]) -> (f64, Option<String
     } else {
         f64::from(diff.ratio())
     };
-    let first = diff.ops().iter().find_map(|op| {
-        let (tag, old, new) = op.as_tag_tuple();
-        (tag != similar::DiffTag::Equal).then(|| {
-            let start = old.start;
-            let context = |words: &[&str], range: std::ops::Range<usize>| {
-                let start = range.start.saturating_sub(3);
-                let end = (range.end.min(range.start + 8) + 3)
-                    .min(words.len())
-                    .max(start);
-                words.get(start..end).unwrap_or_default().join(" ")
-            };
-            format!(
-                "word {}: Jekyll «{}» Byline «{}»",
-                start,
-                context(&expected, old),
-                context(&actual, new)
-            )
+    let shown = |words: &[&str], range: std::ops::Range<usize>| {
+        let end = range.end.min(range.start + 12);
+        let mut text = words.get(range.start..end).unwrap_or_default().join(" ");
+        if end < range.end {
+            text.push_str(&format!(" …(+{} words)", range.end - end));
+        }
+        text
+    };
+    let changes: Vec<String> = diff
+        .ops()
+        .iter()
+        .filter_map(|op| {
+            let (tag, old, new) = op.as_tag_tuple();
+            (tag != similar::DiffTag::Equal).then(|| {
+                let at = old.start;
+                let before = expected
+                    .get(at.saturating_sub(3)..at)
+                    .unwrap_or_default()
+                    .join(" ");
+                format!(
+                    "word {at} after «{before}»: Jekyll «{}» Byline «{}»",
+                    shown(&expected, old),
+                    shown(&actual, new)
+                )
+            })
         })
-    });
-    (ratio, first)
+        .collect();
+    let mut out: Vec<String> = changes.iter().take(hunks).cloned().collect();
+    if changes.len() > hunks {
+        out.push(format!("… {} more changes", changes.len() - hunks));
+    }
+    (ratio, out)
 }
 
 /// The first difference of two lists, for the report (`None` when equal).
@@ -1037,6 +1050,7 @@ fn page_facts_read_what_a_reader_sees() {
     assert_eq!(facts.words, ["Hi", "there", "onetwo", "three", "x"]);
     assert_eq!(facts.links, ["/x"]);
     assert_eq!(facts.images, ["i.png"]);
-    let (share, first) = word_share(&facts.words, &facts.words[1..]);
-    assert!(share < 1.0 && share > 0.8 && first.is_some());
+    let (share, changes) = word_share(&facts.words, &facts.words[1..], 5);
+    assert!(share < 1.0 && share > 0.8);
+    assert_eq!(changes, ["word 0 after «»: Jekyll «Hi» Byline «»"]);
 }
