@@ -28,6 +28,7 @@ pub fn register_jekyll_tags(
     builder
         .tag(include::IncludeTag::new(engine.clone(), false))
         .tag(include::IncludeTag::new(engine.clone(), true))
+        .tag(include::IncludeTag::cached(engine.clone()))
         .tag(urls::PostUrlTag::new(engine.clone()))
         .tag(urls::LinkTag::new(engine.clone()))
         .block(highlight::HighlightBlock)

@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 pub const MARKUP_TAGS: &[&str] = &[
     "include",
     "include_relative",
+    "include_cached",
     "post_url",
     "link",
     "highlight",
