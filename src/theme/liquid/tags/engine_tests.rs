@@ -561,3 +561,34 @@ fn unchanged_templates_are_parsed_once() {
     assert!(cached.is_some());
     assert_eq!(cached, again);
 }
+
+#[test]
+fn loop_variables_are_lenient_too() {
+    // Jekyll writes nothing for a key of a string or of a missing value, in loops as anywhere.
+    let engine = Site::new().engine();
+    assert_eq!(
+        render(
+            &engine,
+            "{% for post in site.posts %}[{{ post.title.foo }}]{% endfor %}\
+             {% for post in site.posts %}{% for t in post.tags %}[{{ t.name }}]{% endfor %}\
+             {% endfor %}{% for i in (1..2) %}[{{ i.foo }}{{ forloop.nothing }}]{% endfor %}"
+        ),
+        "[][][][][]"
+    );
+    // `limit` past the end does not add empty items (the `liquid` crate's loop did).
+    assert_eq!(
+        render(
+            &engine,
+            "{% for post in site.posts offset:1 limit:5 %}[{{ post.title }}]{% endfor %}"
+        ),
+        "[Second]"
+    );
+    // An object is iterated as [key, value] pairs.
+    assert_eq!(
+        render(
+            &engine,
+            "{% for pair in page %}{% if pair[0] == \"title\" %}{{ pair[1] }}{% endif %}{% endfor %}"
+        ),
+        "Welcome"
+    );
+}
