@@ -738,7 +738,16 @@ fn image_json(image: &Image) -> String {
         super::filters::json_string(&image.path, &mut out);
         return out;
     }
-    keys.sort();
+    // liquid's objects do not keep the YAML order the plugin follows: the keys its
+    // documentation lists come in that order (height, width, alt), others after, sorted.
+    let documented = ["height", "width", "alt"];
+    keys.sort_by_key(|key| {
+        let rank = documented
+            .iter()
+            .position(|known| known == key)
+            .unwrap_or(documented.len());
+        (rank, key.clone())
+    });
     out.push('{');
     for key in &keys {
         super::filters::json_string(key, &mut out);
