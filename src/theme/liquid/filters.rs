@@ -214,6 +214,12 @@ fn plain_filters() -> Vec<(&'static str, &'static str, RangeInclusive<usize>, Fi
             url::cgi_escape,
         ),
         (
+            "url_encode",
+            "Percent-encodes as Ruby's CGI.escape (space as +)",
+            0..=0,
+            url::url_encode,
+        ),
+        (
             "xml_escape",
             "Escapes &, <, >, \" and ' for XML",
             0..=0,
