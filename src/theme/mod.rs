@@ -5,12 +5,28 @@
 //! The window's "Preview in site theme", `byline render` and `byline preview` all go through
 //! [`ThemeSite`]. Nothing here imports egui.
 
+pub mod gem_theme;
 pub mod highlight;
 pub mod kramdown;
+pub mod layouts;
 pub mod liquid;
+pub mod output;
+pub mod sass;
+pub mod site_vars;
 
-use crate::diagnostic::Diagnostic;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ::liquid::model::Value;
+use serde_yaml::Mapping;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::site::config::scalar_to_string;
+use crate::site::{IndexOptions, Site, SitePost};
+use gem_theme::GemTheme;
+use layouts::Layouts;
+use site_vars::{PageFile, PostVars};
 
 /// A problem met while rendering, located in the file it came from (a layout, an include, a
 /// stylesheet or the post itself), so the page and the window can say "file:line".
@@ -21,6 +37,27 @@ pub struct RenderProblem {
     pub file: String,
     /// Where in that file, and what.
     pub diagnostic: Diagnostic,
+}
+
+impl RenderProblem {
+    fn new(file: &str, line: usize, severity: Severity, message: String) -> RenderProblem {
+        RenderProblem {
+            file: file.to_string(),
+            diagnostic: Diagnostic {
+                line: line.max(1),
+                column: 1,
+                severity,
+                message,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for RenderProblem {
+    /// `file:line:column: severity: message`, as the command line prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.diagnostic)
+    }
 }
 
 /// A file the page needs that Byline produced rather than copied: a compiled stylesheet.
@@ -50,14 +87,191 @@ pub struct RenderedPage {
 /// stylesheets, kept so that re-rendering after an edit only redoes the post.
 pub struct ThemeSite {
     root: PathBuf,
+    index: Site,
+    /// The whole configuration (Jekyll's defaults, the theme's, the site's).
+    config: Mapping,
+    theme: Option<GemTheme>,
+    /// `theme:` names a gem that is not installed here.
+    is_theme_missing: bool,
+    layouts: Layouts,
+    engine: Option<liquid::JekyllLiquid>,
+    kramdown: kramdown::KramdownOptions,
+    /// Published posts, newest first, excerpts rendered.
+    posts: Vec<PostVars>,
+    /// `site`, `jekyll` and the other globals every render shares; `page`, `layout` and
+    /// `content` are put in for one render and taken out after.
+    globals: Mutex<::liquid::Object>,
+    generated: Vec<GeneratedFile>,
+    /// Problems of the site itself (theme, Sass, data), shown on every page.
+    site_problems: Vec<RenderProblem>,
+}
+
+/// Jekyll's version the rendering follows (`jekyll.version`, the generator tags).
+pub const JEKYLL_VERSION: &str = "4.3.1";
+
+/// True when `text` holds a Liquid tag or output (Jekyll's `has_liquid_construct?`).
+fn has_liquid(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
+/// The `_config.yml` of `root` as a map (empty when missing or unreadable; the index reports
+/// why).
+fn read_own_config(root: &Path) -> Mapping {
+    std::fs::read_to_string(root.join("_config.yml"))
+        .ok()
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|value| match value {
+            serde_yaml::Value::Mapping(mapping) => Some(mapping),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The 1-based line of `key:` at the start of a line of `_config.yml` (1 when absent).
+fn config_line(root: &Path, key: &str) -> usize {
+    std::fs::read_to_string(root.join("_config.yml"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .position(|line| line.starts_with(&format!("{key}:")))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// Text of `key` in a map.
+fn mapping_text(mapping: &Mapping, key: &str) -> Option<String> {
+    mapping.get(key).and_then(scalar_to_string)
 }
 
 impl ThemeSite {
     /// Loads the site holding `root` for rendering.
     pub fn open(root: &Path) -> ThemeSite {
-        ThemeSite {
-            root: root.to_path_buf(),
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let index = Site::open(&root, &IndexOptions::default());
+        let own = read_own_config(&root);
+        let mut site_problems = Vec::new();
+        let mut is_theme_missing = false;
+        let theme = match index.config.theme.as_deref() {
+            Some(name) => {
+                let found = gem_theme::find(&root, name);
+                if found.is_none() {
+                    is_theme_missing = true;
+                    site_problems.push(RenderProblem::new(
+                        "_config.yml",
+                        config_line(&root, "theme"),
+                        Severity::Error,
+                        format!(
+                            "the theme gem `{name}` is not installed on this machine (Jekyll stops with \"The {name} theme could not be found.\"); install it with `gem install {name}` or `bundle install`"
+                        ),
+                    ));
+                }
+                found
+            }
+            None => None,
+        };
+        if let Some(remote) = &index.config.remote_theme {
+            site_problems.push(RenderProblem::new(
+                "_config.yml",
+                config_line(&root, "remote_theme"),
+                Severity::Warning,
+                format!(
+                    "remote_theme `{remote}` is fetched from GitHub at build time: Byline renders with the site's own layouts only"
+                ),
+            ));
         }
+        let theme_config = theme.as_ref().and_then(GemTheme::config);
+        let config = site_vars::site_config(
+            &root,
+            &own,
+            theme_config.as_ref(),
+            &index.config.post_url_template(),
+        );
+        let theme_folder = |name: &str| theme.as_ref().and_then(|t| t.folder(name));
+        let layouts = Layouts::load(
+            &root,
+            &index.config.layouts_dir,
+            theme_folder("_layouts").as_deref(),
+        );
+        let kramdown = kramdown::KramdownOptions::default();
+
+        // Posts and pages, for `site` and for `post_url`/`link`.
+        let posts = read_posts(&root, &index);
+        let permalink = mapping_text(&config, "permalink").unwrap_or_else(|| "date".into());
+        let mut pages = site_vars::read_pages(&root, &index.config, &permalink);
+        if let Some(assets) = theme_folder("assets") {
+            let mut theme_pages = Vec::new();
+            collect_theme_assets(
+                &assets,
+                "assets",
+                &index.config,
+                &permalink,
+                &mut theme_pages,
+            );
+            for page in theme_pages {
+                if !pages.iter().any(|p| p.relative == page.relative) {
+                    pages.push(page);
+                }
+            }
+        }
+
+        let mut includes_dirs = vec![root.join(&index.config.includes_dir)];
+        includes_dirs.extend(theme_folder("_includes"));
+        let mut post_urls = HashMap::new();
+        let mut link_urls = HashMap::new();
+        for post in index.posts.iter().filter(|p| p.is_published) {
+            let Some(url) = &post.url else { continue };
+            let after_posts = post
+                .path
+                .split_once("_posts/")
+                .map_or(post.path.as_str(), |(_, rest)| rest);
+            let ext = crate::site::permalink::extname(after_posts);
+            let name = after_posts.strip_suffix(ext).unwrap_or(after_posts);
+            post_urls.insert(name.to_string(), url.clone());
+            link_urls.insert(post.path.clone(), url.clone());
+        }
+        for page in &pages {
+            link_urls.insert(page.relative.clone(), page.url.clone());
+        }
+        let setup = liquid::LiquidSetup {
+            site_root: root.clone(),
+            includes_dirs,
+            post_urls,
+            link_urls,
+            kramdown: kramdown.clone(),
+        };
+        let engine = match liquid::JekyllLiquid::new(setup) {
+            Ok(engine) => Some(engine),
+            Err(problem) => {
+                site_problems.push(RenderProblem::new(
+                    &problem.file,
+                    problem.line,
+                    Severity::Error,
+                    problem.message,
+                ));
+                None
+            }
+        };
+
+        let mut site = ThemeSite {
+            root: root.clone(),
+            index,
+            config,
+            theme,
+            is_theme_missing,
+            layouts,
+            engine,
+            kramdown,
+            posts,
+            globals: Mutex::new(::liquid::Object::new()),
+            generated: Vec::new(),
+            site_problems,
+        };
+        let data = site.read_site_data();
+        site.set_globals(&pages, &data);
+        site.render_excerpts();
+        site.set_globals(&pages, &data);
+        site.compile_stylesheets(&pages);
+        site
     }
 
     /// The site's root folder.
@@ -65,19 +279,654 @@ impl ThemeSite {
         &self.root
     }
 
+    /// The site index the rendering uses.
+    pub fn index(&self) -> &Site {
+        &self.index
+    }
+
+    /// Stylesheets compiled when the site was opened.
+    pub fn generated(&self) -> &[GeneratedFile] {
+        &self.generated
+    }
+
+    /// Problems of the site itself (a missing theme gem, Sass errors, unreadable data).
+    pub fn site_problems(&self) -> &[RenderProblem] {
+        &self.site_problems
+    }
+
+    /// `site.data`: the site's `_data` over the theme gem's.
+    fn read_site_data(&mut self) -> ::liquid::Object {
+        let mut data = ::liquid::Object::new();
+        let mut problems = Vec::new();
+        if let Some(theme_data) = self.theme.as_ref().and_then(|t| t.folder("_data")) {
+            site_vars::read_data(&theme_data, &mut data, &mut problems);
+        }
+        let data_dir = mapping_text(&self.config, "data_dir").unwrap_or_else(|| "_data".into());
+        site_vars::read_data(&self.root.join(data_dir), &mut data, &mut problems);
+        for (path, message) in problems {
+            let file = path.strip_prefix(&self.root).map_or_else(
+                |_| path.to_string_lossy().into_owned(),
+                |p| p.to_string_lossy().replace('\\', "/"),
+            );
+            self.site_problems
+                .push(RenderProblem::new(&file, 1, Severity::Error, message));
+        }
+        data
+    }
+
+    /// Builds `site` (and `jekyll`) from the configuration, posts, pages and data.
+    fn set_globals(&self, pages: &[PageFile], data: &::liquid::Object) {
+        let mut site = site_vars::mapping_to_object(&self.config);
+        let objects: Vec<::liquid::Object> = self
+            .posts
+            .iter()
+            .enumerate()
+            .map(|(i, post)| {
+                let mut object = post.object.clone();
+                let newer = i.checked_sub(1).and_then(|n| self.posts.get(n));
+                let older = self.posts.get(i + 1);
+                object.insert(
+                    "next".into(),
+                    newer.map_or(Value::Nil, |p| site_vars::collapsed(&p.object)),
+                );
+                object.insert(
+                    "previous".into(),
+                    older.map_or(Value::Nil, |p| site_vars::collapsed(&p.object)),
+                );
+                object
+            })
+            .collect();
+        site.insert(
+            "categories".into(),
+            Value::Object(site_vars::group_posts(&objects, "categories")),
+        );
+        site.insert(
+            "tags".into(),
+            Value::Object(site_vars::group_posts(&objects, "tags")),
+        );
+        let posts = Value::Array(objects.into_iter().map(Value::Object).collect());
+        let page_objects: Vec<Value> = pages.iter().map(|p| Value::Object(p.object())).collect();
+        let mut all_pages = page_objects.clone();
+        if self.has_plugin("jekyll-feed") {
+            let feed_path = match self.config.get("feed") {
+                Some(serde_yaml::Value::Mapping(feed)) => mapping_text(feed, "path"),
+                _ => None,
+            }
+            .unwrap_or_else(|| "feed.xml".into());
+            let mut feed = ::liquid::Object::new();
+            let name = feed_path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&feed_path)
+                .to_string();
+            feed.insert("name".into(), Value::scalar(name));
+            feed.insert("path".into(), Value::scalar(feed_path.clone()));
+            feed.insert("url".into(), Value::scalar(format!("/{feed_path}")));
+            all_pages.push(Value::Object(feed));
+        }
+        let html_pages: Vec<Value> = all_pages
+            .iter()
+            .filter(|p| {
+                let url = match p {
+                    Value::Object(o) => site_vars::value_text(o.get("url")).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                url.ends_with(".html") || url.ends_with('/')
+            })
+            .cloned()
+            .collect();
+        site.insert("pages".into(), Value::Array(all_pages));
+        site.insert("html_pages".into(), Value::Array(html_pages));
+        site.insert("documents".into(), posts.clone());
+        let mut collection = ::liquid::Object::new();
+        collection.insert("label".into(), Value::scalar("posts"));
+        collection.insert("output".into(), Value::scalar(true));
+        collection.insert("relative_directory".into(), Value::scalar("_posts"));
+        collection.insert(
+            "directory".into(),
+            Value::scalar(self.root.join("_posts").to_string_lossy().into_owned()),
+        );
+        collection.insert(
+            "permalink".into(),
+            Value::scalar(self.index.config.post_url_template()),
+        );
+        collection.insert("docs".into(), posts.clone());
+        collection.insert("files".into(), Value::Array(Vec::new()));
+        site.insert(
+            "collections".into(),
+            Value::Array(vec![Value::Object(collection)]),
+        );
+        site.insert("posts".into(), posts);
+        site.insert("data".into(), Value::Object(data.clone()));
+        site.insert("static_files".into(), Value::Array(Vec::new()));
+        site.insert(
+            "time".into(),
+            site_vars::zoned_to_liquid(&self.index.now.to_zoned(self.index.time_zone.clone())),
+        );
+        let mut jekyll = ::liquid::Object::new();
+        jekyll.insert("version".into(), Value::scalar(JEKYLL_VERSION));
+        jekyll.insert(
+            "environment".into(),
+            Value::scalar(
+                std::env::var("JEKYLL_ENV").unwrap_or_else(|_| "development".to_string()),
+            ),
+        );
+        let mut globals = self.lock_globals();
+        globals.clear();
+        globals.insert("site".into(), Value::Object(site));
+        globals.insert("jekyll".into(), Value::Object(jekyll));
+        globals.insert("paginator".into(), Value::Nil);
+    }
+
+    /// True when `plugins:` lists `name`.
+    fn has_plugin(&self, name: &str) -> bool {
+        self.index.config.plugins.iter().any(|p| p == name)
+    }
+
+    fn lock_globals(&self) -> std::sync::MutexGuard<'_, ::liquid::Object> {
+        self.globals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The excerpt separator for a post's data.
+    fn excerpt_separator(&self, data: &Mapping) -> String {
+        mapping_text(data, "excerpt_separator")
+            .or_else(|| mapping_text(&self.config, "excerpt_separator"))
+            .unwrap_or_default()
+    }
+
+    /// The HTML of a post's excerpt: its `excerpt` front matter as given, else its first
+    /// paragraph through Liquid and Markdown (problems in it are the post's, shown when it
+    /// is rendered itself).
+    fn excerpt_html(
+        &self,
+        path: &str,
+        data: &Mapping,
+        body: &str,
+        page: &::liquid::Object,
+    ) -> String {
+        if let Some(given) = mapping_text(data, "excerpt") {
+            return given;
+        }
+        let separator = self.excerpt_separator(data);
+        if separator.is_empty() {
+            return String::new();
+        }
+        let mut source = site_vars::excerpt_source(body, &separator);
+        let liquid_off = matches!(
+            data.get("render_with_liquid"),
+            Some(serde_yaml::Value::Bool(false))
+        );
+        if !liquid_off
+            && has_liquid(&source)
+            && let Some(engine) = &self.engine
+        {
+            let mut globals = self.lock_globals();
+            let mut excerpt_page = page.clone();
+            excerpt_page.remove("layout");
+            excerpt_page.remove("excerpt");
+            globals.insert("page".into(), Value::Object(excerpt_page));
+            if let Ok((out, _)) = engine.render(path, &source, &globals) {
+                source = out;
+            }
+            globals.remove("page");
+        }
+        if self.is_markdown(path) {
+            kramdown::to_html(&source, &self.kramdown)
+        } else {
+            source
+        }
+    }
+
+    /// True for a file Jekyll converts from Markdown.
+    fn is_markdown(&self, path: &str) -> bool {
+        let ext = crate::site::permalink::extname(path);
+        self.index
+            .config
+            .is_markdown_ext(&ext.trim_start_matches('.').to_ascii_lowercase())
+    }
+
+    /// Renders every post's excerpt once (`site.posts[i].excerpt`).
+    fn render_excerpts(&mut self) {
+        let mut excerpts = Vec::with_capacity(self.posts.len());
+        for post in &self.posts {
+            excerpts.push(self.excerpt_html(&post.path, &post.data, &post.body, &post.object));
+        }
+        for (post, excerpt) in self.posts.iter_mut().zip(excerpts) {
+            post.object.insert("excerpt".into(), Value::scalar(excerpt));
+        }
+    }
+
+    /// Compiles every `.scss`/`.sass` page: Liquid, then Sass.
+    fn compile_stylesheets(&mut self, pages: &[PageFile]) {
+        let theme_sass = self.theme.as_ref().and_then(|t| t.folder("_sass"));
+        let settings =
+            sass::SassSettings::from_config(&self.root, &self.config, theme_sass.as_deref());
+        for page in pages {
+            let ext = crate::site::permalink::extname(&page.relative).to_ascii_lowercase();
+            if ext != ".scss" && ext != ".sass" {
+                continue;
+            }
+            let display = if page.absolute.starts_with(&self.root) {
+                page.relative.clone()
+            } else {
+                page.absolute.to_string_lossy().into_owned()
+            };
+            let mut content = page.content.clone();
+            if has_liquid(&content)
+                && let Some(engine) = &self.engine
+            {
+                let mut globals = self.lock_globals();
+                globals.insert("page".into(), Value::Object(page.object()));
+                let rendered = engine.render(&display, &content, &globals);
+                globals.remove("page");
+                drop(globals);
+                match rendered {
+                    Ok((out, problems)) => {
+                        content = out;
+                        for problem in problems {
+                            self.site_problems.push(liquid_problem(
+                                &problem,
+                                &display,
+                                page.content_first_line,
+                                Severity::Warning,
+                            ));
+                        }
+                    }
+                    Err(problem) => {
+                        self.site_problems.push(liquid_problem(
+                            &problem,
+                            &display,
+                            page.content_first_line,
+                            Severity::Error,
+                        ));
+                        continue;
+                    }
+                }
+            }
+            match sass::compile(
+                &settings,
+                &self.root,
+                &page.absolute,
+                &content,
+                page.content_first_line,
+            ) {
+                Ok(css) => self.generated.push(GeneratedFile {
+                    site_path: page.url.trim_start_matches('/').to_string(),
+                    text: css,
+                }),
+                Err(problem) => self.site_problems.push(RenderProblem {
+                    file: problem.file,
+                    diagnostic: Diagnostic {
+                        line: problem.line,
+                        column: problem.column,
+                        severity: Severity::Error,
+                        message: format!("Sass: {}", problem.message),
+                    },
+                }),
+            }
+        }
+    }
+
+    /// The post's path from the site root (its file name when it is outside the site).
+    fn relative_path(&self, post_path: &Path) -> String {
+        self.index.relative_path(post_path).unwrap_or_else(|| {
+            post_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+    }
+
     /// Renders the post at `post_path` (a file of this site) from `post_text`, the editor's
     /// current, possibly unsaved, text.
     pub fn render_post(&self, post_path: &Path, post_text: &str) -> RenderedPage {
-        let _ = post_path;
-        let body = crate::post::Post::parse(post_text.as_bytes())
-            .map(|post| post.body().to_string())
-            .unwrap_or_else(|_| post_text.to_string());
-        let html = kramdown::to_html(&body, &kramdown::KramdownOptions::default());
-        RenderedPage {
-            html,
-            url: String::new(),
-            generated: Vec::new(),
-            problems: Vec::new(),
+        let relative = self.relative_path(post_path);
+        let post = crate::post::Post::from_text(post_text);
+        let mut problems = self.site_problems.clone();
+        let own = match post.front_matter().map(|f| (f.block(), f.error())) {
+            Some((Ok(block), _)) => block.mapping.clone(),
+            Some((Err(_), error)) => {
+                if let Some(error) = error {
+                    problems.push(RenderProblem {
+                        file: relative.clone(),
+                        diagnostic: Diagnostic {
+                            line: error.line,
+                            column: error.column,
+                            severity: Severity::Error,
+                            message: format!(
+                                "{}: Jekyll reports a YAML exception and renders the file without its front matter",
+                                error.message
+                            ),
+                        },
+                    });
+                }
+                Mapping::new()
+            }
+            None => Mapping::new(),
+        };
+        let body = post.body().to_string();
+        let body_first_line = post.body_first_line();
+        let evaluated = self.index.evaluate(&relative, &post);
+        let (data, mut page, url) = match &evaluated {
+            Some(site_post) => {
+                let data = site_vars::post_data(&self.root, &self.index.config, site_post, &own);
+                let page = site_vars::post_object(site_post, &data, &body);
+                (data, page, site_post.url.clone().unwrap_or_default())
+            }
+            None => {
+                let permalink = mapping_text(&self.config, "permalink").unwrap_or_default();
+                let page_file = PageFile {
+                    absolute: post_path.to_path_buf(),
+                    relative: relative.clone(),
+                    url: String::new(),
+                    data: own.clone(),
+                    content: body.clone(),
+                    content_first_line: body_first_line,
+                };
+                let url =
+                    site_vars::read_page(post_path, &relative, &self.index.config, &permalink)
+                        .map(|p| p.url)
+                        .unwrap_or_else(|| format!("/{relative}"));
+                let mut page = page_file.object();
+                page.insert("url".into(), Value::scalar(url.clone()));
+                (own.clone(), page, url)
+            }
+        };
+        let position = self.posts.iter().position(|p| p.path == relative);
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| self.posts.get(i))
+                .map_or(Value::Nil, |p| site_vars::collapsed(&p.object))
+        };
+        if evaluated.is_some() {
+            page.insert(
+                "next".into(),
+                neighbour(position.and_then(|i| i.checked_sub(1))),
+            );
+            page.insert("previous".into(), neighbour(position.map(|i| i + 1)));
+            let excerpt = self.excerpt_html(&relative, &data, &body, &page);
+            page.insert("excerpt".into(), Value::scalar(excerpt));
         }
+
+        let layout_name = mapping_text(&data, "layout");
+        let (chain, missing) = self.layouts.chain(layout_name.as_deref());
+        if let Some(missing) = &missing {
+            let (file, line) = if chain.is_empty() {
+                (relative.clone(), 1)
+            } else {
+                let last = chain.last().map_or("", |l| l.file.as_str()).to_string();
+                (last, 1)
+            };
+            problems.push(RenderProblem::new(
+                &file,
+                line,
+                Severity::Warning,
+                format!("layout `{missing}` does not exist (Jekyll renders the page without it)"),
+            ));
+        }
+        let Some(engine) = &self.engine else {
+            return self.fallback_page(post_path, &post, url, problems);
+        };
+        if self.is_theme_missing && chain.is_empty() {
+            return self.fallback_page(post_path, &post, url, problems);
+        }
+
+        let mut globals = self.lock_globals();
+        let mut layout_data = chain.first().map(|l| l.data.clone()).unwrap_or_default();
+        globals.insert("page".into(), Value::Object(page.clone()));
+        globals.insert(
+            "layout".into(),
+            Value::Object(site_vars::mapping_to_object(&layout_data)),
+        );
+        globals.insert("content".into(), Value::Nil);
+
+        // The body: Liquid (unless turned off), then Markdown.
+        let mut output = body.clone();
+        let liquid_off = matches!(
+            data.get("render_with_liquid"),
+            Some(serde_yaml::Value::Bool(false))
+        );
+        if !liquid_off && has_liquid(&body) {
+            match engine.render(&relative, &body, &globals) {
+                Ok((out, found)) => {
+                    output = out;
+                    problems.extend(
+                        found.iter().map(|p| {
+                            liquid_problem(p, &relative, body_first_line, Severity::Warning)
+                        }),
+                    );
+                }
+                Err(problem) => {
+                    problems.push(liquid_problem(
+                        &problem,
+                        &relative,
+                        body_first_line,
+                        Severity::Error,
+                    ));
+                }
+            }
+        }
+        if self.is_markdown(&relative) {
+            output = kramdown::to_html(&output, &self.kramdown);
+        }
+        page.insert("content".into(), Value::scalar(output.clone()));
+        globals.insert("page".into(), Value::Object(page));
+
+        // The layouts, innermost first; `layout` gathers their front matter, inner keys winning.
+        layout_data = Mapping::new();
+        for layout in &chain {
+            let mut merged = layout.data.clone();
+            site_vars::deep_merge(&mut merged, &layout_data);
+            layout_data = merged;
+            globals.insert("content".into(), Value::scalar(output.clone()));
+            globals.insert(
+                "layout".into(),
+                Value::Object(site_vars::mapping_to_object(&layout_data)),
+            );
+            match engine.render(&layout.file, &layout.content, &globals) {
+                Ok((out, found)) => {
+                    output = out;
+                    problems.extend(found.iter().map(|p| {
+                        liquid_problem(
+                            p,
+                            &layout.file,
+                            layout.content_first_line,
+                            Severity::Warning,
+                        )
+                    }));
+                }
+                Err(problem) => problems.push(liquid_problem(
+                    &problem,
+                    &layout.file,
+                    layout.content_first_line,
+                    Severity::Error,
+                )),
+            }
+        }
+        for key in ["page", "layout", "content"] {
+            globals.remove(key);
+        }
+        drop(globals);
+
+        RenderedPage {
+            html: with_problem_box(&output, &problems),
+            url,
+            generated: self.generated.clone(),
+            problems,
+        }
+    }
+
+    /// Byline's own page for the post (the theme could not be used), with the problems on top.
+    fn fallback_page(
+        &self,
+        post_path: &Path,
+        post: &crate::post::Post,
+        url: String,
+        mut problems: Vec<RenderProblem>,
+    ) -> RenderedPage {
+        let html = match crate::export::render_html_with(
+            post_path,
+            post,
+            crate::export::HtmlOptions::default(),
+        ) {
+            Ok(html) => html,
+            Err(err) => {
+                problems.push(RenderProblem::new(
+                    &self.relative_path(post_path),
+                    1,
+                    Severity::Error,
+                    err.to_string(),
+                ));
+                format!(
+                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body><pre>{}</pre></body></html>\n",
+                    crate::export::escape_html(post.body())
+                )
+            }
+        };
+        problems.push(RenderProblem::new(
+            "_config.yml",
+            1,
+            Severity::Warning,
+            "shown in Byline's own page instead of the site's theme".into(),
+        ));
+        RenderedPage {
+            html: with_problem_box(&html, &problems),
+            url,
+            generated: Vec::new(),
+            problems,
+        }
+    }
+}
+
+/// Reads every published post of the index once: merged front matter, body and `page`-like
+/// object (excerpts come later).
+fn read_posts(root: &Path, index: &Site) -> Vec<PostVars> {
+    use rayon::prelude::*;
+    index
+        .posts
+        .par_iter()
+        .filter(|p| p.is_published)
+        .map(|site_post: &SitePost| {
+            let text = std::fs::read(root.join(&site_post.path))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            let post = crate::post::Post::from_text(&text);
+            let own = post
+                .front_matter()
+                .and_then(|f| f.block().ok())
+                .map(|b| b.mapping.clone())
+                .unwrap_or_default();
+            let data = site_vars::post_data(root, &index.config, site_post, &own);
+            let body = post.body().to_string();
+            PostVars {
+                path: site_post.path.clone(),
+                object: site_vars::post_object(site_post, &data, &body),
+                body,
+                data,
+            }
+        })
+        .collect()
+}
+
+/// Pages with front matter in a theme gem's `assets` folder (Jekyll reads them as the site's
+/// own unless the site has a file at the same path).
+fn collect_theme_assets(
+    dir: &Path,
+    relative: &str,
+    config: &crate::site::SiteConfig,
+    permalink: &str,
+    out: &mut Vec<PageFile>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let child = format!("{relative}/{name}");
+        let path = entry.path();
+        if path.is_dir() {
+            collect_theme_assets(&path, &child, config, permalink, out);
+        } else if let Some(page) = site_vars::read_page(&path, &child, config, permalink) {
+            out.push(page);
+        }
+    }
+}
+
+/// A Liquid problem as a render problem: lines in `file` (rendered without its front matter)
+/// are moved down to the file's own lines.
+fn liquid_problem(
+    problem: &liquid::LiquidProblem,
+    file: &str,
+    content_first_line: usize,
+    severity: Severity,
+) -> RenderProblem {
+    let line = if problem.file == file || problem.file.is_empty() {
+        problem.line + content_first_line.saturating_sub(1)
+    } else {
+        problem.line
+    };
+    let file = if problem.file.is_empty() {
+        file
+    } else {
+        problem.file.as_str()
+    };
+    RenderProblem::new(file, line, severity, problem.message.clone())
+}
+
+/// The id of the problem box Byline puts at the top of a page it could not render exactly.
+pub const PROBLEM_BOX_ID: &str = "byline-render-problems";
+
+/// `html` with a visible box listing `problems` right after `<body…>` (or at the top when
+/// the page has no body tag); `html` unchanged when there are none.
+pub fn with_problem_box(html: &str, problems: &[RenderProblem]) -> String {
+    if problems.is_empty() {
+        return html.to_string();
+    }
+    let mut items = String::new();
+    for problem in problems {
+        items.push_str(&format!(
+            "<li style=\"margin:2px 0\"><code style=\"font:inherit;font-weight:bold\">{}:{}</code> {}: {}</li>",
+            crate::export::escape_html(&problem.file),
+            problem.diagnostic.line,
+            problem.diagnostic.severity,
+            crate::export::escape_html(&problem.diagnostic.message),
+        ));
+    }
+    let has_error = problems
+        .iter()
+        .any(|p| p.diagnostic.severity == Severity::Error);
+    let (border, background, ink) = if has_error {
+        ("#c62828", "#fdecea", "#7f1d1d")
+    } else {
+        ("#b26a00", "#fff4e0", "#5f3b00")
+    };
+    let heading = if has_error {
+        "Byline could not render this page as Jekyll would:"
+    } else {
+        "Byline rendered this page with warnings:"
+    };
+    let block = format!(
+        "<div id=\"{PROBLEM_BOX_ID}\" role=\"alert\" style=\"all:initial;display:block;box-sizing:border-box;margin:0;padding:10px 16px;border:3px solid {border};background:{background};color:{ink};font:14px/1.45 system-ui,sans-serif;position:relative;z-index:2147483647\"><strong>{heading}</strong><ul style=\"margin:4px 0 0;padding-left:20px\">{items}</ul></div>"
+    );
+    let lower = html.to_ascii_lowercase();
+    let body_end = lower.find("<body").and_then(|start| {
+        lower
+            .get(start..)
+            .and_then(|rest| rest.find('>'))
+            .map(|end| start + end + 1)
+    });
+    match body_end {
+        Some(at) if html.is_char_boundary(at) => {
+            let (before, after) = html.split_at(at);
+            format!("{before}{block}{after}")
+        }
+        _ => format!("{block}\n{html}"),
     }
 }
