@@ -930,3 +930,259 @@ pub fn with_problem_box(html: &str, problems: &[RenderProblem]) -> String {
         _ => format!("{block}\n{html}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::test_support::write;
+
+    const CONFIG: &str = "title: Test Site\nbaseurl: /b\ndefaults:\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      layout: post\n      shade: grey\n";
+
+    fn site_with_layouts(root: &Path) {
+        write(root, "_config.yml", CONFIG);
+        write(
+            root,
+            "_layouts/base.html",
+            "<html><body data-kind=\"{{ layout.kind }}\" data-inner=\"{{ layout.inner }}\">{{ content }}</body></html>",
+        );
+        write(
+            root,
+            "_layouts/post.html",
+            "---\nlayout: base\nkind: post-kind\ninner: yes-inner\n---\n<h1>{{ page.title }}</h1>[{{ page.shade }}|{{ page.url }}|{{ page.id }}|{{ page.previous.title }}|{{ page.next.title }}|{{ site.data.links.first.name }}|{{ site.title }}]<div class=\"excerpt\">{{ page.excerpt }}</div>{{ content }}",
+        );
+        write(root, "_data/links.yml", "- name: Alpha\n");
+        write(
+            root,
+            "_posts/2024-01-01-older.md",
+            "---\ntitle: Older\n---\nOld text.\n",
+        );
+        write(
+            root,
+            "_posts/2024-02-01-middle.md",
+            "---\ntitle: Middle\n---\nFirst para.\n\nSecond para.\n",
+        );
+        write(
+            root,
+            "_posts/2024-03-01-newer.md",
+            "---\ntitle: Newer\n---\nNew text.\n",
+        );
+    }
+
+    #[test]
+    fn post_goes_through_its_layout_chain_with_site_and_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let site = ThemeSite::open(root);
+        let path = root.join("_posts/2024-02-01-middle.md");
+        let text = "---\ntitle: Middle (edited)\n---\nFirst *para*.\n\nSecond para.\n";
+        let page = site.render_post(&path, text);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        assert_eq!(page.url, "/2024/02/01/middle.html");
+        let html = &page.html;
+        // The outer layout sees the inner layout's front matter through `layout`.
+        assert!(
+            html.starts_with("<html><body data-kind=\"post-kind\" data-inner=\"yes-inner\">"),
+            "{html}"
+        );
+        // Defaults, the unsaved title, url, id, neighbours, data and config.
+        assert!(
+            html.contains("<h1>Middle (edited)</h1>[grey|/2024/02/01/middle.html|/2024/02/01/middle|Older|Newer|Alpha|Test Site]"),
+            "{html}"
+        );
+        assert!(html.contains("<em>para</em>"), "{html}");
+        // The excerpt is the first paragraph, rendered.
+        let excerpt = html.split("<div class=\"excerpt\">").nth(1).unwrap();
+        let excerpt = excerpt.split("</div>").next().unwrap();
+        assert!(excerpt.contains("First <em>para</em>."), "{excerpt}");
+        assert!(!excerpt.contains("Second"), "{excerpt}");
+        assert!(!html.contains(PROBLEM_BOX_ID));
+    }
+
+    #[test]
+    fn liquid_can_be_turned_off_and_a_missing_layout_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let site = ThemeSite::open(root);
+        let path = root.join("_posts/2024-01-01-older.md");
+        let page = site.render_post(
+            &path,
+            "---\nrender_with_liquid: false\n---\nKeep {{ this }}.\n",
+        );
+        assert!(page.html.contains("Keep {{ this }}."), "{}", page.html);
+        let page = site.render_post(&path, "---\nlayout: gone\n---\nText.\n");
+        assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
+        assert!(page.problems[0].diagnostic.message.contains("`gone`"));
+        assert!(page.html.contains(PROBLEM_BOX_ID));
+        assert!(page.html.contains("<p>Text.</p>"));
+    }
+
+    #[test]
+    fn liquid_errors_are_located_shown_and_the_page_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let site = ThemeSite::open(root);
+        let path = root.join("_posts/2024-02-01-middle.md");
+        let broken = "---\ntitle: Middle\n---\nFine line.\n\n{% if page.title %}never closed\n";
+        let page = site.render_post(&path, broken);
+        let problem = page
+            .problems
+            .iter()
+            .find(|p| p.file == "_posts/2024-02-01-middle.md")
+            .unwrap_or_else(|| panic!("{:?}", page.problems));
+        assert_eq!(problem.diagnostic.severity, Severity::Error);
+        assert!(problem.diagnostic.line >= 4, "{problem}");
+        assert!(page.html.contains(PROBLEM_BOX_ID));
+        // The page still renders in its layout.
+        assert!(page.html.contains("<h1>Middle</h1>"), "{}", page.html);
+        let fixed = site.render_post(&path, "---\ntitle: Middle\n---\nFine line.\n");
+        assert!(fixed.problems.is_empty(), "{:?}", fixed.problems);
+        assert!(!fixed.html.contains(PROBLEM_BOX_ID));
+    }
+
+    #[test]
+    fn stylesheets_compile_after_liquid_and_sass_errors_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        write(root, "_sass/_base.scss", "$ink: #010203;\n");
+        write(
+            root,
+            "assets/site.scss",
+            "---\n---\n@import \"base\";\nbody { color: $ink; border-color: {{ site.border }}; }\n",
+        );
+        write(
+            root,
+            "assets/broken.scss",
+            "---\n---\n\na { color: $missing; }\n",
+        );
+        write(root, "assets/plain.scss", "body { not: compiled; }\n");
+        let mut config = CONFIG.to_string();
+        config.push_str("border: \"#445566\"\n");
+        write(root, "_config.yml", &config);
+        let site = ThemeSite::open(root);
+        let paths: Vec<&str> = site
+            .generated()
+            .iter()
+            .map(|g| g.site_path.as_str())
+            .collect();
+        assert_eq!(paths, ["assets/site.css"]);
+        let css = &site.generated()[0].text;
+        assert!(
+            css.contains("color: #010203") && css.contains("#445566"),
+            "{css}"
+        );
+        let problem = &site.site_problems()[0];
+        assert_eq!(problem.file, "assets/broken.scss");
+        assert_eq!(problem.diagnostic.line, 4);
+        // Every page shows the stylesheet's error.
+        let page = site.render_post(&root.join("_posts/2024-01-01-older.md"), "---\n---\nx\n");
+        assert!(page.html.contains("assets/broken.scss:4"), "{}", page.html);
+        assert_eq!(page.generated.len(), 1);
+    }
+
+    #[test]
+    fn a_theme_gem_gives_layouts_includes_sass_and_assets() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let gem = "vendor/bundle/ruby/3.1.0/gems/lamp-theme-0.3.0";
+        write(
+            root,
+            "_config.yml",
+            "theme: lamp-theme\nexclude: [vendor]\n",
+        );
+        write(
+            root,
+            &format!("{gem}/_layouts/post.html"),
+            "<main class=\"gem\">{{ content }}</main>",
+        );
+        write(root, &format!("{gem}/_sass/_gem.scss"), "$c: #0a0b0c;\n");
+        write(
+            root,
+            &format!("{gem}/assets/theme.scss"),
+            "---\n---\n@import \"gem\";\np { color: $c; }\n",
+        );
+        write(
+            root,
+            &format!("{gem}/_config.yml"),
+            "tagline: From the gem\n",
+        );
+        write(
+            root,
+            "_posts/2024-01-01-a.md",
+            "---\nlayout: post\n---\n{{ site.tagline }}\n",
+        );
+        let site = ThemeSite::open(root);
+        assert!(
+            site.site_problems().is_empty(),
+            "{:?}",
+            site.site_problems()
+        );
+        let page = site.render_post(
+            &root.join("_posts/2024-01-01-a.md"),
+            "---\nlayout: post\n---\n{{ site.tagline }}\n",
+        );
+        assert_eq!(
+            page.html,
+            "<main class=\"gem\"><p>From the gem</p>\n</main>"
+        );
+        let css: Vec<&GeneratedFile> = page.generated.iter().collect();
+        assert_eq!(css.len(), 1);
+        assert_eq!(css[0].site_path, "assets/theme.css");
+        assert!(css[0].text.contains("#0a0b0c"));
+    }
+
+    #[test]
+    fn a_missing_theme_gem_falls_back_to_bylines_page_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "_config.yml",
+            "title: x\ntheme: byline-no-such-theme\n",
+        );
+        let path = root.join("_posts/2024-01-01-a.md");
+        let text = "---\ntitle: Lost Theme\nlayout: post\n---\nStill readable.\n";
+        write(root, "_posts/2024-01-01-a.md", text);
+        let site = ThemeSite::open(root);
+        let page = site.render_post(&path, text);
+        assert!(page.html.contains("Still readable."), "{}", page.html);
+        assert!(page.html.contains(PROBLEM_BOX_ID));
+        let problem = page
+            .problems
+            .iter()
+            .find(|p| p.diagnostic.message.contains("byline-no-such-theme"))
+            .unwrap_or_else(|| panic!("{:?}", page.problems));
+        assert_eq!(
+            (problem.file.as_str(), problem.diagnostic.line),
+            ("_config.yml", 2)
+        );
+    }
+
+    #[test]
+    fn the_problem_box_goes_right_after_the_body_tag() {
+        let problem = RenderProblem::new("_layouts/a.html", 3, Severity::Error, "bad <tag>".into());
+        let html = with_problem_box(
+            "<html><BODY class=\"x\"><p>hi</p></body></html>",
+            &[problem],
+        );
+        assert!(
+            html.starts_with("<html><BODY class=\"x\"><div id=\"byline-render-problems\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("_layouts/a.html:3</code> error: bad &lt;tag&gt;"),
+            "{html}"
+        );
+        assert_eq!(with_problem_box("<p>x</p>", &[]), "<p>x</p>");
+        assert!(
+            with_problem_box(
+                "<p>x</p>",
+                &[RenderProblem::new("f", 1, Severity::Warning, "w".into())]
+            )
+            .ends_with("\n<p>x</p>")
+        );
+    }
+}
