@@ -104,6 +104,8 @@ pub struct ThemeSite {
     generated: Vec<GeneratedFile>,
     /// Problems of the site itself (theme, Sass, data), shown on every page.
     site_problems: Vec<RenderProblem>,
+    /// What the site's inputs looked like when it was opened (see [`ThemeSite::is_stale`]).
+    inputs_fingerprint: u64,
 }
 
 /// Jekyll's version the rendering follows (`jekyll.version`, the generator tags).
@@ -265,13 +267,54 @@ impl ThemeSite {
             globals: Mutex::new(::liquid::Object::new()),
             generated: Vec::new(),
             site_problems,
+            inputs_fingerprint: 0,
         };
+        site.inputs_fingerprint = site.fingerprint();
         let data = site.read_site_data();
         site.set_globals(&pages, &data);
         site.render_excerpts();
         site.set_globals(&pages, &data);
         site.compile_stylesheets(&pages);
         site
+    }
+
+    /// True when a file the rendering read when the site was opened — `_config.yml`, a
+    /// layout, an include, Sass, data, a post or a page with front matter — changed, appeared
+    /// or went away since: the caller opens the site again (a few file stats per file, no
+    /// reading).
+    pub fn is_stale(&self) -> bool {
+        self.fingerprint() != self.inputs_fingerprint
+    }
+
+    /// A hash of the paths, sizes and modification times of the files rendering depends on.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut stat = |path: &Path| {
+            path.hash(&mut hasher);
+            if let Ok(meta) = std::fs::metadata(path) {
+                meta.len().hash(&mut hasher);
+                meta.modified().ok().hash(&mut hasher);
+            }
+        };
+        stat(&self.root.join("_config.yml"));
+        let data_dir = mapping_text(&self.config, "data_dir").unwrap_or_else(|| "_data".into());
+        let mut folders = vec![
+            self.root.join(&self.index.config.layouts_dir),
+            self.root.join(&self.index.config.includes_dir),
+            self.root.join("_sass"),
+            self.root.join(data_dir),
+            self.root.join("_posts"),
+            self.root.join("_drafts"),
+            self.root.join("assets"),
+        ];
+        if let Some(theme) = &self.theme {
+            folders.push(theme.root.clone());
+        }
+        for folder in folders {
+            stat_tree(&folder, &mut stat);
+        }
+        hasher.finish()
     }
 
     /// The site's root folder.
@@ -799,6 +842,26 @@ impl ThemeSite {
     }
 }
 
+/// Calls `stat` on every file below `dir` (names starting with `.` skipped), in name order.
+fn stat_tree(dir: &Path, stat: &mut impl FnMut(&Path)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            stat_tree(&path, stat);
+        } else {
+            stat(&path);
+        }
+    }
+}
+
 /// Reads every published post of the index once: merged front matter, body and `page`-like
 /// object (excerpts come later).
 fn read_posts(root: &Path, index: &Site) -> Vec<PostVars> {
@@ -1159,6 +1222,25 @@ mod tests {
             (problem.file.as_str(), problem.diagnostic.line),
             ("_config.yml", 2)
         );
+    }
+
+    #[test]
+    fn a_changed_layout_makes_the_site_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let site = ThemeSite::open(root);
+        assert!(!site.is_stale());
+        write(
+            root,
+            "_layouts/post.html",
+            "changed, longer than before: {{ content }}",
+        );
+        assert!(site.is_stale());
+        let reopened = ThemeSite::open(root);
+        assert!(!reopened.is_stale());
+        write(root, "_includes/new.html", "x");
+        assert!(reopened.is_stale());
     }
 
     #[test]
