@@ -12,9 +12,19 @@ use serde_yaml::Mapping;
 pub struct SassSettings {
     /// Folders `@import` looks in after the importing file's own folder.
     pub load_paths: Vec<PathBuf>,
-    /// True for `style: compressed`; Jekyll's other styles (`compact`, the default with
-    /// sassc, `nested`, `expanded`) are written expanded, which only changes whitespace.
-    pub is_compressed: bool,
+    /// How the CSS is laid out.
+    pub style: CssStyle,
+}
+
+/// The output styles of jekyll-sass-converter (with sassc, Jekyll 4.3's Sass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CssStyle {
+    /// `compact`, Jekyll's default: one rule per line, a blank line between rules.
+    Compact,
+    /// `expanded` (and `nested`, written expanded): one declaration per line.
+    Expanded,
+    /// `compressed`: everything on one line, no spaces.
+    Compressed,
 }
 
 impl SassSettings {
@@ -52,11 +62,12 @@ impl SassSettings {
         }
         load_paths.retain(|p| p.is_dir());
         load_paths.dedup();
-        let style = text("style").unwrap_or_default();
-        SassSettings {
-            load_paths,
-            is_compressed: style.trim_start_matches(':') == "compressed",
-        }
+        let style = match text("style").unwrap_or_default().trim_start_matches(':') {
+            "compressed" => CssStyle::Compressed,
+            "expanded" | "nested" => CssStyle::Expanded,
+            _ => CssStyle::Compact,
+        };
+        SassSettings { load_paths, style }
     }
 }
 
@@ -136,7 +147,7 @@ pub fn compile(
     } else {
         grass::InputSyntax::Scss
     };
-    let style = if settings.is_compressed {
+    let style = if settings.style == CssStyle::Compressed {
         grass::OutputStyle::Compressed
     } else {
         grass::OutputStyle::Expanded
@@ -148,7 +159,7 @@ pub fn compile(
         .style(style)
         .input_syntax(syntax)
         .load_paths(&settings.load_paths);
-    grass::from_path(path, &options).map_err(|err| {
+    let css = grass::from_path(path, &options).map_err(|err| {
         let fallback_file = display_path(root, path);
         match err.kind() {
             grass::ErrorKind::ParseError { message, loc, .. } => {
@@ -190,7 +201,167 @@ pub fn compile(
                 message: "Sass error".into(),
             },
         }
+    })?;
+    Ok(match settings.style {
+        CssStyle::Compact => compact(&css),
+        CssStyle::Expanded | CssStyle::Compressed => css,
     })
+}
+
+/// One piece of CSS text as `grass` writes it expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CssNode {
+    /// `/* … */`.
+    Comment(String),
+    /// A declaration or an at-rule without a block (`color: red`, `@charset "UTF-8"`).
+    Statement(String),
+    /// A rule or an at-rule with a block.
+    Block(String, Vec<CssNode>),
+}
+
+/// Reads CSS into nodes up to the end or the `}` closing the current block (strings,
+/// parentheses and comments respected).
+fn parse_css(chars: &[char], at: &mut usize) -> Vec<CssNode> {
+    let mut nodes = Vec::new();
+    let mut text = String::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    while let Some(&c) = chars.get(*at) {
+        *at += 1;
+        if let Some(q) = quote {
+            text.push(c);
+            if c == '\\' {
+                if let Some(&next) = chars.get(*at) {
+                    text.push(next);
+                    *at += 1;
+                }
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => {
+                quote = Some(c);
+                text.push(c);
+            }
+            '(' => {
+                depth += 1;
+                text.push(c);
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                text.push(c);
+            }
+            '/' if depth == 0 && text.trim().is_empty() && chars.get(*at) == Some(&'*') => {
+                let mut comment = String::from("/");
+                while let Some(&d) = chars.get(*at) {
+                    *at += 1;
+                    comment.push(d);
+                    if comment.len() > 3 && comment.ends_with("*/") {
+                        break;
+                    }
+                }
+                nodes.push(CssNode::Comment(comment));
+                text.clear();
+            }
+            ';' if depth == 0 => {
+                let statement = text.trim().to_string();
+                if !statement.is_empty() {
+                    nodes.push(CssNode::Statement(statement));
+                }
+                text.clear();
+            }
+            '{' if depth == 0 => {
+                let header = text.trim().to_string();
+                text.clear();
+                let children = parse_css(chars, at);
+                nodes.push(CssNode::Block(header, children));
+            }
+            '}' if depth == 0 => {
+                let statement = text.trim().to_string();
+                if !statement.is_empty() {
+                    nodes.push(CssNode::Statement(statement));
+                }
+                return nodes;
+            }
+            _ => text.push(c),
+        }
+    }
+    let statement = text.trim().to_string();
+    if !statement.is_empty() {
+        nodes.push(CssNode::Statement(statement));
+    }
+    nodes
+}
+
+/// A comment on one line, as sassc's compact style writes it (`/** Grid helpers */`).
+fn compact_comment(comment: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (i, line) in comment.lines().enumerate() {
+        let line = line.trim();
+        let line = if i > 0 && !line.starts_with("*/") {
+            line.strip_prefix('*').unwrap_or(line).trim()
+        } else {
+            line
+        };
+        if !line.is_empty() {
+            parts.push(line.to_string());
+        }
+    }
+    parts.join(" ")
+}
+
+/// A selector list or at-rule prelude on one line (`a,\nb` → `a, b`).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A block and its contents on one line.
+fn compact_block(header: &str, children: &[CssNode]) -> String {
+    let mut out = format!("{} {{", one_line(header));
+    for child in children {
+        out.push(' ');
+        match child {
+            CssNode::Comment(c) => out.push_str(&compact_comment(c)),
+            CssNode::Statement(s) => {
+                out.push_str(&one_line(s));
+                out.push(';');
+            }
+            CssNode::Block(h, c) => out.push_str(&compact_block(h, c)),
+        }
+    }
+    out.push_str(" }");
+    out
+}
+
+/// Expanded CSS laid out in sassc's `compact` style, Jekyll's default: each rule on one line,
+/// a blank line after each rule, comments on one line right above what follows them.
+pub fn compact(expanded: &str) -> String {
+    let chars: Vec<char> = expanded.chars().collect();
+    let mut at = 0;
+    let nodes = parse_css(&chars, &mut at);
+    let mut out = String::new();
+    for node in &nodes {
+        match node {
+            CssNode::Comment(c) => {
+                out.push_str(&compact_comment(c));
+                out.push('\n');
+            }
+            CssNode::Statement(s) => {
+                out.push_str(&one_line(s));
+                out.push_str(";\n");
+            }
+            CssNode::Block(header, children) => {
+                out.push_str(&compact_block(header, children));
+                out.push_str("\n\n");
+            }
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -233,6 +404,28 @@ mod tests {
         let settings = settings(root, "sass:\n  sass_dir: styles\n  style: compressed\n");
         let css = compile(&settings, root, &main, "@import 'a';\n", 3).unwrap();
         assert_eq!(css.trim(), "a{b:c}");
+    }
+
+    #[test]
+    fn compact_is_jekylls_default_style() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let main = root.join("main.scss");
+        let source = "@charset \"UTF-8\";\n/**\n * Base\n */\nh1, h2 { margin: 0; padding: 0 }\nmain { display: block; /* IE 11 */ }\n@media screen and (max-width: 600px) { .w { a: b; c: url(\"x;y\"); } }\n.q::before { content: \"{;}\"; }\n";
+        let css = compile(&settings(root, ""), root, &main, source, 1).unwrap();
+        assert_eq!(
+            css,
+            "/** Base */\nh1, h2 { margin: 0; padding: 0; }\n\nmain { display: block; /* IE 11 */ }\n\n@media screen and (max-width: 600px) { .w { a: b; c: url(\"x;y\"); } }\n\n.q::before { content: \"{;}\"; }\n"
+        );
+        let expanded = compile(
+            &settings(root, "sass:\n  style: expanded\n"),
+            root,
+            &main,
+            source,
+            1,
+        )
+        .unwrap();
+        assert!(expanded.contains("h1, h2 {\n  margin: 0;"), "{expanded}");
     }
 
     #[test]
