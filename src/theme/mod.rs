@@ -649,8 +649,13 @@ impl ThemeSite {
             }
             None => Mapping::new(),
         };
-        let body = post.body().to_string();
-        let body_first_line = post.body_first_line();
+        let (body, skipped_lines) = if post.front_matter().is_some() {
+            site_vars::jekyll_content(post.body())
+        } else {
+            (post.body(), 0)
+        };
+        let body = body.to_string();
+        let body_first_line = post.body_first_line() + skipped_lines;
         let evaluated = self.index.evaluate(&relative, &post);
         let (data, mut page, url) = match &evaluated {
             Some(site_post) => {
@@ -882,7 +887,12 @@ fn read_posts(root: &Path, index: &Site) -> Vec<PostVars> {
                 .map(|b| b.mapping.clone())
                 .unwrap_or_default();
             let data = site_vars::post_data(root, &index.config, site_post, &own);
-            let body = post.body().to_string();
+            let body = if post.front_matter().is_some() {
+                site_vars::jekyll_content(post.body()).0
+            } else {
+                post.body()
+            }
+            .to_string();
             PostVars {
                 path: site_post.path.clone(),
                 object: site_vars::post_object(site_post, &data, &body),

@@ -425,7 +425,29 @@ pub fn split_front_matter(text: &str) -> Option<(Mapping, String, usize)> {
     let post = crate::post::Post::from_text(text);
     let front = post.front_matter()?;
     let data = front.block().map(|b| b.mapping.clone()).unwrap_or_default();
-    Some((data, post.body().to_string(), post.body_first_line()))
+    let (content, skipped_lines) = jekyll_content(post.body());
+    Some((
+        data,
+        content.to_string(),
+        post.body_first_line() + skipped_lines,
+    ))
+}
+
+/// The content Jekyll takes after a front matter's closing `---` line: its front-matter
+/// pattern (`---\s*$\n?`) also swallows the blank lines that follow, so `body` (the text
+/// after the fence line) loses its leading whitespace-only lines. Also gives how many lines
+/// were dropped.
+pub fn jekyll_content(body: &str) -> (&str, usize) {
+    let blank_end = body.len() - body.trim_start().len();
+    let leading = body.get(..blank_end).unwrap_or("");
+    match leading.rfind('\n') {
+        Some(last) => (
+            body.get(last + 1..).unwrap_or(body),
+            leading.matches('\n').count(),
+        ),
+        None if blank_end == body.len() => ("", 0),
+        None => (body, 0),
+    }
 }
 
 /// The permalink template of pages for the site's `permalink` setting (Jekyll's
@@ -797,6 +819,17 @@ mod tests {
             panic!("team")
         };
         assert!(team.contains_key("leads"));
+    }
+
+    #[test]
+    fn blank_lines_after_the_front_matter_are_not_content() {
+        // As `jekyll build` renders a layout whose text starts with a blank line.
+        assert_eq!(jekyll_content("\n<div>\n"), ("<div>\n", 1));
+        assert_eq!(jekyll_content(" \n\t\n  code\n"), ("  code\n", 2));
+        assert_eq!(jekyll_content("    code\n"), ("    code\n", 0));
+        assert_eq!(jekyll_content("\n\n"), ("", 2));
+        let (_, content, first) = split_front_matter("---\nlayout: a\n---\n\n<p>\n").unwrap();
+        assert_eq!((content.as_str(), first), ("<p>\n", 5));
     }
 
     #[test]
