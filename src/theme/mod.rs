@@ -327,6 +327,13 @@ impl ThemeSite {
         &self.index
     }
 
+    /// The theme gem's folder, when `theme:` names one that is installed: its `assets/`
+    /// files are served at `/assets/…` where the site has no file of the same path (Jekyll
+    /// copies them into the built site).
+    pub fn theme_root(&self) -> Option<&Path> {
+        self.theme.as_ref().map(|t| t.root.as_path())
+    }
+
     /// Stylesheets compiled when the site was opened.
     pub fn generated(&self) -> &[GeneratedFile] {
         &self.generated
