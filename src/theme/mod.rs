@@ -728,6 +728,12 @@ impl ThemeSite {
         }
 
         let mut globals = self.lock_globals();
+        // The post's own entry in `site.posts` shows the unsaved text too (until the render
+        // ends).
+        let replaced = position.and_then(|i| {
+            let entry = site_post_entry(&mut globals, i)?;
+            Some((i, std::mem::replace(entry, Value::Object(page.clone()))))
+        });
         let mut layout_data = chain.first().map(|l| l.data.clone()).unwrap_or_default();
         globals.insert("page".into(), Value::Object(page.clone()));
         globals.insert(
@@ -802,6 +808,11 @@ impl ThemeSite {
         for key in ["page", "layout", "content"] {
             globals.remove(key);
         }
+        if let Some((i, saved)) = replaced
+            && let Some(entry) = site_post_entry(&mut globals, i)
+        {
+            *entry = saved;
+        }
         drop(globals);
 
         RenderedPage {
@@ -851,6 +862,17 @@ impl ThemeSite {
             generated: Vec::new(),
             problems,
         }
+    }
+}
+
+/// `site.posts[i]` in the globals.
+fn site_post_entry(globals: &mut ::liquid::Object, i: usize) -> Option<&mut Value> {
+    match globals.get_mut("site")? {
+        Value::Object(site) => match site.get_mut("posts")? {
+            Value::Array(posts) => posts.get_mut(i),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -1023,7 +1045,7 @@ mod tests {
         write(
             root,
             "_layouts/base.html",
-            "<html><body data-kind=\"{{ layout.kind }}\" data-inner=\"{{ layout.inner }}\">{{ content }}</body></html>",
+            "<html><body data-kind=\"{{ layout.kind }}\" data-inner=\"{{ layout.inner }}\">{{ content }}<ul>{% for p in site.posts %}{{ p.title }};{% endfor %}</ul></body></html>",
         );
         write(
             root,
@@ -1077,6 +1099,20 @@ mod tests {
         assert!(excerpt.contains("First <em>para</em>."), "{excerpt}");
         assert!(!excerpt.contains("Second"), "{excerpt}");
         assert!(!html.contains(PROBLEM_BOX_ID));
+        // `site.posts` shows the unsaved title while this post renders, the saved one after.
+        assert!(
+            html.contains("<ul>Newer;Middle (edited);Older;</ul>"),
+            "{html}"
+        );
+        let other = site.render_post(
+            &root.join("_posts/2024-01-01-older.md"),
+            "---\ntitle: Older\n---\nOld text.\n",
+        );
+        assert!(
+            other.html.contains("<ul>Newer;Middle;Older;</ul>"),
+            "{}",
+            other.html
+        );
     }
 
     #[test]
