@@ -12,6 +12,7 @@ mod hostile;
 mod jekyll;
 mod properties;
 mod site_cli;
+mod theme_liquid;
 mod theme_render;
 mod ui;
 mod ui_comfort;
