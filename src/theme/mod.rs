@@ -194,7 +194,8 @@ impl ThemeSite {
             &index.config.layouts_dir,
             theme_folder("_layouts").as_deref(),
         );
-        let kramdown = kramdown::KramdownOptions::default();
+        let kramdown =
+            kramdown::KramdownOptions::from_config(&serde_yaml::Value::Mapping(config.clone()));
 
         // Posts and pages, for `site` and for `post_url`/`link`.
         let posts = read_posts(&root, &index);

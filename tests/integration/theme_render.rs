@@ -56,7 +56,7 @@ fn render_writes_the_themed_page_and_its_stylesheet() {
         "<time datetime=\"2024-03-09\">",
         "<em>twice</em>",
         "<a class=\"older\" href=\"/notes/2024/03/first-lamp.html\">The First Lamp</a>",
-        "Short notes written by lamplight. 2 notes.",
+        "Short notes written by lamplight. 2 notes, kept by lamplight.",
     ] {
         assert!(html.contains(expected), "{expected} missing in\n{html}");
     }
@@ -130,4 +130,63 @@ fn render_shows_sass_and_layout_errors_with_file_and_line() {
         "the page is still there: {html}"
     );
     assert!(!dir.path().join("assets/css/main.css").exists());
+}
+
+#[test]
+fn render_matches_jekyll_build_byte_for_byte() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("byline");
+    let posts = [
+        ("2024-03-01-first-lamp.md", "2024/03/first-lamp.html"),
+        ("2024-03-09-second-lamp.md", "2024/03/second-lamp.html"),
+    ];
+    let mut pages = Vec::new();
+    for (file, url) in posts {
+        let target = out.join(url);
+        let output = Command::new(env!("CARGO_BIN_EXE_byline"))
+            .args(["render"])
+            .arg(fixture().join("_posts").join(file))
+            .arg("-o")
+            .arg(&target)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        pages.push((url, std::fs::read_to_string(&target).unwrap()));
+    }
+    if let Err(reason) = Command::new("jekyll").arg("--version").output() {
+        let why = format!("`jekyll` cannot run ({reason})");
+        assert!(!crate::common::in_ci(), "CI=true but {why}");
+        crate::common::report_skip("theme_render", &why);
+        return;
+    }
+    let copy = work.path().join("site");
+    copy_site(&copy);
+    let output = Command::new("jekyll")
+        .args(["build", "-q"])
+        .current_dir(&copy)
+        .env("JEKYLL_NO_BUNDLER_REQUIRE", "true")
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "jekyll build failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (url, html) in pages {
+        let jekyll = std::fs::read_to_string(copy.join("_site").join(url)).unwrap();
+        assert_eq!(
+            html, jekyll,
+            "{url}: Byline (left) and Jekyll (right) differ"
+        );
+    }
+    // The stylesheet too, but for the source-map comment Jekyll adds (Byline writes no map).
+    let jekyll_css = std::fs::read_to_string(copy.join("_site/assets/css/main.css")).unwrap();
+    let jekyll_css = jekyll_css
+        .trim_end()
+        .trim_end_matches("/*# sourceMappingURL=main.css.map */")
+        .trim_end();
+    let css = std::fs::read_to_string(out.join("2024/03/assets/css/main.css")).unwrap();
+    assert_eq!(css.trim_end(), jekyll_css);
 }
