@@ -14,6 +14,7 @@ mod properties;
 mod site_cli;
 mod theme_kramdown;
 mod theme_liquid;
+mod theme_render;
 mod theme_seo;
 mod ui;
 mod ui_comfort;
