@@ -10,6 +10,7 @@ mod export;
 mod fuzz_export;
 mod hostile;
 mod jekyll;
+mod preview_server;
 mod properties;
 mod site_cli;
 mod ui;
