@@ -104,6 +104,45 @@ pub fn open_in_browser(url: &str) -> Result<(), BrowserError> {
     Ok(())
 }
 
+/// The renderer of `post` through the theme of the site at `root` (opened on the worker
+/// thread). When the theme gives no `page.url`, the URL Jekyll would give the post (from the
+/// site index) is used, else `/NAME.html`, so the page always has an address.
+pub fn theme_renderer(root: &Path, post: &Path) -> RendererFactory {
+    let root = root.to_path_buf();
+    let post = post.to_path_buf();
+    Box::new(move || {
+        let site = crate::theme::ThemeSite::open(&root);
+        let post = post.clone();
+        let root = root.clone();
+        let mut index = None;
+        Box::new(move |text: &str| {
+            let mut page = site.render_post(&post, text);
+            if page.url.is_empty() {
+                let index = index.get_or_insert_with(|| {
+                    crate::site::Site::open(&root, &crate::site::IndexOptions::default())
+                });
+                page.url = fallback_page_url(index, &post, text);
+            }
+            page
+        })
+    })
+}
+
+/// `page.url` from the site index for `post` holding `text`, else `/NAME.html`.
+fn fallback_page_url(index: &crate::site::Site, post: &Path, text: &str) -> String {
+    let from_index = index.relative_path(post).and_then(|relative| {
+        index
+            .evaluate(&relative, &crate::post::Post::from_text(text))
+            .and_then(|p| p.url)
+    });
+    from_index.unwrap_or_else(|| {
+        let stem = post
+            .file_stem()
+            .map_or_else(|| "post".into(), |s| s.to_string_lossy().into_owned());
+        format!("/{stem}.html")
+    })
+}
+
 /// What a caller can show about the page being served.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PreviewSnapshot {

@@ -454,3 +454,72 @@ fn a_site_jekyll_built_is_served_as_it_is() {
         "the temporary folder goes with the server"
     );
 }
+
+/// Kills the child when the test ends, passed or failed.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn byline_preview_serves_the_post_and_follows_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_root, post, _) = site(dir.path());
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
+        .args(["preview", "--no-browser"])
+        .arg(&post)
+        .env("BROWSER", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim();
+    let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
+    let (port, target) = rest.split_once('/').unwrap();
+    let port: u16 = port.parse().unwrap();
+    let entry = get(port, &format!("/{target}"), None);
+    assert_eq!(entry.status, 303, "{url}");
+    let cookie = entry
+        .header("Set-Cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let location = entry.header("Location").unwrap().to_string();
+    assert!(location.starts_with("/blog/"), "{location}");
+    let page = get(port, &location, Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("First words"), "{}", page.text());
+    let version = |seen: u64| -> u64 {
+        let answer = get(
+            port,
+            &format!("/_byline/version?seen={seen}"),
+            Some(&cookie),
+        );
+        let state: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        state["version"].as_u64().unwrap()
+    };
+    let first = version(0);
+    std::fs::write(&post, "---\ntitle: Hello\n---\nSecond thoughts\n").unwrap();
+    let mut seen = first;
+    for _ in 0..5 {
+        seen = version(seen);
+        if get(port, &location, Some(&cookie))
+            .text()
+            .contains("Second thoughts")
+        {
+            return;
+        }
+    }
+    panic!("the page never showed the file's new text (version {seen})");
+}
