@@ -233,6 +233,9 @@ pub struct LiveOptions {
     pub renderer: RendererFactory,
     /// How long typing must pause before a render.
     pub debounce: Duration,
+    /// Called on the worker thread after each render (the window asks for a repaint to show
+    /// the new problems).
+    pub on_render: Option<Box<dyn Fn() + Send>>,
 }
 
 impl PreviewServer {
@@ -257,9 +260,10 @@ impl PreviewServer {
         )?;
         let shared = Arc::clone(&server.shared);
         let factory = options.renderer;
+        let on_render = options.on_render;
         std::thread::Builder::new()
             .name("byline-preview-render".into())
-            .spawn(move || render_worker(&shared, &factory))
+            .spawn(move || render_worker(&shared, &factory, on_render.as_deref()))
             .map_err(PreviewServerError::Thread)?;
         Ok(server)
     }
@@ -520,7 +524,11 @@ fn same_key(a: &str, b: &str) -> bool {
 
 // --- The render worker ---
 
-fn render_worker(shared: &Shared, factory: &RendererFactory) {
+fn render_worker(
+    shared: &Shared,
+    factory: &RendererFactory,
+    on_render: Option<&(dyn Fn() + Send)>,
+) {
     let mut renderer: Option<RenderFn> = None;
     let mut last_text = String::new();
     loop {
@@ -578,6 +586,9 @@ fn render_worker(shared: &Shared, factory: &RendererFactory) {
             }
         };
         shared.publish(page, reload_site);
+        if let Some(on_render) = on_render {
+            on_render();
+        }
     }
 }
 

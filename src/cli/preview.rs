@@ -54,6 +54,7 @@ fn run(args: &PreviewArgs, out: &mut impl Write) -> Result<(), String> {
         text,
         renderer: preview_server::theme_renderer(&root, &file),
         debounce: Duration::from_millis(preview_server::DEFAULT_DEBOUNCE_MS),
+        on_render: None,
     })
     .map_err(|err| err.to_string())?;
     server.wait_for_version_after(0, FIRST_RENDER_WAIT);

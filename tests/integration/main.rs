@@ -20,4 +20,5 @@ mod ui_publishing;
 mod ui_random;
 mod ui_site;
 mod ui_support;
+mod ui_theme_preview;
 mod walk_props;

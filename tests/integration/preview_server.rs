@@ -138,6 +138,7 @@ fn start(root: &Path, text: &str) -> PreviewServer {
         text: text.into(),
         renderer: fake_renderer(),
         debounce: Duration::from_millis(150),
+        on_render: None,
     })
     .unwrap();
     server.wait_for_version_after(0, Duration::from_secs(20));
