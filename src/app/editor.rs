@@ -28,7 +28,8 @@ pub struct EditorPanel {
     current_match: Option<usize>,
     focus_find: bool,
     select_on_next_frame: Option<SelectRequest>,
-    highlight_cache: Option<(u64, f32, bool, Arc<egui::Galley>)>,
+    /// The highlighted layout of the shown text: (hash of text and marks, wrap width, dark mode, job).
+    highlight_cache: Option<(u64, f32, bool, LayoutJob)>,
     window: Option<Window>,
     lines: LineIndex,
     is_refocus_pending: bool,
@@ -701,12 +702,15 @@ impl EditorPanel {
             let text = buffer.as_str();
             let hash = egui::util::hash((text, font.size.to_bits(), &highlights, &misspelled));
             let dark = ui.visuals().dark_mode;
-            if let Some((h, w, d, galley)) = cache
+            if let Some((h, w, d, job)) = cache
                 && *h == hash
                 && *w == wrap_width
                 && *d == dark
             {
-                return galley.clone();
+                // egui's own galley cache answers this without laying out again, and forgets
+                // its galleys whenever the font atlas is rebuilt (a font added, the atlas
+                // full) — a galley kept here would then point at glyphs that are gone.
+                return ui.fonts_mut(|f| f.layout_job(job.clone()));
             }
             let mut job = LayoutJob::default();
             let spans = if text.len() > HIGHLIGHT_LIMIT_BYTES {
@@ -736,9 +740,8 @@ impl EditorPanel {
                 job.append(text.get(range).unwrap_or(""), 0.0, format);
             }
             job.wrap.max_width = wrap_width;
-            let galley = ui.fonts_mut(|f| f.layout_job(job));
-            *cache = Some((hash, wrap_width, dark, galley.clone()));
-            galley
+            *cache = Some((hash, wrap_width, dark, job.clone()));
+            ui.fonts_mut(|f| f.layout_job(job))
         };
         let lines = &self.lines;
         let mut rewindow = None;

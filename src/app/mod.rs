@@ -7,6 +7,7 @@ pub mod command;
 mod command_handling;
 pub mod dialogs;
 pub mod editor;
+pub mod fonts;
 pub mod form;
 mod images_in_post;
 pub mod layout;
@@ -35,7 +36,6 @@ use command::{Command, CommandState, ViewMode};
 use dialogs::{Dialog, DialogAnswer};
 use editor::EditorPanel;
 use egui::KeyboardShortcut;
-use egui_system_font_provider::SystemFontProvider;
 use form::FormPanel;
 use layout::{Layout, SidePanel};
 use notifications::Notifications;
@@ -133,7 +133,7 @@ impl BylineApp {
         options: StartOptions,
     ) -> BylineApp {
         egui_extras::install_image_loaders(ctx);
-        install_fallback_fonts(ctx);
+        fonts::install_fallback_fonts(ctx);
         let mut app = BylineApp {
             doc: Document::untitled(Post::from_text("")),
             form: FormPanel::default(),
@@ -448,6 +448,7 @@ impl BylineApp {
         if self.dialog.is_none() {
             self.shortcuts_ui(&ctx);
         }
+        fonts::install_colour_emoji_when_ready(&ctx);
         self.clipboard_upkeep(&ctx);
         self.preview.update(&ctx, &self.doc);
         egui::Panel::top("menu").show(ui, |ui| {
@@ -504,39 +505,6 @@ impl BylineApp {
     }
 }
 
-/// Adds DejaVu Sans (and Mono) after egui's own fonts, so Greek, Vietnamese, box drawing and
-/// the other scripts posts are written in show as letters, not boxes, on any desktop; then the
-/// system's fonts, found on demand: the first time a character no installed font has is drawn
-/// (日本語, a flag, an emoji), the desktop's own fallback (fontconfig on Linux) names a font for
-/// it, which is memory-mapped and appended to the chain. Nothing is loaded for text that the
-/// bundled fonts cover, so startup does not pay for the hundreds of fonts a desktop may have.
-pub fn install_fallback_fonts(ctx: &egui::Context) {
-    use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
-    let fallback = |family| InsertFontFamily {
-        family,
-        priority: FontPriority::Lowest,
-    };
-    ctx.add_font(FontInsert::new(
-        "DejaVuSans",
-        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")),
-        vec![
-            fallback(egui::FontFamily::Proportional),
-            fallback(egui::FontFamily::Monospace),
-        ],
-    ));
-    ctx.add_font(FontInsert::new(
-        "DejaVuSansMono",
-        FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSansMono.ttf")),
-        vec![fallback(egui::FontFamily::Monospace)],
-    ));
-    ctx.add_font_provider(SYSTEM_FONTS.clone());
-}
-
-/// The system font provider, one per process: it lists the system's fonts once, on a background
-/// thread, however many windows (or test harnesses) use it.
-static SYSTEM_FONTS: std::sync::LazyLock<std::sync::Arc<SystemFontProvider>> =
-    std::sync::LazyLock::new(|| std::sync::Arc::new(SystemFontProvider::new()));
-
 impl eframe::App for BylineApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
@@ -565,7 +533,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             .with_min_inner_size([640.0, 420.0])
             .with_drag_and_drop(true)
             .with_icon(window_icon()),
-        // `install_fallback_fonts` adds the system fonts itself (the same way in tests).
+        // `fonts::install_fallback_fonts` adds the system fonts itself (the same way in tests).
         system_font_fallback: false,
         ..Default::default()
     };

@@ -155,6 +155,15 @@ fn every_script_renders_in_the_form_editor_and_preview() {
     )
     .unwrap();
     let journal = Journal::at(&dir.path().join(".journal"));
+    // The colour emoji font is found in the background; wait so the first frame has it.
+    let has_colour_emoji = byline::app::fonts::wait_for_colour_emoji(Duration::from_secs(20));
+    if !has_colour_emoji {
+        assert!(
+            !crate::common::in_ci(),
+            "CI installs fonts-noto-color-emoji; no colour emoji font was found"
+        );
+        println!("SKIPPED part of every_script_renders…: no colour emoji font on this machine");
+    }
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
@@ -172,6 +181,15 @@ fn every_script_renders_in_the_form_editor_and_preview() {
     h.get_by_label_contains("#日本語");
     h.get_by_label_contains("#عربي");
     h.get_by_label_contains("日本語の文章と中文");
+    if has_colour_emoji {
+        // The flag is drawn by the colour font: it comes right after the text font, before
+        // egui's monochrome emoji font (which would draw "U" and "A" in boxes).
+        let colour = byline::app::fonts::colour_emoji_font_name().unwrap();
+        let families = h.ctx.fonts(|fonts| fonts.definitions().families.clone());
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            assert_eq!(families[&family].get(1), Some(&colour), "{family:?}");
+        }
+    }
 }
 
 /// Comments, kramdown attribute lists and footnote marks render as Jekyll would: nothing of
