@@ -927,6 +927,9 @@ fn serve_file(shared: &Shared, relative: &str) -> Reply {
     }
     if candidate.is_dir() {
         candidate.push("index.html");
+    } else if !candidate.exists() {
+        // `/2020/a` for `2020/a.html`, as `jekyll serve` answers.
+        candidate.as_mut_os_string().push(".html");
     }
     let Ok(canonical) = std::fs::canonicalize(&candidate) else {
         return Reply::refused(404, "no such file in the site");

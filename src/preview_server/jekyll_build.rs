@@ -199,6 +199,9 @@ fn page_file(built_dir: &Path, url: &str) -> PathBuf {
     }
     if url.ends_with('/') {
         file.push("index.html");
+    } else if !url.ends_with(".html") {
+        // Jekyll adds the output extension to a URL without it (`/:year/:title`).
+        file.as_mut_os_string().push(".html");
     }
     file
 }
@@ -283,6 +286,10 @@ mod tests {
             built.join("blog/a/index.html")
         );
         assert_eq!(page_file(built, "/a%20b.html"), built.join("a b.html"));
+        assert_eq!(
+            page_file(built, "/2017-03-05/a"),
+            built.join("2017-03-05/a.html")
+        );
     }
 
     #[test]

@@ -524,3 +524,66 @@ fn byline_preview_serves_the_post_and_follows_its_file() {
     }
     panic!("the page never showed the file's new text (version {seen})");
 }
+
+#[test]
+fn build_with_jekyll_serves_the_page_jekyll_writes_from_the_unsaved_text() {
+    use byline::preview_server::jekyll_build;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write(
+        &root,
+        "_config.yml",
+        "title: Built\nbaseurl: /blog\npermalink: /:year/:title\n",
+    );
+    write(
+        &root,
+        "_layouts/post.html",
+        "<html><head><link rel=\"stylesheet\" href=\"{{ '/assets/site.css' | relative_url }}\"></head>\
+         <body><h1>{{ page.title }}</h1>{{ content }}</body></html>\n",
+    );
+    write(&root, "assets/site.css", "h1 { color: teal }\n");
+    let saved = "---\nlayout: post\ntitle: Saved\n---\nSaved words.\n";
+    let post = write(&root, "_posts/2025-01-01-hello.md", saved);
+    let Some(jekyll) = jekyll_build::find_jekyll(&root) else {
+        assert!(!crate::common::in_ci(), "CI=true but no jekyll on PATH");
+        crate::common::report_skip("build_with_jekyll", "no jekyll on PATH");
+        return;
+    };
+    let unsaved = "---\nlayout: post\ntitle: Unsaved\n---\nUnsaved *words*.\n";
+    let build = jekyll_build::build_with_jekyll(&jekyll, &root, &post, unsaved).unwrap();
+    assert_eq!(build.page_url, "/2025/hello");
+    assert_eq!(
+        std::fs::read_to_string(&post).unwrap(),
+        saved,
+        "the post is untouched"
+    );
+    assert!(
+        !root.join("_site").exists(),
+        "nothing is built inside the site"
+    );
+    let (built_dir, baseurl, url) = (
+        build.built_dir.clone(),
+        build.baseurl.clone(),
+        build.page_url.clone(),
+    );
+    let server =
+        PreviewServer::start_built(&built_dir, &baseurl, &url, Some(Box::new(build.temp))).unwrap();
+    let port = server.port();
+    let entry = get(port, &format!("/{}/", server.token()), None);
+    assert_eq!(entry.header("Location"), Some("/blog/2025/hello"));
+    let cookie = cookie_of(&server);
+    let page = get(port, "/blog/2025/hello", Some(&cookie));
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = page.text();
+    assert!(html.contains("<h1>Unsaved</h1>"), "{html}");
+    assert!(html.contains("<em>words</em>"), "{html}");
+    assert!(html.contains("href=\"/blog/assets/site.css\""), "{html}");
+    assert_eq!(
+        get(port, "/blog/assets/site.css", Some(&cookie)).status,
+        200
+    );
+}
