@@ -49,6 +49,9 @@ use crate::theme::{RenderProblem, RenderedPage};
 /// How long the worker waits after the last new text before rendering it.
 pub const DEFAULT_DEBOUNCE_MS: u64 = 150;
 
+/// How long changes to the site's files must pause before the site is read again.
+pub const SITE_QUIET_MS: u64 = 100;
+
 /// How long a page's reload script waits for a new version before asking again.
 const LONG_POLL_MS: u64 = 20_000;
 
@@ -212,6 +215,8 @@ pub struct PreviewServer {
     shared: Arc<Shared>,
     http: Arc<tiny_http::Server>,
     accept_thread: Option<JoinHandle<()>>,
+    /// Watches the site once [`PreviewServer::follow_disk`] was called; dropped with it.
+    watcher: Option<notify::RecommendedWatcher>,
 }
 
 impl std::fmt::Debug for PreviewServer {
@@ -345,25 +350,43 @@ impl PreviewServer {
             shared,
             http,
             accept_thread: Some(accept_thread),
+            watcher: None,
         })
     }
 
     /// Hands over the post's newest text; it is rendered once no newer text came for the
     /// debounce time. Returns at once.
     pub fn update(&self, text: impl Into<String>) {
-        let mut input = lock(&self.shared.input);
-        input.text = Some(text.into());
-        input.last_update = Some(Instant::now());
-        self.shared.input_changed.notify_all();
+        self.shared.update(text.into());
     }
 
     /// Reads the site again (layouts, includes, data, stylesheets changed on disk) and renders
     /// the last text; the page reloads even when its HTML came out the same (a static file may
     /// have changed).
     pub fn reload_site(&self) {
-        let mut input = lock(&self.shared.input);
-        input.reload_site = true;
-        self.shared.input_changed.notify_all();
+        self.shared.reload_site();
+    }
+
+    /// Follows the site on disk: a change to any of its files (not `_site`, caches or hidden
+    /// folders) reads the site again once changes pause for [`SITE_QUIET_MS`]. The post's own
+    /// file is left to the caller unless `read_post` is set: then its new text is handed over
+    /// as [`PreviewServer::update`] does (the command line; the window hands over the editor's
+    /// text itself, and a save must not read the whole site again).
+    pub fn follow_disk(&mut self, post: &Path, read_post: bool) -> Result<(), notify::Error> {
+        use notify::Watcher as _;
+        let (send, events) = std::sync::mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = send.send(event);
+        })?;
+        watcher.watch(&self.shared.root, notify::RecursiveMode::Recursive)?;
+        let shared = Arc::downgrade(&self.shared);
+        let post = std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf());
+        std::thread::Builder::new()
+            .name("byline-preview-watch".into())
+            .spawn(move || follow_disk_events(&shared, &events, &post, read_post))
+            .map_err(|err| notify::Error::generic(&err.to_string()))?;
+        self.watcher = Some(watcher);
+        Ok(())
     }
 
     /// The port on 127.0.0.1.
@@ -435,6 +458,19 @@ impl Drop for PreviewServer {
 }
 
 impl Shared {
+    fn update(&self, text: String) {
+        let mut input = lock(&self.input);
+        input.text = Some(text);
+        input.last_update = Some(Instant::now());
+        self.input_changed.notify_all();
+    }
+
+    fn reload_site(&self) {
+        let mut input = lock(&self.input);
+        input.reload_site = true;
+        self.input_changed.notify_all();
+    }
+
     fn keyed_url(&self, page_url: &str) -> String {
         format!(
             "http://127.0.0.1:{}/{}{}{}",
@@ -520,6 +556,64 @@ fn same_key(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+// --- Following the site on disk ---
+
+/// True for a changed path that can change the page: not Jekyll's output, caches or hidden
+/// folders (`.git`).
+fn concerns_page(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    !relative.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|name| name.starts_with('.') || name == "_site")
+    })
+}
+
+fn follow_disk_events(
+    shared: &std::sync::Weak<Shared>,
+    events: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    post: &Path,
+    read_post: bool,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut debouncer = crate::site::watch::Debouncer::new(Duration::from_millis(SITE_QUIET_MS));
+    loop {
+        let wait = debouncer
+            .next_due()
+            .map_or(Duration::from_millis(500), |due| {
+                due.saturating_duration_since(Instant::now())
+            });
+        let received = events.recv_timeout(wait);
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        match received {
+            Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                for path in event.paths {
+                    if path == post {
+                        // The render worker waits for the writes to pause itself.
+                        if read_post && let Ok(bytes) = std::fs::read(&path) {
+                            shared.update(String::from_utf8_lossy(&bytes).into_owned());
+                        }
+                    } else if concerns_page(&shared.root, &path) {
+                        debouncer.note(path, Instant::now());
+                    }
+                }
+            }
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if !debouncer.take_due(Instant::now()).is_empty() {
+            shared.reload_site();
+        }
+    }
 }
 
 // --- The render worker ---
@@ -1102,6 +1196,17 @@ mod tests {
         );
         assert_eq!(content_type(Path::new("a.png")), "image/png");
         assert_eq!(content_type(Path::new("f.woff2")), "font/woff2");
+    }
+
+    #[test]
+    fn output_caches_and_hidden_folders_do_not_re_render() {
+        let root = Path::new("/site");
+        assert!(concerns_page(root, Path::new("/site/_layouts/post.html")));
+        assert!(concerns_page(root, Path::new("/site/assets/main.scss")));
+        assert!(!concerns_page(root, Path::new("/site/_site/index.html")));
+        assert!(!concerns_page(root, Path::new("/site/.jekyll-cache/x")));
+        assert!(!concerns_page(root, Path::new("/site/.git/index")));
+        assert!(!concerns_page(root, Path::new("/elsewhere/a.css")));
     }
 
     #[test]

@@ -198,13 +198,19 @@ impl BylineApp {
                 debounce: Duration::from_millis(preview_server::DEFAULT_DEBOUNCE_MS),
                 on_render: Some(Box::new(move || ctx.request_repaint())),
             });
-            let server = match started {
+            let mut server = match started {
                 Ok(server) => server,
                 Err(err) => {
                     self.notifications.notify(Severity::Error, err.to_string());
                     return;
                 }
             };
+            if let Err(err) = server.follow_disk(&post, false) {
+                self.notifications.notify(
+                    Severity::Warning,
+                    format!("The theme preview will not see changes to the site's files: {err}"),
+                );
+            }
             self.theme_preview.live = Some(LivePreview {
                 server,
                 post,

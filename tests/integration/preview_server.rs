@@ -587,3 +587,24 @@ fn build_with_jekyll_serves_the_page_jekyll_writes_from_the_unsaved_text() {
         200
     );
 }
+
+#[test]
+fn a_change_to_the_sites_files_reloads_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, post, _) = site(dir.path());
+    let mut server = start(&root, "Hello");
+    server.follow_disk(&post, false).unwrap();
+    let first = server.snapshot().version;
+    std::fs::write(root.join("assets/site.css"), "p { color: navy }\n").unwrap();
+    let second = server.wait_for_version_after(first, Duration::from_secs(20));
+    assert!(
+        second > first,
+        "a stylesheet edit reloads the page even with the same HTML"
+    );
+    // Jekyll's output folder is not the site: writing there changes nothing.
+    write(&root, "_site/index.html", "built");
+    assert_eq!(
+        server.wait_for_version_after(second, Duration::from_millis(800)),
+        second
+    );
+}
