@@ -13,6 +13,7 @@ mod jekyll;
 mod preview_server;
 mod properties;
 mod site_cli;
+mod theme_liquid;
 mod ui;
 mod ui_comfort;
 mod ui_first_run;

@@ -1,0 +1,438 @@
+//! Prepares a template's text for the `liquid` crate, keeping every line where it was:
+//!
+//! - tags whose arguments are not Liquid expressions in Jekyll (`include file.html k=v`,
+//!   `post_url 2016-05-20-name`, `link _posts/x.md`, `highlight ruby linenos`, and tags Byline
+//!   does not know) get their argument text as one quoted literal, so the `liquid` crate's
+//!   grammar accepts them and the tag sees exactly what Jekyll's would;
+//! - before the first tag or output of each line, a `{% byline_line N %}` marker lets a render
+//!   error say which line it came from (see `location`);
+//! - tags and filters that are not registered are listed, so the engine can register
+//!   placeholders for them before parsing (Jekyll would run a plugin there).
+//!
+//! The scan reads tags the way Ruby's Liquid does: `{% … %}` ends at the first `%}`, `{{ … }}`
+//! at the first `}}`; `raw` and `comment` bodies are left alone.
+
+use super::location::LINE_TAG;
+use std::collections::{HashMap, HashSet};
+
+/// Tags whose whole argument text is handed over as one literal.
+pub const MARKUP_TAGS: &[&str] = &[
+    "include",
+    "include_relative",
+    "post_url",
+    "link",
+    "highlight",
+];
+
+/// Tags that continue an enclosing block (never registered on their own).
+const CONTINUATION_TAGS: &[&str] = &["else", "elsif", "when"];
+
+/// The names the parser knows.
+#[derive(Debug, Clone, Default)]
+pub struct KnownNames {
+    /// Simple tags.
+    pub tags: HashSet<String>,
+    /// Block tags: start tag → end tag.
+    pub blocks: HashMap<String, String>,
+    /// Filters.
+    pub filters: HashSet<String>,
+}
+
+impl KnownNames {
+    /// Whether `name` is a tag the parser handles (or the end or middle of one of its blocks).
+    fn knows_tag(&self, name: &str) -> bool {
+        self.tags.contains(name)
+            || self.blocks.contains_key(name)
+            || self.blocks.values().any(|end| end == name)
+            || CONTINUATION_TAGS.contains(&name)
+    }
+}
+
+/// A tag or filter the parser does not know, where it was first met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// The tag's or filter's name.
+    pub name: String,
+    /// 1-based line.
+    pub line: usize,
+    /// For a tag: whether it has an `end…` tag later (a block).
+    pub is_block: bool,
+}
+
+/// A template prepared for parsing.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    /// The text to parse (same lines as the original).
+    pub text: String,
+    /// Tags that are not registered, in order of appearance (each name once).
+    pub unknown_tags: Vec<UnknownName>,
+    /// Filters that are not registered, in order of appearance (each name once).
+    pub unknown_filters: Vec<UnknownName>,
+}
+
+/// Encodes `markup` as a Liquid string literal's content (no `"` inside).
+pub fn encode_markup(markup: &str) -> String {
+    markup.replace('%', "%25").replace('"', "%22")
+}
+
+/// Reverses [`encode_markup`].
+pub fn decode_markup(encoded: &str) -> String {
+    encoded.replace("%22", "\"").replace("%25", "%")
+}
+
+/// A `{% … %}` or `{{ … }}` found in the text.
+struct Delimited<'t> {
+    /// Byte offset of `{`.
+    start: usize,
+    /// Byte offset just past the closing delimiter.
+    end: usize,
+    /// Between the delimiters, without whitespace-control dashes.
+    inner: &'t str,
+    /// `{%-` / `{{-`.
+    strip_before: bool,
+    /// `-%}` / `-}}`.
+    strip_after: bool,
+    /// A tag (`{%`) rather than an output (`{{`).
+    is_tag: bool,
+}
+
+/// Finds the next `{%`/`{{` at or after `from`, with its end; `None` when there is none (or it
+/// is never closed: the parser reports that).
+fn next_delimited(text: &str, from: usize) -> Option<Delimited<'_>> {
+    let rest = text.get(from..)?;
+    let offset = rest.find("{%").into_iter().chain(rest.find("{{")).min()?;
+    let start = from + offset;
+    let is_tag = text.get(start..start + 2) == Some("{%");
+    let closing = if is_tag { "%}" } else { "}}" };
+    let body_start = start + 2;
+    let close_offset = text.get(body_start..)?.find(closing)?;
+    let body_end = body_start + close_offset;
+    let mut inner = text.get(body_start..body_end)?;
+    let strip_before = inner.starts_with('-');
+    if strip_before {
+        inner = inner.get(1..).unwrap_or("");
+    }
+    let strip_after = inner.ends_with('-');
+    if strip_after {
+        inner = inner.get(..inner.len() - 1).unwrap_or("");
+    }
+    Some(Delimited {
+        start,
+        end: body_end + 2,
+        inner,
+        strip_before,
+        strip_after,
+        is_tag,
+    })
+}
+
+/// The tag name at the start of a tag's inner text, and the rest (the markup).
+fn split_tag(inner: &str) -> (&str, &str) {
+    let trimmed = inner.trim_start();
+    let name_length = trimmed
+        .find(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
+        .unwrap_or(trimmed.len());
+    let (name, markup) = trimmed.split_at(name_length);
+    (name, markup)
+}
+
+/// Finds the tag ending a block `name` … `end_name` that starts at `from` (nesting counted);
+/// returns the end tag's start and end offsets.
+fn find_block_end(text: &str, from: usize, name: &str, end_name: &str) -> Option<(usize, usize)> {
+    let mut depth = 1usize;
+    let mut position = from;
+    while let Some(found) = next_delimited(text, position) {
+        position = found.end;
+        if !found.is_tag {
+            continue;
+        }
+        let (tag_name, _) = split_tag(found.inner);
+        if tag_name == end_name {
+            depth -= 1;
+            if depth == 0 {
+                return Some((found.start, found.end));
+            }
+        } else if tag_name == name && name != "raw" {
+            depth += 1;
+        }
+    }
+    None
+}
+
+/// Whitespace the parser's `{%-` strips (spaces and line breaks).
+fn is_strippable(character: char) -> bool {
+    matches!(character, ' ' | '\n' | '\r')
+}
+
+/// Adds the filter names used in `expression` (after `|`, outside quotes) that `known` lacks.
+fn collect_filters(
+    expression: &str,
+    line: usize,
+    known: &KnownNames,
+    unknown: &mut Vec<UnknownName>,
+) {
+    let mut quote: Option<char> = None;
+    let mut characters = expression.char_indices().peekable();
+    while let Some((_, character)) = characters.next() {
+        match quote {
+            Some(open) if character == open => quote = None,
+            Some(_) => {}
+            None if character == '"' || character == '\'' => quote = Some(character),
+            None if character == '|' => {
+                while characters
+                    .peek()
+                    .is_some_and(|(_, next)| next.is_whitespace())
+                {
+                    characters.next();
+                }
+                let mut name = String::new();
+                while let Some((_, next)) = characters.peek() {
+                    if next.is_ascii_alphanumeric() || *next == '_' || *next == '-' {
+                        name.push(*next);
+                        characters.next();
+                    } else {
+                        break;
+                    }
+                }
+                if !name.is_empty()
+                    && !known.filters.contains(&name)
+                    && !unknown.iter().any(|seen| seen.name == name)
+                {
+                    unknown.push(UnknownName {
+                        name,
+                        line,
+                        is_block: false,
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// Counts the lines `text` advances by.
+fn count_lines(text: &str) -> usize {
+    text.bytes().filter(|byte| *byte == b'\n').count()
+}
+
+/// Writes a tag whose markup is handed over as a literal.
+fn push_literal_tag(output: &mut String, found: &Delimited<'_>, name: &str, markup: &str) {
+    output.push_str(if found.strip_before { "{%-" } else { "{%" });
+    output.push(' ');
+    output.push_str(name);
+    output.push_str(" \"");
+    output.push_str(&encode_markup(markup.trim()));
+    output.push_str("\" ");
+    output.push_str(if found.strip_after { "-%}" } else { "%}" });
+}
+
+/// Prepares `text` for parsing (see the module's documentation).
+pub fn scan(text: &str, known: &KnownNames) -> Scanned {
+    let mut scanned = Scanned {
+        text: String::with_capacity(text.len() + text.len() / 8),
+        ..Scanned::default()
+    };
+    let mut position = 0usize;
+    let mut line = 1usize;
+    let mut marked_line = 0usize;
+    while let Some(found) = next_delimited(text, position) {
+        let before = text.get(position..found.start).unwrap_or("");
+        line += count_lines(before);
+        // The marker goes before the whitespace a `{%-` strips, so the stripping is unchanged.
+        if line != marked_line {
+            let kept = if found.strip_before {
+                before.trim_end_matches(is_strippable)
+            } else {
+                before
+            };
+            scanned.text.push_str(kept);
+            scanned.text.push_str(&format!("{{% {LINE_TAG} {line} %}}"));
+            scanned
+                .text
+                .push_str(before.get(kept.len()..).unwrap_or(""));
+            marked_line = line;
+        } else {
+            scanned.text.push_str(before);
+        }
+        let original = text.get(found.start..found.end).unwrap_or("");
+        position = found.end;
+        if !found.is_tag {
+            collect_filters(found.inner, line, known, &mut scanned.unknown_filters);
+            scanned.text.push_str(original);
+            line += count_lines(original);
+            continue;
+        }
+        let (name, markup) = split_tag(found.inner);
+        let tag_line = line;
+        line += count_lines(original);
+        // A tag that opens, continues or closes a block changes which markers run: mark the
+        // next line's content again even when on the same line.
+        if name == "raw" || name == "comment" {
+            scanned.text.push_str(original);
+            let end_name = if name == "raw" {
+                "endraw"
+            } else {
+                "endcomment"
+            };
+            if let Some((_, end)) = find_block_end(text, position, name, end_name) {
+                let body = text.get(position..end).unwrap_or("");
+                scanned.text.push_str(body);
+                line += count_lines(body);
+                position = end;
+            }
+            marked_line = 0;
+        } else if MARKUP_TAGS.contains(&name) {
+            push_literal_tag(&mut scanned.text, &found, name, markup);
+            if name == "highlight" {
+                marked_line = 0;
+            }
+        } else if known.knows_tag(name) || name.is_empty() {
+            collect_filters(markup, tag_line, known, &mut scanned.unknown_filters);
+            scanned.text.push_str(original);
+            if !known.tags.contains(name) {
+                marked_line = 0;
+            }
+        } else {
+            let end_name = format!("end{name}");
+            let block_end = find_block_end(text, position, name, &end_name);
+            if !scanned.unknown_tags.iter().any(|seen| seen.name == name) {
+                scanned.unknown_tags.push(UnknownName {
+                    name: name.to_string(),
+                    line: tag_line,
+                    is_block: block_end.is_some(),
+                });
+            }
+            push_literal_tag(&mut scanned.text, &found, name, markup);
+            if let Some((_, end)) = block_end {
+                let body = text.get(position..end).unwrap_or("");
+                scanned.text.push_str(body);
+                line += count_lines(body);
+                position = end;
+            }
+            marked_line = 0;
+        }
+    }
+    scanned.text.push_str(text.get(position..).unwrap_or(""));
+    scanned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> KnownNames {
+        KnownNames {
+            tags: ["assign", "include", "post_url", LINE_TAG]
+                .iter()
+                .map(|name| name.to_string())
+                .collect(),
+            blocks: [
+                ("if", "endif"),
+                ("raw", "endraw"),
+                ("comment", "endcomment"),
+            ]
+            .iter()
+            .map(|(start, end)| (start.to_string(), end.to_string()))
+            .collect(),
+            filters: ["upcase", "default"]
+                .iter()
+                .map(|name| name.to_string())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn keeps_lines_and_marks_each_line_once() {
+        let text = "a {{ x }} {{ y }}\nb\n{% if z %}c{% endif %}\n";
+        let scanned = scan(text, &known());
+        assert_eq!(count_lines(&scanned.text), count_lines(text));
+        assert_eq!(
+            scanned.text,
+            "a {% byline_line 1 %}{{ x }} {{ y }}\nb\n{% byline_line 3 %}{% if z %}\
+             c{% byline_line 3 %}{% endif %}\n"
+        );
+    }
+
+    #[test]
+    fn markers_go_before_whitespace_that_dash_tags_strip() {
+        let scanned = scan("a  \n  {%- assign x = 1 %}", &known());
+        assert_eq!(
+            scanned.text,
+            "a{% byline_line 2 %}  \n  {%- assign x = 1 %}"
+        );
+    }
+
+    #[test]
+    fn markup_tags_get_their_arguments_as_one_literal() {
+        let scanned = scan(
+            "{% include {{ page.x }} a=\"b%c\" -%}{% post_url news/2016-05-20-a %}",
+            &known(),
+        );
+        assert_eq!(
+            scanned.text,
+            "{% byline_line 1 %}{% include \"{{ page.x }} a=%22b%25c%22\" -%}\
+             {% post_url \"news/2016-05-20-a\" %}"
+        );
+        assert_eq!(decode_markup("a=%22b%25c%22"), "a=\"b%c\"");
+    }
+
+    #[test]
+    fn raw_and_comment_bodies_are_left_alone() {
+        let text = "{% raw %}{{ x | nope }}{% unknown %}{% endraw %}{% comment %}{% other %}{% endcomment %}";
+        let scanned = scan(text, &known());
+        assert!(scanned.unknown_tags.is_empty());
+        assert!(scanned.unknown_filters.is_empty());
+        assert!(
+            scanned
+                .text
+                .contains("{% raw %}{{ x | nope }}{% unknown %}{% endraw %}")
+        );
+        assert!(
+            scanned
+                .text
+                .contains("{% comment %}{% other %}{% endcomment %}")
+        );
+    }
+
+    #[test]
+    fn unknown_tags_blocks_and_filters_are_listed_with_their_lines() {
+        let text = "x\n{% gist 123 %}\n{% mermaid %}\n{{ a }}\n{% endmermaid %}\n{{ b | upcase | shout: 'x|y' | default: c }}";
+        let scanned = scan(text, &known());
+        assert_eq!(
+            scanned.unknown_tags,
+            vec![
+                UnknownName {
+                    name: "gist".into(),
+                    line: 2,
+                    is_block: false
+                },
+                UnknownName {
+                    name: "mermaid".into(),
+                    line: 3,
+                    is_block: true
+                },
+            ]
+        );
+        assert_eq!(
+            scanned.unknown_filters,
+            vec![UnknownName {
+                name: "shout".into(),
+                line: 6,
+                is_block: false
+            }]
+        );
+        // The block's body is kept as it was (no markers inside).
+        assert!(
+            scanned
+                .text
+                .contains("{% mermaid \"\" %}\n{{ a }}\n{% endmermaid %}")
+        );
+        assert_eq!(count_lines(&scanned.text), count_lines(text));
+    }
+
+    #[test]
+    fn unclosed_delimiters_are_left_for_the_parser() {
+        let scanned = scan("a {% if x ", &known());
+        assert_eq!(scanned.text, "a {% if x ");
+    }
+}
