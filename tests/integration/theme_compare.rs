@@ -471,7 +471,7 @@ fn byline_renders_posts_as_jekyll_builds_them() {
         "\njekyll builds (all sites at once): {jekyll_seconds:.1} s; Chromium: {chromium_runs} runs in {chromium_seconds:.1} s; whole test {:.1} s\n",
         started.elapsed().as_secs_f64()
     );
-    chromium_slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    chromium_slowest.sort_by_key(|run| std::cmp::Reverse(run.0));
     for (took, what) in chromium_slowest.iter().take(3) {
         writeln!(
             timing,
