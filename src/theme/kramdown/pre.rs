@@ -367,7 +367,8 @@ pub fn prepare(markdown: &str) -> Prepared {
                 continue;
             }
         }
-        if (previous_blank || after_raw)
+        // A block-level tag starts an HTML block even right after a paragraph line.
+        if (previous_blank || after_raw || !nesting.in_list())
             && let Some(name) = opening_tag(content)
             && !SPAN_ELEMENTS.contains(&name.as_str())
         {
@@ -433,6 +434,11 @@ fn list_item(line: &str) -> Option<(usize, usize)> {
 }
 
 impl ListNesting {
+    /// True while lines may belong to a list item.
+    fn in_list(&self) -> bool {
+        self.item.is_some()
+    }
+
     /// The line re-indented, when it must be.
     fn line(&mut self, line: &str, previous_blank: bool) -> Option<String> {
         if is_blank(line) {

@@ -1,0 +1,594 @@
+//! Byline's own small lexers for the languages Jekyll posts show most (Ruby, Python,
+//! JavaScript, HTML, CSS/SCSS/Sass, YAML, JSON, shell, console sessions, diffs, Liquid,
+//! Markdown), each giving tokens Rouge's class names. They follow what Rouge 3.30 writes for
+//! ordinary code closely enough for a theme's colours to land on the same words; odd corners
+//! of each language may differ.
+
+use super::engine::{Lexer, Next, RuleSpec};
+
+const RUBY_KEYWORDS: &str = r"\b(?:alias|and|begin|break|case|class|def|defined\?|do|else|elsif|end|ensure|for|if|in|module|next|not|or|redo|rescue|retry|return|super|then|undef|unless|until|when|while|yield|__FILE__|__LINE__|__method__|BEGIN|END)\b";
+
+fn s(pattern: &'static str, class: &'static str) -> RuleSpec {
+    RuleSpec {
+        pattern,
+        classes: vec![class],
+        next: Next::Stay,
+        after_operator: false,
+        keywords: Vec::new(),
+    }
+}
+
+fn g(pattern: &'static str, classes: &[&'static str]) -> RuleSpec {
+    RuleSpec {
+        pattern,
+        classes: classes.to_vec(),
+        next: Next::Stay,
+        after_operator: false,
+        keywords: Vec::new(),
+    }
+}
+
+fn push(pattern: &'static str, class: &'static str, state: &'static str) -> RuleSpec {
+    RuleSpec {
+        pattern,
+        classes: vec![class],
+        next: Next::Push(state),
+        after_operator: false,
+        keywords: Vec::new(),
+    }
+}
+
+fn pop(pattern: &'static str, class: &'static str) -> RuleSpec {
+    RuleSpec {
+        pattern,
+        classes: vec![class],
+        next: Next::Pop,
+        after_operator: false,
+        keywords: Vec::new(),
+    }
+}
+
+/// A rule that applies only where a value may start (after an operator, punctuation, a
+/// keyword or at the start): regular expression literals.
+fn value(pattern: &'static str, class: &'static str) -> RuleSpec {
+    RuleSpec {
+        pattern,
+        classes: vec![class],
+        next: Next::Stay,
+        after_operator: true,
+        keywords: Vec::new(),
+    }
+}
+
+fn ruby_code() -> Vec<RuleSpec> {
+    vec![
+        s(r"(?m)^=begin\b[\s\S]*?^=end\b.*", "cm"),
+        s(r"#.*", "c1"),
+        s(r"\s+", ""),
+        push(r#"""#, "s2", "dq"),
+        s(r"'(?:\\.|[^'\\])*'", "s1"),
+        s(r"%[wWiI]\[[^\]]*\]|%[wWiI]\([^)]*\)|%[wWiI]\{[^}]*\}", "sx"),
+        s(r#":"(?:\\.|[^"\\])*""#, "ss"),
+        s(r"\b[a-zA-Z_]\w*[?!]?:(?:\s|$)", "ss"),
+        s(r":[a-zA-Z_]\w*[?!=]?", "ss"),
+        value(r"/(?:\\.|[^/\\\n])+/[mixounse]*", "sr"),
+        s(r"0[xX][0-9a-fA-F_]+", "mh"),
+        s(r"0[bB][01_]+", "mb"),
+        s(r"0[0-7_]+", "mo"),
+        s(r"\d[\d_]*\.\d[\d_]*(?:[eE][+-]?\d+)?", "mf"),
+        s(r"\d[\d_]*", "mi"),
+        s(r"@@[a-zA-Z_]\w*", "vc"),
+        s(r"@[a-zA-Z_]\w*", "vi"),
+        s(r"\$[a-zA-Z_]\w*", "vg"),
+        g(
+            r"(def)(\s+)(self)(\.)([a-zA-Z_]\w*[?!=]?)",
+            &["k", "", "nc", "o", "nf"],
+        ),
+        g(r"(def)(\s+)([a-zA-Z_]\w*[?!=]?)", &["k", "", "nf"]),
+        g(r"(class)(\s+)([A-Z]\w*)", &["k", "", "nc"]),
+        g(r"(module)(\s+)([A-Z]\w*)", &["k", "", "nn"]),
+        s(RUBY_KEYWORDS, "k"),
+        s(
+            r"\b(?:nil|true|false|include|extend|prepend|private|protected|public|module_function|raise|loop)\b",
+            "kp",
+        ),
+        s(
+            r"\b(?:attr_reader|attr_writer|attr_accessor|require|require_relative|puts|print|p|lambda|proc|self|block_given\?|format|sprintf|gets|sleep|rand)\b",
+            "nb",
+        ),
+        s(r"[A-Z]\w*", "no"),
+        g(r"(\.)([a-zA-Z_]\w*[?!]?)", &["p", "nf"]),
+        s(r"[a-zA-Z_]\w*[?!]?", "n"),
+        s(r"::", "o"),
+        s(
+            r"\*\*|\|\|=|&&=|<=>|===|==|=~|!~|!=|<=|>=|<<|>>|=>|->|\+=|-=|\*=|/=|\|\||&&|\.\.\.?|[-+*/%=<>!&|^~?]",
+            "o",
+        ),
+        s(r"[()\[\]{},;.:\\]", "p"),
+    ]
+}
+
+fn ruby() -> Lexer {
+    let mut interpolation = vec![pop(r"\}", "si")];
+    interpolation.extend(ruby_code());
+    Lexer::new(vec![
+        ("root", ruby_code()),
+        (
+            "dq",
+            vec![
+                s(r#"[^"\\#]+"#, "s2"),
+                s(r"\\.", "se"),
+                push(r"#\{", "si", "interpolation"),
+                s(r"#", "s2"),
+                pop(r#"""#, "s2"),
+            ],
+        ),
+        ("interpolation", interpolation),
+    ])
+}
+
+fn python() -> Lexer {
+    Lexer::new(vec![(
+        "root",
+        vec![
+            s(r"#.*\n?", "c1"),
+            s(r"\s+", ""),
+            s(
+                r#"(?s)[rRbBuUfF]{0,2}"""[\s\S]*?"""|[rRbBuUfF]{0,2}'''[\s\S]*?'''"#,
+                "s",
+            ),
+            s(
+                r#"[rRbBuUfF]{0,2}"(?:\\.|[^"\\\n])*"|[rRbBuUfF]{0,2}'(?:\\.|[^'\\\n])*'"#,
+                "s",
+            ),
+            g(r"(def)(\s+)([a-zA-Z_]\w*)", &["k", "", "nf"]),
+            g(r"(class)(\s+)([a-zA-Z_]\w*)", &["k", "", "nc"]),
+            g(r"(import|from)(\s+)([\w.]+)", &["kn", "", "nn"]),
+            s(r"\b(?:and|in|is|not|or)\b", "ow"),
+            s(
+                r"\b(?:assert|async|await|break|continue|del|elif|else|except|finally|for|global|if|lambda|nonlocal|pass|raise|return|try|while|with|yield|print|as)\b",
+                "k",
+            ),
+            s(r"\b(?:True|False|None|self|cls)\b", "bp"),
+            s(
+                r"\b(?:abs|all|any|bool|dict|enumerate|filter|float|format|getattr|hasattr|int|isinstance|len|list|map|max|min|open|range|repr|reversed|round|set|setattr|sorted|str|sum|super|tuple|type|zip)\b",
+                "nb",
+            ),
+            s(r"0[xX][0-9a-fA-F_]+", "mh"),
+            s(r"\d[\d_]*\.\d*(?:[eE][+-]?\d+)?|\.\d+", "mf"),
+            s(r"\d[\d_]*", "mi"),
+            s(r"[a-zA-Z_]\w*", "n"),
+            s(r"\*\*=?|//=?|==|!=|<=|>=|->|:=|[-+*/%=<>&|^~@]=?", "o"),
+            s(r"[()\[\]{},;.:]", "p"),
+        ],
+    )])
+}
+
+fn javascript() -> Lexer {
+    Lexer::new(vec![
+        (
+            "root",
+            vec![
+                s(r"//.*", "c1"),
+                s(r"/\*[\s\S]*?\*/", "cm"),
+                s(r"\s+", ""),
+                g(r#"(")((?:\\.|[^"\\\n])*)(")"#, &["dl", "s2", "dl"]),
+                g(r"(')((?:\\.|[^'\\\n])*)(')", &["dl", "s1", "dl"]),
+                push(r"`", "s2", "template"),
+                value(r"/(?:\\.|[^/\\\n])+/[gimsuy]*", "sr"),
+                s(
+                    r"\b(?:var|let|const|function|class|extends|constructor|static|get|set|async)\b",
+                    "kd",
+                ),
+                s(r"\b(?:import|export|from|as|default)\b", "k"),
+                s(
+                    r"\b(?:break|case|catch|continue|debugger|delete|do|else|finally|for|if|in|instanceof|new|of|return|switch|this|throw|try|typeof|void|while|with|yield|await)\b",
+                    "k",
+                ),
+                s(r"\b(?:true|false|null|undefined|NaN|Infinity)\b", "kc"),
+                s(
+                    r"\b(?:Array|Boolean|Date|Error|Function|JSON|Map|Math|Number|Object|Promise|RegExp|Set|String|Symbol|document|window|parseInt|parseFloat|setTimeout|setInterval)\b",
+                    "nb",
+                ),
+                g(r"([a-zA-Z_$][\w$]*)(\s*)(:)(?:\s)", &["na", "", "p"]),
+                s(r"0[xX][0-9a-fA-F]+", "mh"),
+                s(r"\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+", "mf"),
+                s(r"\d+", "mi"),
+                s(r"[a-zA-Z_$][\w$]*", "nx"),
+                s(
+                    r"===|!==|==|!=|<=|>=|=>|&&|\|\||\?\?|\+\+|--|[-+*/%=<>&|^!~]=?",
+                    "o",
+                ),
+                s(r"[()\[\]{},;.:?]", "p"),
+            ],
+        ),
+        (
+            "template",
+            vec![
+                s(r"[^`\\$]+", "s2"),
+                s(r"\\.", "se"),
+                push(r"\$\{", "p", "template_code"),
+                s(r"\$", "s2"),
+                pop(r"`", "s2"),
+            ],
+        ),
+        (
+            "template_code",
+            vec![
+                pop(r"\}", "p"),
+                s(r"\s+", ""),
+                s(r"[a-zA-Z_$][\w$]*", "nx"),
+                s(r"\d+", "mi"),
+                s(r"[^}\s\w$]+", "p"),
+            ],
+        ),
+    ])
+}
+
+fn html() -> Lexer {
+    Lexer::new(vec![
+        (
+            "root",
+            vec![
+                s(r"<!--[\s\S]*?-->", "c"),
+                s(r"(?i)<!DOCTYPE[^>]*>", "cp"),
+                s(r"&\S*?;", "ni"),
+                push(r"</?[a-zA-Z][\w:-]*", "nt", "tag"),
+                s(r"[^<&]+", ""),
+                s(r"[<&]", ""),
+            ],
+        ),
+        (
+            "tag",
+            vec![
+                s(r"\s+", ""),
+                s(r"[\w:-]+\s*=\s*", "na"),
+                s(r"[\w:-]+", "na"),
+                s(r#""[^"]*"|'[^']*'"#, "s"),
+                pop(r"/?\s*>", "nt"),
+                s(r"[^\s>]+", "s"),
+            ],
+        ),
+    ])
+}
+
+const CSS_VALUES: &[&str] = &[
+    "sans-serif",
+    "serif",
+    "monospace",
+    "inherit",
+    "initial",
+    "none",
+    "auto",
+    "bold",
+    "normal",
+    "italic",
+    "block",
+    "inline",
+    "flex",
+    "grid",
+    "solid",
+    "transparent",
+    "absolute",
+    "relative",
+    "fixed",
+    "center",
+    "left",
+    "right",
+    "hidden",
+];
+
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "code",
+    "div",
+    "dl",
+    "dt",
+    "dd",
+    "em",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "img",
+    "input",
+    "label",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "span",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// CSS, SCSS and Sass share their rules; Rouge's three lexers differ in a few classes.
+fn css_common(
+    hex_class: &'static str,
+    hash_class: &'static str,
+    string_class: &'static str,
+) -> Vec<RuleSpec> {
+    let mut words = s(r"[a-zA-Z_][\w-]*", "n");
+    words.keywords = vec![(CSS_VALUES, "nb"), (HTML_TAGS, "nt")];
+    vec![
+        s(r"/\*[\s\S]*?\*/", "c"),
+        s(r"//.*", "c1"),
+        s(r"\s+", ""),
+        s(r"@[\w-]+", "k"),
+        s(r"\$[\w-]+", "nv"),
+        g(r"([\w-]+)(\s*)(:)(\s)", &["nl", "", "p", ""]),
+        s(r#""(?:\\.|[^"\\])*""#, string_class),
+        s(r"'(?:\\.|[^'\\])*'", "s1"),
+        s(r"#[0-9a-fA-F]{3,8}\b", hex_class),
+        s(r"-?\d+\.?\d*(?:%|[a-zA-Z]+)?|-?\.\d+(?:%|[a-zA-Z]+)?", "m"),
+        s(r"::?[\w-]+(?:\([^)]*\))?", "nd"),
+        s(r"\.[\w-]+", "nc"),
+        s(r"#[\w-]+", hash_class),
+        s(r"&", "k"),
+        s(r"!important\b", "k"),
+        words,
+        s(r"[>+~,*=]", "o"),
+        s(r"[()\[\]{};:.]", "p"),
+    ]
+}
+
+fn css() -> Lexer {
+    Lexer::new(vec![("root", css_common("m", "nf", "s1"))])
+}
+
+fn scss() -> Lexer {
+    Lexer::new(vec![("root", css_common("mh", "nn", "s2"))])
+}
+
+fn sass() -> Lexer {
+    let mut rules = vec![g(r"([\w-]+)(:)(\s)", &["nl", "p", ""]), s(r";", "err")];
+    rules.extend(css_common("mh", "nn", "s"));
+    Lexer::new(vec![("root", rules)])
+}
+
+fn yaml() -> Lexer {
+    Lexer::new(vec![
+        (
+            "root",
+            vec![
+                s(r"(?m)^(?:---|\.\.\.)\s*$", "nn"),
+                s(r"#.*", "c1"),
+                s(r"\s+", ""),
+                g(r"(-)(\s)", &["pi", ""]),
+                g(
+                    r#"([^\s:#'"{}\[\],][^:\n]*?)(\s*)(:)(?:\s|$)"#,
+                    &["na", "", "pi"],
+                ),
+                push(r"\{", "pi", "flow"),
+                push(r"\[", "pi", "flow"),
+                g(r#"(")([^"\n]*")"#, &["s2", "s"]),
+                g(r"(')([^'\n]*')", &["s1", "s"]),
+                s(r"(?m)(?:true|false|yes|no|on|off|null|~)[ \t]*$", "no"),
+                s(r"(?m)-?\d+(?:\.\d+)?[ \t]*$", "m"),
+                s(r"[|>][-+]?\d*", "pi"),
+                s(r"&\w+|\*\w+", "nv"),
+                s(r"!\S+", "kt"),
+                s(r".+", "s"),
+            ],
+        ),
+        (
+            "flow",
+            vec![
+                pop(r"[}\]]", "pi"),
+                s(r"\s+", ""),
+                s(r"[,:]", "pi"),
+                s(r#""[^"]*"|'[^']*'"#, "s"),
+                s(r"[^\s,:{}\[\]]+", "nv"),
+            ],
+        ),
+    ])
+}
+
+fn json() -> Lexer {
+    Lexer::new(vec![(
+        "root",
+        vec![
+            s(r"\s+", ""),
+            g(r#"("(?:\\.|[^"\\])*")(\s*)(:)"#, &["nl", "", "p"]),
+            s(r#""(?:\\.|[^"\\])*""#, "s2"),
+            s(r"-?\d+\.\d+(?:[eE][+-]?\d+)?", "mf"),
+            s(r"-?\d+", "mi"),
+            s(r"\b(?:true|false|null)\b", "kc"),
+            s(r"[{}\[\],:]", "p"),
+            s(r".", "err"),
+        ],
+    )])
+}
+
+fn shell_rules() -> Vec<RuleSpec> {
+    vec![
+        s(r"#.*", "c"),
+        s(r"\\\n", ""),
+        s(r"[ \t]+", ""),
+        s(r"\n", ""),
+        push(r#"""#, "s2", "dq"),
+        s(r"'[^']*'", "s1"),
+        s(r"\$\{[^}]*\}|\$\(|\$[a-zA-Z_]\w*|\$[0-9#?@*$!-]", "nv"),
+        g(r"([a-zA-Z_]\w*)(=)", &["nv", "o"]),
+        s(
+            r"\b(?:if|then|else|elif|fi|for|in|do|done|while|until|case|esac|function|select|return)\b",
+            "k",
+        ),
+        s(
+            r"\b(?:echo|cd|ls|export|source|alias|cat|grep|exit|read|set|unset|printf|test|eval|exec|pwd|kill|sudo|mkdir|rm|cp|mv|touch|chmod|bundle|gem|jekyll|git|npm|cargo)\b",
+            "nb",
+        ),
+        s(r"\s-{1,2}[\w-]+", "nt"),
+        s(r"&&|\|\||[|&;<>]+", "o"),
+        s(r"[\[\]{}()=]", "o"),
+        s(r"\d+\b", "m"),
+        s(r"[^\s$#'\x22|&;<>()\[\]{}=\\]+", ""),
+        s(r".", ""),
+    ]
+}
+
+fn shell() -> Lexer {
+    Lexer::new(vec![
+        ("root", shell_rules()),
+        (
+            "dq",
+            vec![
+                s(r#"[^"\\$]+"#, "s2"),
+                s(r"\\.", "se"),
+                s(r"\$\{[^}]*\}|\$[a-zA-Z_]\w*", "nv"),
+                s(r"\$", "s2"),
+                pop(r#"""#, "s2"),
+            ],
+        ),
+    ])
+}
+
+fn diff() -> Lexer {
+    Lexer::new(vec![(
+        "root",
+        vec![
+            s(r"(?m)^(?:\+.*\n?)+", "gi"),
+            s(r"(?m)^(?:-.*\n?)+", "gd"),
+            s(r"(?m)^@@.*", "p"),
+            s(r"(?m)^(?:diff|index|Index:).*", "gh"),
+            s(r"(?m)^ .*\n?", ""),
+            s(r"(?m)^.*\n?", "p"),
+        ],
+    )])
+}
+
+fn liquid() -> Lexer {
+    Lexer::new(vec![
+        (
+            "root",
+            vec![
+                push(r"\{%-?", "p", "tag_name"),
+                push(r"\{\{-?", "p", "output"),
+                s(r"[^{]+", ""),
+                s(r"\{", ""),
+            ],
+        ),
+        (
+            "tag_name",
+            vec![
+                s(r"\s+", "w"),
+                RuleSpec {
+                    pattern: r"[a-zA-Z_]\w*",
+                    classes: vec!["nt"],
+                    next: Next::Replace("output"),
+                    after_operator: false,
+                    keywords: Vec::new(),
+                },
+            ],
+        ),
+        (
+            "output",
+            vec![
+                pop(r"-?%\}|-?\}\}", "p"),
+                s(r"\s+", "w"),
+                s(r#""[^"]*""#, "s2"),
+                s(r"'[^']*'", "s1"),
+                s(r"\d+(?:\.\d+)?", "m"),
+                s(r"\b(?:and|or|contains|in|with|for|reversed)\b", "ow"),
+                g(r"(\|)(\s*)([a-zA-Z_]\w*)", &["p", "w", "nf"]),
+                s(r"[a-zA-Z_][\w-]*", "nv"),
+                s(r"==|!=|<=|>=|[<>=]", "o"),
+                s(r"[.,:\[\]()|]", "p"),
+                s(r".", ""),
+            ],
+        ),
+    ])
+}
+
+fn markdown() -> Lexer {
+    Lexer::new(vec![(
+        "root",
+        vec![
+            s(r"(?m)^#{1,6}[^\n]*", "gh"),
+            s(r"(?m)^```[^\n]*\n[\s\S]*?^```", "sb"),
+            s(r"`[^`\n]+`", "sb"),
+            s(r"\*\*[^*\n]+\*\*|__[^_\n]+__", "gs"),
+            s(r"\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_", "ge"),
+            g(
+                r"(!?\[)([^\]\n]*)(\])(\()([^)\n]*)(\))",
+                &["p", "nv", "p", "p", "na", "p"],
+            ),
+            s(r"(?m)^\s*(?:[-*+]|\d+\.)\s", "p"),
+            s(r"(?m)^>", "p"),
+            s(r"[^#`*_!\[\n>]+", ""),
+            s(r"[\s\S]", ""),
+        ],
+    )])
+}
+
+/// Builds a language's lexer.
+pub type LexerBuilder = fn() -> Lexer;
+
+/// The lexer for a language name as written after a code fence, if Byline has one.
+pub fn lexer_for(language: &str) -> Option<(&'static str, LexerBuilder)> {
+    let entry: (&'static str, LexerBuilder) = match language {
+        "ruby" | "rb" | "irb" => ("ruby", ruby),
+        "python" | "py" | "python3" | "py3" => ("python", python),
+        "javascript" | "js" | "jsx" | "typescript" | "ts" => ("javascript", javascript),
+        "html" | "xml" | "xhtml" | "svg" => ("html", html),
+        "css" => ("css", css),
+        "scss" => ("scss", scss),
+        "sass" => ("sass", sass),
+        "yaml" | "yml" => ("yaml", yaml),
+        "json" => ("json", json),
+        "shell" | "sh" | "bash" | "zsh" | "ksh" => ("shell", shell),
+        "diff" | "patch" | "udiff" => ("diff", diff),
+        "liquid" => ("liquid", liquid),
+        "markdown" | "md" | "mkd" => ("markdown", markdown),
+        _ => return None,
+    };
+    Some(entry)
+}
+
+/// The number of rules each state of a language's table has, for the test that every
+/// pattern compiles.
+#[cfg(test)]
+pub fn rule_spec_counts(language: &str) -> Vec<usize> {
+    let specs: Vec<usize> = match lexer_for(language).map(|(name, _)| name) {
+        Some("ruby") => vec![ruby_code().len(), 5, ruby_code().len() + 1],
+        Some("python") => vec![17],
+        Some("javascript") => vec![19, 5, 5],
+        Some("html") => vec![6, 6],
+        Some("css") | Some("scss") => vec![css_common("m", "nf", "s").len()],
+        Some("sass") => vec![css_common("m", "nf", "s").len() + 2],
+        Some("yaml") => vec![15, 5],
+        Some("json") => vec![8],
+        Some("shell") => vec![shell_rules().len(), 5],
+        Some("diff") => vec![6],
+        Some("liquid") => vec![4, 2, 11],
+        Some("markdown") => vec![10],
+        _ => Vec::new(),
+    };
+    specs
+}
