@@ -433,20 +433,23 @@ fn console(code: &str, out: &mut String) {
     let shell = cached_lexer("shell");
     let mut output = String::new();
     for line in code.split_inclusive('\n') {
+        // Rouge counts the indentation before the prompt as part of it.
+        let indented = line.trim_start_matches(' ');
+        let indent = line.len() - indented.len();
         let prompt = ["$ ", "# ", "% ", "> "]
             .iter()
-            .find(|p| line.starts_with(**p))
+            .find(|p| indented.starts_with(**p))
             .copied()
-            .or_else(|| (line.trim_end() == "$").then_some("$"));
+            .or_else(|| (indented.trim_end() == "$").then_some("$"));
         match prompt {
             Some(prompt) => {
                 if !output.is_empty() {
                     span("go", &output, out);
                     output.clear();
                 }
-                let mark = prompt.trim_end();
-                span("gp", mark, out);
-                let after = line.get(mark.len()..).unwrap_or_default();
+                let mark_len = indent + prompt.trim_end().len();
+                span("gp", line.get(..mark_len).unwrap_or_default(), out);
+                let after = line.get(mark_len..).unwrap_or_default();
                 let command = after.trim_start_matches(' ');
                 let spaces = after.len() - command.len();
                 if spaces > 0 {

@@ -177,12 +177,12 @@ fn javascript() -> Lexer {
                 push(r"`", "s2", "template"),
                 value(r"/(?:\\.|[^/\\\n])+/[gimsuy]*", "sr"),
                 s(
-                    r"\b(?:var|let|const|function|class|extends|constructor|static|get|set|async)\b",
+                    r"\b(?:var|let|const|function|class|extends|constructor|static|get|set)\b",
                     "kd",
                 ),
                 s(r"\b(?:import|export|from|as|default)\b", "k"),
                 s(
-                    r"\b(?:break|case|catch|continue|debugger|delete|do|else|finally|for|if|in|instanceof|new|of|return|switch|this|throw|try|typeof|void|while|with|yield|await)\b",
+                    r"\b(?:async|break|case|catch|continue|debugger|delete|do|else|finally|for|if|in|instanceof|new|of|return|switch|this|throw|try|typeof|void|while|with|yield|await)\b",
                     "k",
                 ),
                 s(r"\b(?:true|false|null|undefined|NaN|Infinity)\b", "kc"),
@@ -414,8 +414,8 @@ fn json() -> Lexer {
     Lexer::new(vec![(
         "root",
         vec![
-            s(r"\s+", ""),
-            g(r#"("(?:\\.|[^"\\])*")(\s*)(:)"#, &["nl", "", "p"]),
+            s(r"\s+", "w"),
+            g(r#"("(?:\\.|[^"\\])*")(\s*)(:)"#, &["nl", "w", "p"]),
             s(r#""(?:\\.|[^"\\])*""#, "s2"),
             s(r"-?\d+\.\d+(?:[eE][+-]?\d+)?", "mf"),
             s(r"-?\d+", "mi"),
@@ -426,26 +426,28 @@ fn json() -> Lexer {
     )])
 }
 
+/// Rouge's shell builtins (bash builtins and coreutils), with the blanks after them when a
+/// word follows, as Rouge's pattern takes them.
+const SHELL_BUILTINS: &str = r"\b(?:alias|bg|bind|break|builtin|caller|cd|command|compgen|complete|declare|dirs|disown|echo|enable|eval|exec|exit|export|false|fc|fg|getopts|hash|help|history|jobs|kill|let|local|logout|popd|printf|pushd|pwd|read|readonly|set|shift|shopt|source|suspend|test|time|times|trap|true|type|typeset|ulimit|umask|unalias|unset|wait|cat|tac|nl|od|base32|base64|fmt|pr|fold|head|tail|split|csplit|wc|sum|cksum|md5sum|sha1sum|sha224sum|sha256sum|sha384sum|sha512sum|sort|shuf|uniq|comm|ptx|tsort|cut|paste|join|tr|expand|unexpand|ls|dir|vdir|dircolors|cp|dd|install|mv|rm|shred|link|ln|mkdir|mkfifo|mknod|readlink|rmdir|unlink|chown|chgrp|chmod|touch|df|du|stat|sync|truncate|yes|tee|basename|dirname|pathchk|mktemp|realpath|stty|printenv|tty|id|logname|whoami|groups|users|who|date|arch|nice|nohup|sleep|su|sudo|timeout|env|chroot|uname|hostname|hostid|nproc|uptime)(?:[ \t]+\b|\b)";
+
 fn shell_rules() -> Vec<RuleSpec> {
     vec![
         s(r"#.*", "c"),
         s(r"\\\n", ""),
+        s(
+            r"\b(?:if|then|else|elif|fi|for|in|do|done|while|until|case|esac|function|select|return)(?:[ \t]+\b|[ \t]*\n[ \t]*|\b)",
+            "k",
+        ),
+        s(SHELL_BUILTINS, "nb"),
         s(r"[ \t]+", ""),
         s(r"\n", ""),
         push(r#"""#, "s2", "dq"),
         s(r"'[^']*'", "s1"),
         s(r"\$\{[^}]*\}|\$\(|\$[a-zA-Z_]\w*|\$[0-9#?@*$!-]", "nv"),
         g(r"([a-zA-Z_]\w*)(=)", &["nv", "o"]),
-        s(
-            r"\b(?:if|then|else|elif|fi|for|in|do|done|while|until|case|esac|function|select|return)\b",
-            "k",
-        ),
-        s(
-            r"\b(?:echo|cd|ls|export|source|alias|cat|grep|exit|read|set|unset|printf|test|eval|exec|pwd|kill|sudo|mkdir|rm|cp|mv|touch|chmod|bundle|gem|jekyll|git|npm|cargo)\b",
-            "nb",
-        ),
-        s(r"\s-{1,2}[\w-]+", "nt"),
-        s(r"&&|\|\||[|&;<>]+", "o"),
+        s(r"\B-{1,2}[a-zA-Z][\w-]*", "nt"),
+        s(r"&&|\|\||[|&<>]+", "o"),
+        s(r";", "p"),
         s(r"[\[\]{}()=]", "o"),
         s(r"\d+\b", "m"),
         s(r"[^\s$#'\x22|&;<>()\[\]{}=\\]+", ""),
