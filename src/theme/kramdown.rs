@@ -140,6 +140,7 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let mut writer = Writer {
         source: &prepared.text,
         raw_html: &prepared.raw_html,
+        inline_math: &prepared.inline_math,
         options,
         footnote_defs: HashMap::new(),
         footnote_order: Vec::new(),
@@ -577,10 +578,23 @@ pub(crate) fn parse_attribute_list(text: &str) -> Attributes {
                 }
             };
             add(&token, value);
-        } else if let Some(class) = token.strip_prefix('.') {
-            add("class", class.to_string());
-        } else if let Some(id) = token.strip_prefix('#') {
-            add("id", id.to_string());
+        } else if token.starts_with('.') || token.starts_with('#') {
+            // `.a.b#c`: each piece its own class or id.
+            let mut piece = String::new();
+            let mut kind = ' ';
+            for c in token.chars().chain(std::iter::once('.')) {
+                if c == '.' || c == '#' {
+                    if !piece.is_empty() {
+                        add(
+                            if kind == '.' { "class" } else { "id" },
+                            std::mem::take(&mut piece),
+                        );
+                    }
+                    kind = c;
+                } else {
+                    piece.push(c);
+                }
+            }
         } else if !token.is_empty() {
             // A reference to an attribute list definition, or `toc`: kept with an empty key,
             // never written.
@@ -1118,6 +1132,7 @@ fn add_highlighter_class(attributes: &mut Attributes, language: &str) {
 struct Writer<'a> {
     source: &'a str,
     raw_html: &'a [(String, pre::RawKind)],
+    inline_math: &'a [String],
     options: &'a KramdownOptions,
     footnote_defs: HashMap<String, Node>,
     /// Footnotes in the order of their first reference: (name, references so far).
@@ -1609,9 +1624,24 @@ impl Writer<'_> {
                 escape_text(code, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Kind::InlineHtml(html) => self.out.push_str(&pre::close_void_tags(html)),
+            Kind::InlineHtml(html) => {
+                match pre::math_index(html).and_then(|n| self.inline_math.get(n)) {
+                    Some(math) => self.out.push_str(math),
+                    None => self.out.push_str(&pre::close_void_tags(html)),
+                }
+            }
             Kind::RawInline(html) => self.out.push_str(html),
-            Kind::HardBreak => self.out.push_str("<br />\n"),
+            Kind::HardBreak => {
+                // kramdown takes two of the spaces before the line end; more stay as text.
+                let spaces = self
+                    .source
+                    .get(node.start..node.end)
+                    .map_or(0, |s| s.chars().take_while(|c| *c == ' ').count());
+                for _ in 2..spaces.max(2) {
+                    self.out.push(' ');
+                }
+                self.out.push_str("<br />\n");
+            }
             Kind::Task(checked) => {
                 self.out.push_str(
                     "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"disabled\"",
