@@ -225,6 +225,18 @@ fn javascript() -> Lexer {
     ])
 }
 
+/// Inside an HTML tag: attributes (with their `=`), quoted values, the closing `>`.
+fn html_tag_rules() -> Vec<RuleSpec> {
+    vec![
+        s(r"\s+", ""),
+        s(r"[\w:-]+\s*=\s*", "na"),
+        s(r"[\w:-]+", "na"),
+        s(r#""[^"]*"|'[^']*'"#, "s"),
+        pop(r"/?\s*>", "nt"),
+        s(r"[^\s>]+", "s"),
+    ]
+}
+
 fn html() -> Lexer {
     Lexer::new(vec![
         (
@@ -233,22 +245,13 @@ fn html() -> Lexer {
                 s(r"<!--[\s\S]*?-->", "c"),
                 s(r"(?i)<!DOCTYPE[^>]*>", "cp"),
                 s(r"&\S*?;", "ni"),
+                push(r"<(?:script|style)\b[ \t]*", "nt", "tag"),
                 push(r"</?[a-zA-Z][\w:-]*", "nt", "tag"),
                 s(r"[^<&]+", ""),
                 s(r"[<&]", ""),
             ],
         ),
-        (
-            "tag",
-            vec![
-                s(r"\s+", ""),
-                s(r"[\w:-]+\s*=\s*", "na"),
-                s(r"[\w:-]+", "na"),
-                s(r#""[^"]*"|'[^']*'"#, "s"),
-                pop(r"/?\s*>", "nt"),
-                s(r"[^\s>]+", "s"),
-            ],
-        ),
+        ("tag", html_tag_rules()),
     ])
 }
 
@@ -490,8 +493,29 @@ fn liquid() -> Lexer {
         (
             "root",
             vec![
+                RuleSpec {
+                    pattern: r"(\{%-?)(\s*)(raw)(\s*)(-?%\})",
+                    classes: vec!["p", "w", "nt", "w", "p"],
+                    next: Next::Push("raw"),
+                    after_operator: false,
+                    keywords: Vec::new(),
+                },
                 push(r"\{%-?", "p", "tag_name"),
                 push(r"\{\{-?", "p", "output"),
+                s(r"[^{]+", ""),
+                s(r"\{", ""),
+            ],
+        ),
+        (
+            "raw",
+            vec![
+                RuleSpec {
+                    pattern: r"(\{%-?)(\s*)(endraw)(\s*)(-?%\})",
+                    classes: vec!["p", "w", "nt", "w", "p"],
+                    next: Next::Pop,
+                    after_operator: false,
+                    keywords: Vec::new(),
+                },
                 s(r"[^{]+", ""),
                 s(r"\{", ""),
             ],
@@ -529,24 +553,30 @@ fn liquid() -> Lexer {
 }
 
 fn markdown() -> Lexer {
-    Lexer::new(vec![(
-        "root",
-        vec![
-            s(r"(?m)^#{1,6}[^\n]*", "gh"),
-            s(r"(?m)^```[^\n]*\n[\s\S]*?^```", "sb"),
-            s(r"`[^`\n]+`", "sb"),
-            s(r"\*\*[^*\n]+\*\*|__[^_\n]+__", "gs"),
-            s(r"\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_", "ge"),
-            g(
-                r"(!?\[)([^\]\n]*)(\])(\()([^)\n]*)(\))",
-                &["p", "nv", "p", "p", "na", "p"],
-            ),
-            s(r"(?m)^\s*(?:[-*+]|\d+\.)\s", "p"),
-            s(r"(?m)^>", "p"),
-            s(r"[^#`*_!\[\n>]+", ""),
-            s(r"[\s\S]", ""),
-        ],
-    )])
+    Lexer::new(vec![
+        (
+            "root",
+            vec![
+                s(r"(?m)^#(?:[^#\n][^\n]*)?$", "gh"),
+                s(r"(?m)^#{2,6}[^\n]*", "gu"),
+                s(r"(?m)^```[^\n]*\n[\s\S]*?^```", "sb"),
+                s(r"`[^`\n]+`", "sb"),
+                s(r"\*\*[^*\n]+\*\*|__[^_\n]+__", "gs"),
+                s(r"\*[^*\s][^*\n]*\*", "ge"),
+                g(
+                    r#"(!?\[)([^\]\n]*)(\]\()([^)\s]*)(\s+)?("[^"\n]*")?(\))"#,
+                    &["p", "nv", "p", "sx", "", "nn", "p"],
+                ),
+                g(r"(?m)^([ \t]*)([-*+]|\d+\.)([ \t])", &["", "p", ""]),
+                s(r"(?m)^>.*", "gt"),
+                s(r"&[a-zA-Z0-9#]+;", "ni"),
+                push(r"</?[a-zA-Z][\w:-]*", "nt", "tag"),
+                s(r"[^#`*_!\[\n>&<]+", ""),
+                s(r"[\s\S]", ""),
+            ],
+        ),
+        ("tag", html_tag_rules()),
+    ])
 }
 
 /// Builds a language's lexer.
@@ -581,15 +611,15 @@ pub fn rule_spec_counts(language: &str) -> Vec<usize> {
         Some("ruby") => vec![ruby_code().len(), 5, ruby_code().len() + 1],
         Some("python") => vec![17],
         Some("javascript") => vec![19, 5, 5],
-        Some("html") => vec![6, 6],
+        Some("html") => vec![7, 6],
         Some("css") | Some("scss") => vec![css_common("m", "nf", "s").len()],
         Some("sass") => vec![css_common("m", "nf", "s").len() + 2],
         Some("yaml") => vec![15, 5],
         Some("json") => vec![8],
         Some("shell") => vec![shell_rules().len(), 5],
         Some("diff") => vec![6],
-        Some("liquid") => vec![4, 2, 11],
-        Some("markdown") => vec![10],
+        Some("liquid") => vec![5, 3, 2, 11],
+        Some("markdown") => vec![13, 6],
         _ => Vec::new(),
     };
     specs
