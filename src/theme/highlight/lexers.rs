@@ -89,11 +89,16 @@ fn ruby_code() -> Vec<RuleSpec> {
         g(r"(module)(\s+)([A-Z]\w*)", &["k", "", "nn"]),
         s(RUBY_KEYWORDS, "k"),
         s(
-            r"\b(?:nil|true|false|include|extend|prepend|private|protected|public|module_function|raise|loop)\b",
+            r"\b(?:loop|include|extend|raise|alias_method|attr|catch|throw|private|module_function|public|protected|true|false|nil|__FILE__|__LINE__)\b",
             "kp",
         ),
         s(
-            r"\b(?:attr_reader|attr_writer|attr_accessor|require|require_relative|puts|print|p|lambda|proc|self|block_given\?|format|sprintf|gets|sleep|rand)\b",
+            r"\b(?:autoload|block_given|const_defined|eql|equal|frozen|include|instance_of|is_a|iterator|kind_of|method_defined|nil|private_method_defined|protected_method_defined|public_method_defined|respond_to|tainted)\?",
+            "nb",
+        ),
+        s(r"\b(?:chomp|chop|exit|gsub|sub)!", "nb"),
+        s(
+            r"\b(?:attr_reader|attr_writer|attr_accessor|__id__|__send__|abort|ancestors|at_exit|autoload|binding|callcc|caller|catch|chomp|chop|class_eval|class_variables|clone|const_defined\?|const_get|const_missing|const_set|constants|display|dup|eval|exec|exit|extend|fail|fork|format|freeze|getc|gets|global_variables|gsub|hash|id|included_modules|inspect|instance_eval|instance_method|instance_methods|instance_variable_get|instance_variable_set|instance_variables|lambda|load|local_variables|loop|method|method_missing|methods|module_eval|name|object_id|open|p|print|printf|private_class_method|private_instance_methods|private_methods|proc|protected_instance_methods|protected_methods|public_class_method|public_instance_methods|public_methods|putc|puts|raise|rand|readline|readlines|require|require_relative|scan|select|self|send|set_trace_func|singleton_methods|sleep|split|sprintf|srand|sub|syscall|system|taint|test|throw|to_a|to_s|trace_var|trap|untaint|untrace_var|warn)\b",
             "nb",
         ),
         s(r"[A-Z]\w*", "no"),
@@ -446,7 +451,7 @@ fn shell_rules() -> Vec<RuleSpec> {
         s(r"\n", ""),
         push(r#"""#, "s2", "dq"),
         s(r"'[^']*'", "s1"),
-        s(r"\$\{[^}]*\}|\$\(|\$[a-zA-Z_]\w*|\$[0-9#?@*$!-]", "nv"),
+        s(r"\$\{[^}]*\}|\$\(|\$[a-zA-Z_]\w*|\$[^\n]", "nv"),
         g(r"([a-zA-Z_]\w*)(=)", &["nv", "o"]),
         s(r"\B-{1,2}[a-zA-Z][\w-]*", "nt"),
         s(r"&&|\|\||[|&<>]+", "o"),
