@@ -1912,6 +1912,56 @@ mod tests {
     }
 
     #[test]
+    fn toc_lists_the_headers_nested_by_level() {
+        let out = html("* TOC\n{:toc}\n\n# A\n\n## A1\n\n## Skip\n{: .no_toc}\n\n# B\n");
+        assert_eq!(
+            out.split("\n\n<h1").next().unwrap(),
+            "<ul id=\"markdown-toc\">\n  <li><a href=\"#a\" id=\"markdown-toc-a\">A</a>    <ul>\n      <li><a href=\"#a1\" id=\"markdown-toc-a1\">A1</a></li>\n    </ul>\n  </li>\n  <li><a href=\"#b\" id=\"markdown-toc-b\">B</a></li>\n</ul>"
+        );
+        assert!(
+            out.contains("<h2 class=\"no_toc\" id=\"skip\">Skip</h2>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn math_is_written_for_mathjax() {
+        assert_eq!(
+            html("A $$x < 1$$ b.\n\n$$\ny = 2\n$$\n"),
+            "<p>A \\(x &lt; 1\\) b.</p>\n\n\\[y = 2\\]\n"
+        );
+    }
+
+    #[test]
+    fn highlighter_class_goes_where_kramdown_puts_it() {
+        assert!(
+            html("`a`{: .filepath}")
+                .contains("<code class=\"language-plaintext filepath highlighter-rouge\">a</code>")
+        );
+        assert!(
+            html("```\nx\n```\n{: file=\"a.txt\"}\n")
+                .starts_with("<div file=\"a.txt\" class=\"language-plaintext highlighter-rouge\">")
+        );
+        assert!(
+            html("```nosuchlang\nx\n```\n")
+                .starts_with("<pre><code class=\"language-nosuchlang\">x\n</code></pre>")
+        );
+    }
+
+    #[test]
+    fn extra_spaces_before_a_break_stay() {
+        assert_eq!(html("a    \nb"), "<p>a  <br />\nb</p>\n");
+    }
+
+    #[test]
+    fn liquid_in_a_link_destination_still_links() {
+        assert_eq!(
+            html("[a]({{ site.baseurl }}/x)"),
+            "<p><a href=\"{{ site.baseurl }}/x\">a</a></p>\n"
+        );
+    }
+
+    #[test]
     fn options_read_from_config() {
         let config: serde_yaml::Value = serde_yaml::from_str(
             "kramdown:\n  auto_ids: false\n  smart_quotes: [\"apos\", \"apos\", \"quot\", \"quot\"]\n  syntax_highlighter: null\n",

@@ -385,7 +385,7 @@ fn yaml() -> Lexer {
         (
             "root",
             vec![
-                s(r"(?m)^(?:---|\.\.\.)\s*$", "nn"),
+                s(r"(?m)^(?:---|\.\.\.)[ \t]*$", "nn"),
                 s(r"#.*", "c1"),
                 s(r"\s+", ""),
                 g(r"(-)(\s)", &["pi", ""]),
@@ -395,7 +395,7 @@ fn yaml() -> Lexer {
                 ),
                 push(r"\{", "pi", "flow"),
                 push(r"\[", "pi", "flow"),
-                g(r#"(")([^"\n]*")"#, &["s2", "s"]),
+                push(r#"""#, "s2", "double_quoted"),
                 g(r"(')([^'\n]*')", &["s1", "s"]),
                 s(r"(?m)(?:true|false|yes|no|on|off|null|~)[ \t]*$", "no"),
                 s(r"(?m)-?\d+(?:\.\d+)?[ \t]*$", "m"),
@@ -403,6 +403,16 @@ fn yaml() -> Lexer {
                 s(r"&\w+|\*\w+", "nv"),
                 s(r"!\S+", "kt"),
                 s(r".+", "s"),
+            ],
+        ),
+        (
+            "double_quoted",
+            vec![
+                // Rouge writes the blanks of a double-quoted scalar as variables.
+                s(r#"[^"\s\\]+|\\."#, "s"),
+                s(r"[ \t]+", "nv"),
+                s(r"\n", ""),
+                pop(r#"""#, "s"),
             ],
         ),
         (
@@ -619,7 +629,7 @@ pub fn rule_spec_counts(language: &str) -> Vec<usize> {
         Some("html") => vec![7, 6],
         Some("css") | Some("scss") => vec![css_common("m", "nf", "s").len()],
         Some("sass") => vec![css_common("m", "nf", "s").len() + 2],
-        Some("yaml") => vec![15, 5],
+        Some("yaml") => vec![15, 4, 5],
         Some("json") => vec![8],
         Some("shell") => vec![shell_rules().len(), 5],
         Some("diff") => vec![6],
