@@ -158,8 +158,9 @@ fn bracket_liquid_destinations(line: &str) -> Option<String> {
         && indent_of(line) <= 3
         && let Some(close) = trimmed.find("]:")
     {
+        let label = trimmed.get(1..close).unwrap_or_default();
         let dest = trimmed.get(close + 2..).unwrap_or_default().trim();
-        if dest.starts_with("{{") || dest.starts_with("{%") {
+        if !label.contains('{') && (dest.starts_with("{{") || dest.starts_with("{%")) {
             let head = line
                 .get(..line.len() - trimmed.len() + close + 2)
                 .unwrap_or_default();
