@@ -474,6 +474,19 @@ fn highlight_and_raw() {
 }
 
 #[test]
+fn liquid_5_inline_comments_and_echo() {
+    // Debian's Jekyll 4.3.1 runs Liquid 5.4; it wrote "abc E" for this text.
+    let engine = Site::new().engine();
+    assert_eq!(
+        render(
+            &engine,
+            "a{% # a comment\n  # on two lines %}b{%- # dash -%} c {% echo \"e\" | upcase %}"
+        ),
+        "abc E"
+    );
+}
+
+#[test]
 fn whitespace_control_is_unchanged_by_line_markers() {
     let engine = Site::new().engine();
     let text = "a  \n  {%- if true -%}  \n b {{- page.title -}} \n\n{%- endif %}\n c";

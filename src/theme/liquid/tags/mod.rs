@@ -3,6 +3,7 @@
 //! `liquid` crate behave like Jekyll's Liquid (lenient variables, line tracking, the scan that
 //! prepares a template's text).
 
+pub mod echo;
 pub mod for_loop;
 pub mod highlight;
 pub mod include;
@@ -34,6 +35,7 @@ pub fn register_jekyll_tags(
         .tag(urls::LinkTag::new(engine.clone()))
         .block(highlight::HighlightBlock)
         .block(for_loop::ForBlock)
+        .tag(echo::EchoTag)
         .tag(location::LineTag)
 }
 
