@@ -487,6 +487,20 @@ fn liquid_5_inline_comments_and_echo() {
 }
 
 #[test]
+fn comparing_a_string_with_a_number_stops_as_in_jekyll() {
+    // Jekyll: "Liquid error (line 1): comparison of String with 1 failed".
+    let engine = Site::new().engine();
+    let problem = render_error(&engine, "x.md", "\n{% if \"a\" < 1 %}x{% endif %}");
+    assert_eq!(problem.line, 2);
+    assert!(
+        problem
+            .message
+            .contains("comparison of String with 1 failed"),
+        "{problem}"
+    );
+}
+
+#[test]
 fn whitespace_control_is_unchanged_by_line_markers() {
     let engine = Site::new().engine();
     let text = "a  \n  {%- if true -%}  \n b {{- page.title -}} \n\n{%- endif %}\n c";
