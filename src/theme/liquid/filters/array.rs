@@ -32,6 +32,13 @@ fn property_matches(property: &Value, target: &dyn ValueView) -> bool {
     if target.is_nil() {
         return property.is_nil();
     }
+    if target.is_state() {
+        // `empty` or `blank`: an empty text, or anything whose items join to nothing (nil too).
+        return match property.as_array() {
+            Some(array) => array.values().all(|item| ruby_to_s(item).is_empty()),
+            None => ruby_to_s(property).is_empty(),
+        };
+    }
     let target = ruby_to_s(target);
     if property.type_name() == "string" {
         return ruby_to_s(property) == target;
@@ -562,6 +569,18 @@ mod tests {
             ("{{ site.words | array_to_sentence_string }}".to_string(), "b, B, a, 10, and 9"),
             ("{{ site.posts[0].tags | array_to_sentence_string: \"or\" }}".to_string(), "a or b"),
             ("{{ site.words | sample: 5 | size }}".to_string(), "5"),
+            (
+                "{% assign x = site.posts | where: \"tags\", empty %}".to_string() + &titles("x"),
+                "Cd",
+            ),
+            (
+                "{% assign x = site.posts | where: \"n\", blank %}".to_string() + &titles("x"),
+                "C",
+            ),
+            (
+                "{% assign x = site.posts | where: \"cat\", \"\" %}".to_string() + &titles("x"),
+                "",
+            ),
             (
                 "{% assign g = site.posts | group_by: \"tags\" %}{% for x in g %}[{{ x.name }}]{% endfor %}".to_string(),
                 "[[\"a\", \"b\"]][[\"b\"]][[]][]",
