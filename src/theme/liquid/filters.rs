@@ -5,6 +5,14 @@
 //! liquid-core's `ParseFilter`/`FilterReflection`/`Filter` traits, so the forty-odd filters share
 //! one argument check instead of forty derive blocks. Expectations in the tests are what
 //! Jekyll 4.3.1 wrote for the same input on this machine.
+//!
+//! liquid-lib's `jekyll` filters are not used: its `slugify` trims and transliterates every
+//! script, its `sort` fails on an empty list, its `pop`/`shift` take no count and its
+//! `array_to_sentence_string` puts a comma between two items — all unlike Jekyll.
+//!
+//! Known differences that cannot be removed here: liquid's objects are hash maps, so
+//! `jsonify` of a hash lists its keys in liquid's order, not the YAML order Jekyll keeps; Ruby's
+//! `sort` is not stable, this one is (equal keys keep their order).
 
 mod array;
 mod date;
