@@ -1160,6 +1160,42 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_include_in_a_layout_is_located_in_the_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        write(
+            root,
+            "_layouts/post.html",
+            "---\nlayout: base\n---\n<h1>{{ page.title }}</h1>\n{% include nowhere.html %}\n{{ content }}",
+        );
+        write(
+            root,
+            "_includes/there.html",
+            "<p>from {{ include.who }}</p>",
+        );
+        let site = ThemeSite::open(root);
+        let path = root.join("_posts/2024-02-01-middle.md");
+        let page = site.render_post(&path, "---\ntitle: Middle\n---\nBody.\n");
+        let problem = page
+            .problems
+            .iter()
+            .find(|p| p.diagnostic.message.contains("nowhere.html"))
+            .unwrap_or_else(|| panic!("{:?}", page.problems));
+        assert_eq!(
+            (problem.file.as_str(), problem.diagnostic.line),
+            ("_layouts/post.html", 5)
+        );
+        assert!(page.html.contains(PROBLEM_BOX_ID));
+        // The body's own include works, with its parameter.
+        let page = site.render_post(
+            &path,
+            "---\ntitle: Middle\n---\n{% include there.html who=\"me\" %}\n",
+        );
+        assert!(page.html.contains("<p>from me</p>"), "{}", page.html);
+    }
+
+    #[test]
     fn stylesheets_compile_after_liquid_and_sass_errors_are_located() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
