@@ -681,10 +681,12 @@ impl ThemeSite {
                     content: body.clone(),
                     content_first_line: body_first_line,
                 };
-                let url =
-                    site_vars::read_page(post_path, &relative, &self.index.config, &permalink)
-                        .map(|p| p.url)
-                        .unwrap_or_else(|| format!("/{relative}"));
+                let url = site_vars::page_url(
+                    &relative,
+                    &own,
+                    &permalink,
+                    &self.index.config.markdown_ext,
+                );
                 let mut page = page_file.object();
                 page.insert("url".into(), Value::scalar(url.clone()));
                 (own.clone(), page, url)
@@ -1157,6 +1159,22 @@ mod tests {
         let fixed = site.render_post(&path, "---\ntitle: Middle\n---\nFine line.\n");
         assert!(fixed.problems.is_empty(), "{:?}", fixed.problems);
         assert!(!fixed.html.contains(PROBLEM_BOX_ID));
+    }
+
+    #[test]
+    fn a_page_outside_posts_renders_with_its_own_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let path = root.join("about.md");
+        write(root, "about.md", "---\nlayout: base\n---\nOld.\n");
+        let site = ThemeSite::open(root);
+        let page = site.render_post(&path, "---\nlayout: base\npermalink: /me/\n---\n*New*.\n");
+        assert_eq!(page.url, "/me/");
+        assert!(page.html.contains("<em>New</em>"), "{}", page.html);
+        assert!(page.html.starts_with("<html><body"), "{}", page.html);
+        let page = site.render_post(&path, "---\nlayout: base\n---\nx\n");
+        assert_eq!(page.url, "/about.html");
     }
 
     #[test]
