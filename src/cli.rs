@@ -1,5 +1,6 @@
 //! The `byline` command line: check, show, set and new, on the same post model as the window.
 
+mod preview;
 mod render;
 mod site;
 
@@ -115,6 +116,9 @@ pub enum Command {
     /// Render a post through its site's own theme (layouts, includes, Sass) into an HTML
     /// file, with the compiled stylesheets beside it at their site paths.
     Render(render::RenderArgs),
+    /// Show a post in its site's own theme in the browser, from a server on 127.0.0.1 that
+    /// re-renders when the post or the site changes on disk; runs until Ctrl+C.
+    Preview(preview::PreviewArgs),
 }
 
 /// Runs a command-line command and returns the process exit code.
@@ -163,6 +167,7 @@ pub fn run(command: Command) -> ExitCode {
         }
         Command::Publish(args) => return site::publish_command(&args, &mut out),
         Command::Render(args) => return render::render_command(&args, &mut out),
+        Command::Preview(args) => return preview::preview_command(&args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,6 +17,7 @@ pub mod markdown_preview;
 pub mod new_post;
 pub mod path_input;
 pub mod post;
+pub mod preview_server;
 pub mod rename;
 pub mod sample;
 pub mod session;

@@ -74,6 +74,11 @@ pub enum Command {
     TogglePreview,
     /// Show or hide the outline of the post's headings.
     ToggleOutline,
+    /// Show the post in its site's own theme in the browser, live as it is typed.
+    PreviewInSiteTheme,
+    /// Build the site with the local `jekyll` (on a copy, with the unsaved text) and show
+    /// the exact page it writes.
+    BuildWithJekyll,
     /// Close the window (asks first when there are unsaved edits).
     Quit,
 }
@@ -112,6 +117,8 @@ impl Command {
             Command::View(ViewMode::EditorOnly) => "Editor only".into(),
             Command::View(ViewMode::PreviewOnly) => "Preview only".into(),
             Command::View(ViewMode::Both) => "Editor and preview".into(),
+            Command::PreviewInSiteTheme => "Preview in site theme".into(),
+            Command::BuildWithJekyll => "Build with Jekyll".into(),
             Command::Quit => "Quit".into(),
         }
     }
@@ -139,6 +146,7 @@ impl Command {
             Command::ToggleForm => (cmd_shift, Key::M),
             Command::TogglePreview => (cmd_shift, Key::P),
             Command::ToggleOutline => (cmd_shift, Key::O),
+            Command::PreviewInSiteTheme => (cmd_shift, Key::B),
             _ => return None,
         };
         Some(KeyboardShortcut::new(modifiers, key))
@@ -152,6 +160,8 @@ impl Command {
             Command::Redo => state.can_redo,
             Command::Format(_) | Command::Find | Command::Replace => state.is_editor_visible,
             Command::Revert => state.has_file,
+            Command::PreviewInSiteTheme => state.is_in_site,
+            Command::BuildWithJekyll => state.can_build_with_jekyll,
             _ => true,
         }
     }
@@ -182,6 +192,10 @@ pub struct CommandState {
     pub is_preview_visible: bool,
     /// The outline is on screen.
     pub is_outline_visible: bool,
+    /// The post has a file inside a Jekyll site (the theme preview can show it).
+    pub is_in_site: bool,
+    /// The post is in a site and a local `jekyll` can build it.
+    pub can_build_with_jekyll: bool,
 }
 
 // --- Derived lists: every command, and the shortcut table built from `shortcut()` ---

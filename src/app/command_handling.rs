@@ -110,6 +110,8 @@ impl BylineApp {
                     self.revert();
                 }
             }
+            Command::PreviewInSiteTheme => self.start_theme_preview(),
+            Command::BuildWithJekyll => self.build_with_jekyll(),
             Command::Quit => {
                 self.is_discard_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);

@@ -104,6 +104,10 @@ pub fn menu_bar_ui(
                 toggle_item(ui, command, is_visible, &mut chosen.commands);
             }
             ui.separator();
+            for command in [Command::PreviewInSiteTheme, Command::BuildWithJekyll] {
+                item(ui, command, state, &mut chosen.commands);
+            }
+            ui.separator();
             settings.preferences_ui(ui);
         });
     });

@@ -25,6 +25,7 @@ pub mod spelling;
 pub mod start_view;
 pub mod status_bar;
 pub mod system_command;
+pub mod theme_preview;
 mod upkeep;
 
 use std::path::{Path, PathBuf};
@@ -111,6 +112,8 @@ pub struct BylineApp {
     last_text_focus: Option<egui::Id>,
     /// A clipboard action from the Edit menu, sent to the focused text field next frame.
     clipboard_request: Option<egui::ViewportCommand>,
+    /// View → Preview in site theme: its server, address and problems.
+    theme_preview: theme_preview::ThemePreview,
 }
 
 impl BylineApp {
@@ -158,6 +161,7 @@ impl BylineApp {
             panel_priority: None,
             last_text_focus: None,
             clipboard_request: None,
+            theme_preview: theme_preview::ThemePreview::default(),
         };
         app.form.recent_authors = app.settings.recent_authors.clone();
         app.editor.font_size = app.settings.font_size;
@@ -245,6 +249,8 @@ impl BylineApp {
             is_preview_visible: self.layout.is_preview_shown
                 || self.settings.view == ViewMode::PreviewOnly,
             is_outline_visible: self.layout.is_outline_shown,
+            is_in_site: self.theme_preview.site_root().is_some(),
+            can_build_with_jekyll: self.theme_preview.can_build_with_jekyll(),
         }
     }
 
@@ -438,6 +444,7 @@ impl BylineApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.ask_before_discarding(Request::User(Command::Quit));
         }
+        self.theme_preview_upkeep();
         if self.dialog.is_none() {
             self.shortcuts_ui(&ctx);
         }
@@ -450,6 +457,7 @@ impl BylineApp {
             self.commands.extend(chosen.commands);
             self.system_commands.extend(chosen.system);
         });
+        self.theme_preview_ui(ui);
         self.editor.font_size = self.settings.font_size;
         self.editor.spelling_language = self.spelling_language();
         egui::Panel::bottom("status").show(ui, |ui| {

@@ -57,6 +57,11 @@ impl Notifications {
         }
     }
 
+    /// Takes back a notification that no longer holds (a render problem since fixed).
+    pub fn withdraw(&mut self, text: &str) {
+        self.shown.retain(|n| n.text != text);
+    }
+
     /// Sets the status line without a notification (Undone, Redone).
     pub fn set_status(&mut self, text: impl Into<String>) {
         self.status = text.into();
