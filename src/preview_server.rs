@@ -202,8 +202,6 @@ struct Shared {
     input_changed: Condvar,
     debounce: Duration,
     stopping: AtomicBool,
-    /// Whatever must live as long as the server (a built site's temporary folder).
-    _keep_alive: Option<Box<dyn Send + Sync>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +215,9 @@ pub struct PreviewServer {
     accept_thread: Option<JoinHandle<()>>,
     /// Watches the site once [`PreviewServer::follow_disk`] was called; dropped with it.
     watcher: Option<notify::RecommendedWatcher>,
+    /// Whatever must live as long as the server (a built site's temporary folder); dropped
+    /// with it, not with the last request thread.
+    _keep_alive: Option<Box<dyn Send + Sync>>,
 }
 
 impl std::fmt::Debug for PreviewServer {
@@ -335,7 +336,6 @@ impl PreviewServer {
             input_changed: Condvar::new(),
             debounce,
             stopping: AtomicBool::new(false),
-            _keep_alive: keep_alive,
         });
         let http = Arc::new(http);
         let accept_thread = {
@@ -351,6 +351,7 @@ impl PreviewServer {
             http,
             accept_thread: Some(accept_thread),
             watcher: None,
+            _keep_alive: keep_alive,
         })
     }
 
@@ -426,6 +427,11 @@ impl PreviewServer {
             page_url: (served.version > 0).then(|| self.shared.keyed_url(&served.url)),
             problems: served.problems.clone(),
         }
+    }
+
+    /// The version served now (cheap: the window asks every frame).
+    pub fn version(&self) -> u64 {
+        lock(&self.shared.served).version
     }
 
     /// Waits until the version differs from `seen` or `timeout` passed; returns the version.

@@ -316,10 +316,10 @@ impl BylineApp {
             live.fed_revision = self.doc.revision();
             live.server.update(self.doc.post().to_text());
         }
-        let snapshot = live.server.snapshot();
-        if snapshot.version == live.seen_version {
+        if live.server.version() == live.seen_version {
             return;
         }
+        let snapshot = live.server.snapshot();
         live.seen_version = snapshot.version;
         let problems: Vec<(Severity, String)> = snapshot
             .problems
