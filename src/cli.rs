@@ -1,6 +1,7 @@
 //! The `byline` command line: check, show, set and new, on the same post model as the window.
 
 mod preview;
+mod render;
 mod site;
 
 use std::io::Write;
@@ -112,6 +113,9 @@ pub enum Command {
     Categories(site::NamesArgs),
     /// Move a draft into `_posts/` as `YYYY-MM-DD-name.ext`, writing its date.
     Publish(site::PublishArgs),
+    /// Render a post through its site's own theme (layouts, includes, Sass) into an HTML
+    /// file, with the compiled stylesheets beside it at their site paths.
+    Render(render::RenderArgs),
     /// Show a post in its site's own theme in the browser, from a server on 127.0.0.1 that
     /// re-renders when the post or the site changes on disk; runs until Ctrl+C.
     Preview(preview::PreviewArgs),
@@ -162,6 +166,7 @@ pub fn run(command: Command) -> ExitCode {
             return site::names_command(&args, site::NameKind::Categories, &mut out);
         }
         Command::Publish(args) => return site::publish_command(&args, &mut out),
+        Command::Render(args) => return render::render_command(&args, &mut out),
         Command::Preview(args) => return preview::preview_command(&args, &mut out),
     };
     match result {

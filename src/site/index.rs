@@ -381,6 +381,19 @@ fn defaults_for(root: &Path, rules: &[DefaultsRule], relative: &str) -> Mapping 
     merged
 }
 
+/// A post's front matter as its templates see it: the `defaults` that apply to its path, then
+/// its own front matter over them (Jekyll's merge), for rendering it through a theme.
+pub fn merged_post_data(
+    root: &Path,
+    config: &SiteConfig,
+    relative: &str,
+    own: &Mapping,
+) -> Mapping {
+    let mut data = defaults_for(root, &config.defaults, relative);
+    let _ = merge_data(&mut data, own);
+    data
+}
+
 /// Ruby's `Array(x).map(&:to_s)` for category-like values.
 fn value_strings(value: Option<&Value>) -> Vec<String> {
     match value {

@@ -57,13 +57,12 @@ impl KramdownOptions {
     /// over Jekyll's defaults, and `highlighter:`. Unknown or malformed values keep the default.
     pub fn from_config(config: &serde_yaml::Value) -> KramdownOptions {
         let mut options = KramdownOptions::default();
-        if let Some(highlighter) = config.get("highlighter") {
-            if highlighter.is_null()
+        if let Some(highlighter) = config.get("highlighter")
+            && (highlighter.is_null()
                 || highlighter.as_str().is_some_and(|h| h != "rouge")
-                || highlighter.as_bool() == Some(false)
-            {
-                options.syntax_highlighting = false;
-            }
+                || highlighter.as_bool() == Some(false))
+        {
+            options.syntax_highlighting = false;
         }
         let Some(map) = config.get("kramdown") else {
             return options;
@@ -103,10 +102,10 @@ impl KramdownOptions {
                 options.typographic_symbols = false;
             }
         }
-        if let Some(v) = map.get("syntax_highlighter") {
-            if v.is_null() || v.as_str().is_some_and(|h| h != "rouge") {
-                options.syntax_highlighting = false;
-            }
+        if let Some(v) = map.get("syntax_highlighter")
+            && (v.is_null() || v.as_str().is_some_and(|h| h != "rouge"))
+        {
+            options.syntax_highlighting = false;
         }
         if let Some(v) = map.get("footnote_nr").and_then(serde_yaml::Value::as_u64) {
             options.footnote_number_start = u32::try_from(v).unwrap_or(1);
@@ -157,7 +156,25 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
             true
         }
     });
+    // kramdown keeps a blank line before the first block and after the last one.
+    let first_start = root
+        .children
+        .first()
+        .map_or(prepared.text.len(), |n| n.start);
+    let leading = prepared.text.get(..first_start).unwrap_or_default();
+    if leading.contains('\n')
+        && leading
+            .rsplit_once('\n')
+            .is_some_and(|(lines, _)| lines.split('\n').any(|l| l.trim().is_empty()))
+    {
+        writer.out.push('\n');
+    }
     writer.blocks(&root.children, 0);
+    if let Some(last) = root.children.last()
+        && blank_line_between(&prepared.text, last.end, prepared.text.len())
+    {
+        writer.out.push('\n');
+    }
     writer.footnotes();
     writer.out
 }
@@ -365,19 +382,16 @@ fn push_child(parent: &mut Node, child: Node) {
         text: new_text,
         plain: true,
     } = &child.kind
-    {
-        if let Some(Node {
+        && let Some(Node {
             kind: Kind::Text { text, plain: true },
             end,
             ..
         }) = parent.children.last_mut()
-        {
-            if *end == child.start {
-                text.push_str(new_text);
-                *end = child.end;
-                return;
-            }
-        }
+        && *end == child.start
+    {
+        text.push_str(new_text);
+        *end = child.end;
+        return;
     }
     parent.children.push(child);
 }
@@ -398,10 +412,10 @@ fn build_tree(text: &str) -> Node {
                     stack.pop();
                     continue;
                 }
-                if let Some(node) = stack.pop() {
-                    if let Some(parent) = stack.last_mut() {
-                        parent.children.push(node);
-                    }
+                if let Some(node) = stack.pop()
+                    && let Some(parent) = stack.last_mut()
+                {
+                    parent.children.push(node);
                 }
             }
             Event::Text(t) | Event::Html(t) => {
@@ -483,10 +497,10 @@ fn build_tree(text: &str) -> Node {
         }
     }
     while stack.len() > 1 {
-        if let Some(node) = stack.pop() {
-            if let Some(parent) = stack.last_mut() {
-                parent.children.push(node);
-            }
+        if let Some(node) = stack.pop()
+            && let Some(parent) = stack.last_mut()
+        {
+            parent.children.push(node);
         }
     }
     stack.pop().unwrap_or_else(|| Node::new(Kind::Root, 0, 0))
@@ -590,10 +604,10 @@ fn attach_block_attributes(root: &mut Node, lists: &[pre::BlockAttributes]) {
             pre::Attach::Previous => find_block(root, &|node: &Node| node.end <= list.offset, true),
             pre::Attach::Next => find_block(root, &|node: &Node| node.start >= list.offset, false),
         };
-        if let Some(path) = target {
-            if let Some(node) = node_at_mut(root, &path) {
-                merge_attributes(&mut node.attributes, &list.attributes);
-            }
+        if let Some(path) = target
+            && let Some(node) = node_at_mut(root, &path)
+        {
+            merge_attributes(&mut node.attributes, &list.attributes);
         }
     }
 }
@@ -645,20 +659,23 @@ fn node_at_mut<'a>(root: &'a mut Node, path: &[usize]) -> Option<&'a mut Node> {
     Some(node)
 }
 
-/// True when a blank line lies between byte offsets `end` (of one block) and `start` (of the
-/// next).
+/// True when a blank line lies between the end of one block (byte offset `end`, which may
+/// include the blank lines after it) and the start of the next (`start`).
 fn blank_line_between(source: &str, end: usize, start: usize) -> bool {
-    if start <= end {
-        return false;
-    }
-    let Some(gap) = source.get(end..start) else {
+    let Some(before) = source.get(..end.min(start)) else {
         return false;
     };
-    let at_line_start = end == 0 || source.get(..end).is_some_and(|s| s.ends_with('\n'));
+    // Back over blank lines, including a block quote's `>` lines.
+    let content_end = before
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '>')
+        .len();
+    let Some(gap) = source.get(content_end..start) else {
+        return false;
+    };
     let mut lines: Vec<&str> = gap.split('\n').collect();
-    // The part after the last newline is the start of the next block's line.
+    // The first piece ends the previous block's last line; the last starts the next block's.
     lines.pop();
-    if !at_line_start && !lines.is_empty() {
+    if !lines.is_empty() {
         lines.remove(0);
     }
     lines.iter().any(|line| {
@@ -672,6 +689,38 @@ fn blank_line_between(source: &str, end: usize, start: usize) -> bool {
 fn shape_blocks(node: &mut Node, source: &str) {
     for child in &mut node.children {
         shape_blocks(child, source);
+    }
+    // An ATX header without text is a paragraph of its hashes in kramdown.
+    if matches!(node.kind, Kind::Heading(_)) && node.children.is_empty() {
+        let hashes = source.get(node.start..node.end).unwrap_or_default().trim();
+        if !hashes.is_empty() && hashes.chars().all(|c| c == '#') {
+            node.kind = Kind::Paragraph;
+            node.attributes.clear();
+            node.children.push(Node::new(
+                Kind::Text {
+                    text: hashes.to_string(),
+                    plain: false,
+                },
+                node.start,
+                node.end,
+            ));
+        }
+    }
+    // `***both***`: kramdown puts the emphasis inside the strong element.
+    if node.kind == Kind::Emphasis
+        && node.children.len() == 1
+        && node
+            .children
+            .first()
+            .is_some_and(|c| c.kind == Kind::Strong)
+        && source
+            .get(node.start..)
+            .is_some_and(|s| s.starts_with("***") || s.starts_with("___"))
+    {
+        node.kind = Kind::Strong;
+        if let Some(inner) = node.children.first_mut() {
+            inner.kind = Kind::Emphasis;
+        }
     }
     if matches!(node.kind, Kind::Item | Kind::DefinitionDetails) {
         let first_block = node
@@ -694,23 +743,46 @@ fn shape_blocks(node: &mut Node, source: &str) {
             .map(|i| node.children.get(i + 1).map(|n| n.start))
             .collect();
         let mut is_task_list = false;
+        // kramdown writes the last item's paragraph bare only when an earlier one was.
+        let mut earlier_bare = false;
+        let mut previous_end: Option<usize> = None;
         for (i, item) in node.children.iter_mut().enumerate() {
             if !matches!(item.kind, Kind::Item | Kind::DefinitionDetails) {
+                previous_end = Some(item.end);
                 continue;
             }
+            let is_last = i + 1 == count;
             let follow = match item.children.get(1) {
                 Some(second) => Some(second.start),
-                None => next_starts.get(i).copied().flatten(),
+                None if !is_last => next_starts.get(i).copied().flatten(),
+                None => None,
             };
+            let bare;
+            let details = item.kind == Kind::DefinitionDetails;
+            let blank_before =
+                previous_end.is_some_and(|e| blank_line_between(source, e, item.start));
+            previous_end = Some(item.end);
             if let Some(first) = item.children.first_mut() {
                 if first.kind == Kind::Paragraph {
-                    let loose = follow.is_some_and(|f| blank_line_between(source, first.end, f));
-                    first.transparent = !loose;
+                    let blank_after =
+                        follow.is_some_and(|f| blank_line_between(source, first.end, f));
+                    first.transparent = if details {
+                        // A definition is bare unless a blank line separates it from its term.
+                        !blank_before
+                    } else {
+                        !blank_after && (!is_last || count == 1 || earlier_bare)
+                    };
+                    bare = first.transparent;
                     if matches!(first.children.first().map(|c| &c.kind), Some(Kind::Task(_))) {
                         is_task_list = true;
                     }
+                } else {
+                    bare = true;
                 }
+            } else {
+                bare = true;
             }
+            earlier_bare |= bare;
             if is_task_list && item.kind == Kind::Item {
                 merge_attributes(
                     &mut item.attributes,
@@ -752,17 +824,14 @@ fn inline_pass(
             kind: Kind::Text { text, plain: true },
             ..
         }) = node.children.get(i)
+            && let Some(rest) = text.strip_prefix("{:")
+            && let Some(close) = rest.find('}')
+            && takes_list
         {
-            if let Some(rest) = text.strip_prefix("{:") {
-                if let Some(close) = rest.find('}') {
-                    if takes_list {
-                        found = Some((
-                            parse_attribute_list(rest.get(..close).unwrap_or_default()),
-                            close + 3,
-                        ));
-                    }
-                }
-            }
+            found = Some((
+                parse_attribute_list(rest.get(..close).unwrap_or_default()),
+                close + 3,
+            ));
         }
         if let Some((attributes, cut)) = found {
             if let Some(prev) = node.children.get_mut(i - 1) {
@@ -972,10 +1041,43 @@ fn plain_text(node: &Node, out: &mut String) {
     }
 }
 
+/// Inline nodes cut into lines at the newlines of their text.
+fn split_lines(nodes: &[Node]) -> Vec<Vec<Node>> {
+    let mut lines: Vec<Vec<Node>> = vec![Vec::new()];
+    for node in nodes {
+        match &node.kind {
+            Kind::Text { text, plain } if text.contains('\n') => {
+                for (i, piece) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        lines.push(Vec::new());
+                    }
+                    if !piece.is_empty()
+                        && let Some(line) = lines.last_mut()
+                    {
+                        let mut part = node.clone();
+                        part.kind = Kind::Text {
+                            text: piece.to_string(),
+                            plain: *plain,
+                        };
+                        line.push(part);
+                    }
+                }
+            }
+            _ => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(node.clone());
+                }
+            }
+        }
+    }
+    lines.retain(|line| !line.is_empty());
+    lines
+}
+
 /// Writes the tree as kramdown's HTML converter does.
 struct Writer<'a> {
     source: &'a str,
-    raw_html: &'a [String],
+    raw_html: &'a [(String, pre::RawKind)],
     options: &'a KramdownOptions,
     footnote_defs: HashMap<String, Node>,
     /// Footnotes in the order of their first reference: (name, references so far).
@@ -993,14 +1095,33 @@ impl Writer<'_> {
     /// Block children at `indent`, with a blank line where the source had one.
     fn blocks(&mut self, children: &[Node], indent: usize) {
         let mut previous_end: Option<usize> = None;
+        // Blocks inside a `markdown="1"` element are one level in.
+        let mut extra: usize = 0;
         for child in children {
-            if let Some(end) = previous_end {
-                if blank_line_between(self.source, end, child.start) {
-                    self.out.push('\n');
-                }
+            let raw_kind = self.raw_kind(child);
+            if let Some(end) = previous_end
+                && blank_line_between(self.source, end, child.start)
+            {
+                self.out.push('\n');
             }
-            self.block(child, indent);
+            if raw_kind == Some(pre::RawKind::Close) {
+                extra = extra.saturating_sub(2);
+            }
+            self.block(child, indent + extra);
+            if raw_kind == Some(pre::RawKind::Open) {
+                extra += 2;
+            }
             previous_end = Some(child.end);
+        }
+    }
+
+    /// What kind of kept raw HTML `node` stands for, if it is a placeholder.
+    fn raw_kind(&self, node: &Node) -> Option<pre::RawKind> {
+        match &node.kind {
+            Kind::HtmlBlock(html) => pre::placeholder_index(html)
+                .and_then(|n| self.raw_html.get(n))
+                .map(|(_, kind)| *kind),
+            _ => None,
         }
     }
 
@@ -1049,12 +1170,15 @@ impl Writer<'_> {
                     match child.kind {
                         Kind::DefinitionDetails => self.item("dd", child, indent + 2),
                         _ => {
-                            self.indent(indent + 2);
-                            self.out.push_str("<dt");
-                            write_attributes(&child.attributes, &mut self.out);
-                            self.out.push('>');
-                            self.inlines(&child.children);
-                            self.out.push_str("</dt>\n");
+                            // Each line of the title is a term of its own.
+                            for line in split_lines(&child.children) {
+                                self.indent(indent + 2);
+                                self.out.push_str("<dt");
+                                write_attributes(&child.attributes, &mut self.out);
+                                self.out.push('>');
+                                self.inlines(&line);
+                                self.out.push_str("</dt>\n");
+                            }
                         }
                     }
                 }
@@ -1067,10 +1191,23 @@ impl Writer<'_> {
             Kind::HtmlBlock(html) => {
                 let raw = pre::placeholder_index(html)
                     .and_then(|n| self.raw_html.get(n))
-                    .map_or(html.as_str(), String::as_str);
+                    .map_or(html.as_str(), |(raw, _)| raw.as_str());
                 let trimmed = raw.trim_end_matches(['\n', '\r']);
-                if !trimmed.is_empty() {
-                    self.out.push_str(trimmed);
+                if trimmed.is_empty() {
+                } else if pre::starts_with_span_element(trimmed) {
+                    // kramdown reads a line opening with a span element as a paragraph.
+                    self.indent(indent);
+                    self.out.push_str("<p>");
+                    self.out.push_str(&pre::close_void_tags(trimmed.trim()));
+                    self.out.push_str("</p>\n");
+                } else {
+                    if self
+                        .raw_kind(node)
+                        .is_some_and(|k| k != pre::RawKind::Whole)
+                    {
+                        self.indent(indent);
+                    }
+                    self.out.push_str(&pre::close_void_tags(trimmed));
                     self.out.push('\n');
                 }
             }
@@ -1112,10 +1249,10 @@ impl Writer<'_> {
         } else if transparent_first {
             let mut previous_end = None;
             for (i, child) in node.children.iter().enumerate() {
-                if let Some(end) = previous_end {
-                    if blank_line_between(self.source, end, child.start) {
-                        self.out.push('\n');
-                    }
+                if let Some(end) = previous_end
+                    && blank_line_between(self.source, end, child.start)
+                {
+                    self.out.push('\n');
                 }
                 if i == 0 {
                     self.inlines(&child.children);
@@ -1140,7 +1277,9 @@ impl Writer<'_> {
 
     fn code_block(&mut self, node: &Node, language: Option<&str>, code: &str, indent: usize) {
         self.indent(indent);
-        if self.options.syntax_highlighting {
+        let highlight =
+            self.options.syntax_highlighting && language.is_none_or(super::highlight::rouge_knows);
+        if highlight {
             let language = language.unwrap_or("plaintext");
             let mut attributes = node.attributes.clone();
             let class = format!("language-{language} highlighter-rouge");
@@ -1315,7 +1454,8 @@ impl Writer<'_> {
                 escape_text(code, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Kind::InlineHtml(html) | Kind::RawInline(html) => self.out.push_str(html),
+            Kind::InlineHtml(html) => self.out.push_str(&pre::close_void_tags(html)),
+            Kind::RawInline(html) => self.out.push_str(html),
             Kind::HardBreak => self.out.push_str("<br />\n"),
             Kind::Task(checked) => {
                 self.out.push_str(

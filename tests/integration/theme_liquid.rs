@@ -107,7 +107,7 @@ fn byline_pages(root: &Path) -> Vec<(String, String)> {
 fn probes_render_as_jekyll_renders_them() {
     let root = fixture();
     let pages = byline_pages(&root);
-    assert_eq!(pages.len(), 5, "the fixture's probes");
+    assert_eq!(pages.len(), 6, "the fixture's probes");
     if let Err(reason) = Command::new("jekyll").arg("--version").output() {
         let why = format!("`jekyll` cannot run ({reason})");
         assert!(!crate::common::in_ci(), "CI=true but {why}");
@@ -148,5 +148,69 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
+    }
+}
+
+/// Every Liquid file of the real sites in ../shared/sites (layouts, includes, posts, pages)
+/// renders through Byline's engine without an error and without an unknown tag or filter.
+#[test]
+fn shared_sites_templates_render_without_problems() {
+    let Some(sites) = crate::common::shared_dir_or_skip("sites", "theme_liquid shared sites")
+    else {
+        return;
+    };
+    for name in ["minima", "tale"] {
+        let root = sites.join(name);
+        let config: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(root.join("_config.yml")).unwrap())
+                .unwrap();
+        // The configuration, plus the collections Jekyll always gives (empty here).
+        let mut site = liquid::model::to_object(&config).unwrap();
+        for key in ["pages", "posts", "static_files", "html_pages"] {
+            site.insert(key.into(), liquid::model::Value::Array(Vec::new()));
+        }
+        for key in ["data", "categories", "tags"] {
+            site.insert(
+                key.into(),
+                liquid::model::Value::Object(liquid::Object::new()),
+            );
+        }
+        let site = liquid::model::Value::Object(site);
+        let engine = JekyllLiquid::new(LiquidSetup {
+            site_root: root.clone(),
+            includes_dirs: vec![root.join("_includes")],
+            ..LiquidSetup::default()
+        })
+        .unwrap();
+        let mut checked = 0;
+        for path in crate::common::files_under(&root) {
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let liquid_file = relative.starts_with("_layouts/")
+                || relative.starts_with("_includes/")
+                || relative.starts_with("_posts/")
+                || (!relative.contains('/') && relative.ends_with(".html"));
+            if !liquid_file {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (front_matter, body) = if text.starts_with("---\n") {
+                split_front_matter(&text)
+            } else {
+                (serde_yaml::Value::Null, text)
+            };
+            let mut globals = globals(&relative, &front_matter);
+            globals.insert("site".into(), site.clone());
+            globals.insert("content".into(), liquid::model::Value::scalar("<p>x</p>"));
+            let (_, problems) = engine
+                .render(&relative, &body, &globals)
+                .unwrap_or_else(|problem| panic!("{name}: {problem}"));
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            checked += 1;
+        }
+        assert!(checked > 10, "{name}: only {checked} files checked");
     }
 }

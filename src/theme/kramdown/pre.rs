@@ -36,19 +36,31 @@ pub struct Prepared {
     /// Abbreviations: (text, title), in definition order.
     pub abbreviations: Vec<(String, String)>,
     /// Raw HTML kept verbatim; placeholder `N` stands for `raw_html[N]`.
-    pub raw_html: Vec<String>,
+    pub raw_html: Vec<(String, RawKind)>,
 }
 
-/// The placeholder tag name standing for raw HTML block `n`.
+/// What a kept piece of raw HTML is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawKind {
+    /// A whole HTML block, comment or `{::nomarkdown}` content.
+    Whole,
+    /// The opening tag of a `markdown="1"` block: what follows is Markdown, one level in.
+    Open,
+    /// The closing tag of a `markdown="1"` block.
+    Close,
+}
+
+/// The placeholder line standing for raw HTML block `n`: an HTML block CommonMark ends on
+/// the same line (a `pre` element), so the lines around it keep their own meaning.
 pub fn placeholder(n: usize) -> String {
-    format!("<kramdown-raw-{n}>")
+    format!("<pre kramdown-raw=\"{n}\"></pre>")
 }
 
 /// The raw HTML index of a placeholder block, if `html` is one.
 pub fn placeholder_index(html: &str) -> Option<usize> {
     html.trim()
-        .strip_prefix("<kramdown-raw-")?
-        .strip_suffix('>')?
+        .strip_prefix("<pre kramdown-raw=\"")?
+        .strip_suffix("\"></pre>")?
         .parse()
         .ok()
 }
@@ -60,6 +72,12 @@ const SPAN_ELEMENTS: &[&str] = &[
     "ruby", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea", "tt",
     "u", "var", "time", "s", "wbr",
 ];
+
+/// True when `html` opens with a span-level element (`<img …>`, `<br>`, `<span>`).
+pub fn starts_with_span_element(html: &str) -> bool {
+    opening_tag(html.lines().next().unwrap_or_default())
+        .is_some_and(|name| SPAN_ELEMENTS.contains(&name.as_str()))
+}
 
 /// Elements without a closing tag.
 const VOID_ELEMENTS: &[&str] = &[
@@ -162,6 +180,59 @@ fn strip_markdown_attribute(line: &str) -> Option<String> {
     None
 }
 
+/// `html` with its void elements closed the way kramdown writes them back (`<br>` →
+/// `<br />`). Blocks holding `pre`, `script`, `style` or `textarea` are left as they are.
+pub fn close_void_tags(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if ["<pre", "<script", "<style", "<textarea"]
+        .iter()
+        .any(|t| lower.contains(t))
+    {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 8);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let (before, tag_start) = rest.split_at(at);
+        out.push_str(before);
+        let name: String = tag_start
+            .chars()
+            .skip(1)
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut end = None;
+        let mut quote: Option<char> = None;
+        for (i, c) in tag_start.char_indices().skip(1) {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == '>' => {
+                    end = Some(i);
+                    break;
+                }
+                None if c == '<' => break,
+                None => {}
+            }
+        }
+        match end {
+            Some(end) if VOID_ELEMENTS.contains(&name.as_str()) => {
+                let inside = tag_start.get(..end).unwrap_or_default().trim_end();
+                out.push_str(inside.trim_end_matches('/').trim_end());
+                out.push_str(" />");
+                rest = tag_start.get(end + 1..).unwrap_or_default();
+            }
+            _ => {
+                out.push('<');
+                rest = tag_start.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Counts opening and closing tags named `name` in `line` (case-insensitive).
 fn tag_balance(line: &str, name: &str) -> (usize, usize) {
     let lower = line.to_ascii_lowercase();
@@ -181,10 +252,10 @@ fn tag_balance(line: &str, name: &str) -> (usize, usize) {
             if boundary(after) {
                 closes += 1;
             }
-        } else if let Some(after) = rest.strip_prefix(&open_pat) {
-            if boundary(after) {
-                opens += 1;
-            }
+        } else if let Some(after) = rest.strip_prefix(&open_pat)
+            && boundary(after)
+        {
+            opens += 1;
         }
         search = search.get(at + 1..).unwrap_or("");
     }
@@ -200,14 +271,27 @@ pub fn prepare(markdown: &str) -> Prepared {
     let mut markdown_blocks: Vec<String> = Vec::new();
     let mut i = 0;
     let mut previous_blank = true;
-    while let Some(line) = lines.get(i).copied() {
+    let mut nesting = ListNesting::default();
+    let mut raw_seen = 0;
+    while let Some(original) = lines.get(i).copied() {
+        // The line before was kept as raw HTML: another HTML block may follow at once.
+        let after_raw = prepared.raw_html.len() > raw_seen;
+        raw_seen = prepared.raw_html.len();
+        let reindented = if fence.is_none() {
+            nesting.line(original, previous_blank)
+        } else {
+            None
+        };
+        let line = reindented.as_deref().unwrap_or(original);
         let content = line.trim_end_matches(['\n', '\r']);
         if let Some((c, n)) = fence {
             prepared.text.push_str(line);
-            if let Some((c2, n2)) = fence_of(content) {
-                if c2 == c && n2 >= n && content.trim().chars().all(|x| x == c) {
-                    fence = None;
-                }
+            if let Some((c2, n2)) = fence_of(content)
+                && c2 == c
+                && n2 >= n
+                && content.trim().chars().all(|x| x == c)
+            {
+                fence = None;
             }
             i += 1;
             previous_blank = false;
@@ -258,7 +342,7 @@ pub fn prepare(markdown: &str) -> Prepared {
                 j += 1;
             }
             if keep {
-                push_raw(&mut prepared, raw);
+                push_raw(&mut prepared, raw, RawKind::Whole);
             }
             i = j + 1;
             previous_blank = true;
@@ -272,34 +356,40 @@ pub fn prepare(markdown: &str) -> Prepared {
                 .to_ascii_lowercase()
                 .starts_with(&closing)
             {
-                prepared.text.push('\n');
-                push_raw(&mut prepared, format!("{}\n", content.trim()));
+                push_raw(
+                    &mut prepared,
+                    format!("{}\n", content.trim()),
+                    RawKind::Close,
+                );
                 markdown_blocks.pop();
                 i += 1;
-                previous_blank = true;
+                previous_blank = false;
                 continue;
             }
         }
-        if previous_blank {
-            if let Some(name) = opening_tag(content) {
-                if !SPAN_ELEMENTS.contains(&name.as_str()) {
-                    if let Some(stripped) = strip_markdown_attribute(content) {
-                        let (opens, closes) = tag_balance(content, &name);
-                        if opens > closes && stripped.trim_end().ends_with('>') {
-                            push_raw(&mut prepared, format!("{}\n", stripped.trim()));
-                            markdown_blocks.push(name);
-                            i += 1;
-                            previous_blank = true;
-                            continue;
-                        }
-                    } else if let Some(end) = html_block_end(&lines, i, &name) {
-                        let raw: String = lines.get(i..=end).unwrap_or_default().concat();
-                        push_raw(&mut prepared, raw);
-                        i = end + 1;
-                        previous_blank = true;
-                        continue;
-                    }
+        if (previous_blank || after_raw)
+            && let Some(name) = opening_tag(content)
+            && !SPAN_ELEMENTS.contains(&name.as_str())
+        {
+            if let Some(stripped) = strip_markdown_attribute(content) {
+                let (opens, closes) = tag_balance(content, &name);
+                if opens > closes && stripped.trim_end().ends_with('>') {
+                    push_raw(
+                        &mut prepared,
+                        format!("{}\n", stripped.trim()),
+                        RawKind::Open,
+                    );
+                    markdown_blocks.push(name);
+                    i += 1;
+                    previous_blank = false;
+                    continue;
                 }
+            } else if let Some(end) = html_block_end(&lines, i, &name) {
+                let raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                push_raw(&mut prepared, raw, RawKind::Whole);
+                i = end + 1;
+                previous_blank = false;
+                continue;
             }
         }
         previous_blank = is_blank(content);
@@ -307,6 +397,80 @@ pub fn prepare(markdown: &str) -> Prepared {
         i += 1;
     }
     prepared
+}
+
+/// kramdown's lazy list lines: a list marker indented less than the item text above it (but
+/// more than that item's marker) starts a list nested in the item, where CommonMark would end
+/// the item. Such lines (and the lines of their list) get the missing indentation.
+#[derive(Debug, Default)]
+struct ListNesting {
+    /// The last list item seen: (marker indentation, content indentation).
+    item: Option<(usize, usize)>,
+    /// Lines indented at least `.0` get `.1` more spaces.
+    shift: Option<(usize, usize)>,
+}
+
+/// (indentation, content indentation) of a list item line.
+fn list_item(line: &str) -> Option<(usize, usize)> {
+    let indent = indent_of(line);
+    let rest = line.get(indent..)?;
+    let marker_len = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let after = rest.get(digits..)?;
+        if digits == 0 || digits > 9 || !(after.starts_with('.') || after.starts_with(')')) {
+            return None;
+        }
+        digits + 1
+    };
+    let after = rest.get(marker_len..)?;
+    let spaces = after.chars().take_while(|c| *c == ' ').count();
+    if spaces == 0 || after.trim().is_empty() {
+        return None;
+    }
+    Some((indent, indent + marker_len + spaces.min(4)))
+}
+
+impl ListNesting {
+    /// The line re-indented, when it must be.
+    fn line(&mut self, line: &str, previous_blank: bool) -> Option<String> {
+        if is_blank(line) {
+            return None;
+        }
+        let indent = indent_of(line);
+        let mut shifted = None;
+        match self.shift {
+            Some((threshold, extra)) if indent >= threshold => {
+                shifted = Some(format!("{}{line}", " ".repeat(extra)));
+            }
+            Some(_) => self.shift = None,
+            None => {}
+        }
+        let current = shifted.as_deref().unwrap_or(line);
+        match list_item(current) {
+            Some((marker, content)) => {
+                if let Some((above_marker, above_content)) = self.item
+                    && !previous_blank
+                    && above_marker < marker
+                    && marker < above_content
+                {
+                    let extra = above_content - marker;
+                    self.shift = Some((indent, extra + self.shift.map_or(0, |s| s.1)));
+                    self.item = Some((above_content, content + extra));
+                    return Some(format!("{}{current}", " ".repeat(extra)));
+                }
+                self.item = Some((marker, content));
+            }
+            None => {
+                if previous_blank && indent == 0 {
+                    self.item = None;
+                    self.shift = None;
+                }
+            }
+        }
+        shifted
+    }
 }
 
 /// The line where the HTML block opening at `start` with tag `name` closes.
@@ -327,14 +491,14 @@ fn html_block_end(lines: &[&str], start: usize, name: &str) -> Option<usize> {
 }
 
 /// Keeps `raw` verbatim behind a placeholder block.
-fn push_raw(prepared: &mut Prepared, raw: String) {
+fn push_raw(prepared: &mut Prepared, raw: String, kind: RawKind) {
     let n = prepared.raw_html.len();
-    prepared.raw_html.push(raw);
+    prepared.raw_html.push((raw, kind));
     if !prepared.text.is_empty() && !prepared.text.ends_with('\n') {
         prepared.text.push('\n');
     }
     prepared.text.push_str(&placeholder(n));
-    prepared.text.push_str("\n\n");
+    prepared.text.push('\n');
 }
 
 #[cfg(test)]
@@ -360,7 +524,10 @@ mod tests {
     #[test]
     fn html_block_runs_to_its_closing_tag() {
         let p = prepare("<div>\n\n*raw*\n\n</div>\nafter\n");
-        assert_eq!(p.raw_html, vec!["<div>\n\n*raw*\n\n</div>\n".to_string()]);
+        assert_eq!(
+            p.raw_html,
+            vec![("<div>\n\n*raw*\n\n</div>\n".to_string(), RawKind::Whole)]
+        );
         assert!(p.text.ends_with("after\n"));
     }
 
@@ -369,9 +536,31 @@ mod tests {
         let p = prepare("<div markdown=\"1\">\n*md*\n</div>\n");
         assert_eq!(
             p.raw_html,
-            vec!["<div>\n".to_string(), "</div>\n".to_string()]
+            vec![
+                ("<div>\n".to_string(), RawKind::Open),
+                ("</div>\n".to_string(), RawKind::Close)
+            ]
         );
         assert!(p.text.contains("*md*"));
+    }
+
+    #[test]
+    fn lazy_list_lines_nest_as_in_kramdown() {
+        let p = prepare("1. a\n2. b\n  - c\n  - d\n\nnext\n");
+        assert_eq!(p.text, "1. a\n2. b\n   - c\n   - d\n\nnext\n");
+        let p = prepare("* a\n  * b\n");
+        assert_eq!(p.text, "* a\n  * b\n");
+    }
+
+    #[test]
+    fn void_tags_are_closed() {
+        assert_eq!(close_void_tags("<br>"), "<br />");
+        assert_eq!(
+            close_void_tags("a <img src=\"x>y\" alt=''> b <br/>"),
+            "a <img src=\"x>y\" alt='' /> b <br />"
+        );
+        assert_eq!(close_void_tags("<pre><br></pre>"), "<pre><br></pre>");
+        assert_eq!(close_void_tags("<b>x</b> 3 < 4"), "<b>x</b> 3 < 4");
     }
 
     #[test]

@@ -159,12 +159,12 @@ pub fn apply(text: &str, after: &str, typography: &Typography) -> String {
                 }
             }
         }
-        if typography.symbols {
-            if let Some((len, replacement)) = symbol_at(&chars, i) {
-                out.push_str(replacement);
-                i += len;
-                continue;
-            }
+        if typography.symbols
+            && let Some((len, replacement)) = symbol_at(&chars, i)
+        {
+            out.push_str(replacement);
+            i += len;
+            continue;
         }
         out.push(c);
         i += 1;
@@ -272,16 +272,19 @@ fn quote_rules(context: &[char], p: usize, run_len: usize) -> (usize, Vec<QuoteP
         return (q_at + 1 - p, pieces);
     }
     // 6: (\s)('|")(?=\w)
-    if let (Some(s), Some(q)) = (space, at(p + 1)) {
-        if is_quote(q) && word_at(p + 2) {
-            return (2, vec![Plain(s), Left(q)]);
-        }
+    if let (Some(s), Some(q)) = (space, at(p + 1))
+        && is_quote(q)
+        && word_at(p + 2)
+    {
+        return (2, vec![Plain(s), Left(q)]);
     }
     // 7: (SQ_CLOSE)('|")
-    if let (Some(c), Some(q)) = (c0, c1) {
-        if is_sq_close(c) && is_quote(q) && p + 1 < run_len {
-            return (2, vec![Plain(c), Right(q)]);
-        }
+    if let (Some(c), Some(q)) = (c0, c1)
+        && is_sq_close(c)
+        && is_quote(q)
+        && p + 1 < run_len
+    {
+        return (2, vec![Plain(c), Right(q)]);
     }
     // 8: ("|')(?=\s|s\b|$)
     if let Some(q) = c0.filter(|c| is_quote(*c)) {
@@ -292,10 +295,12 @@ fn quote_rules(context: &[char], p: usize, run_len: usize) -> (usize, Vec<QuoteP
     }
     // 9, 10: (.?)' and (.?)"
     for q in ['\'', '"'] {
-        if c0 != Some(q) && c1 == Some(q) && p + 1 < run_len {
-            if let Some(c) = c0 {
-                return (2, vec![Plain(c), Left(q)]);
-            }
+        if c0 != Some(q)
+            && c1 == Some(q)
+            && p + 1 < run_len
+            && let Some(c) = c0
+        {
+            return (2, vec![Plain(c), Left(q)]);
         }
         if c0 == Some(q) {
             return (1, vec![Left(q)]);

@@ -309,8 +309,8 @@ impl Engine {
                 file: file.to_string(),
                 line: tag.line,
                 message: format!(
-                    "Byline cannot run the Liquid tag '{}' (a Jekyll plugin's?); it is shown as \
-                     a placeholder",
+                    "Byline cannot run the Liquid tag '{}' (a plugin's tag); it is shown as a \
+                     placeholder",
                     tag.name
                 ),
             });
@@ -326,6 +326,7 @@ impl Engine {
                 ),
             });
         }
+        problems.sort_by_key(|problem| problem.line);
         let parsed = catch_unwind(AssertUnwindSafe(|| {
             liquid_core::parser::parse(&scanned.text, &language)
         }));

@@ -738,7 +738,16 @@ fn image_json(image: &Image) -> String {
         super::filters::json_string(&image.path, &mut out);
         return out;
     }
-    keys.sort();
+    // liquid's objects do not keep the YAML order the plugin follows: the keys its
+    // documentation lists come in that order (height, width, alt), others after, sorted.
+    let documented = ["height", "width", "alt"];
+    keys.sort_by_key(|key| {
+        let rank = documented
+            .iter()
+            .position(|known| known == key)
+            .unwrap_or(documented.len());
+        (rank, key.clone())
+    });
     out.push('{');
     for key in &keys {
         super::filters::json_string(key, &mut out);
@@ -869,5 +878,48 @@ B<link type=\"application/atom+xml\" rel=\"alternate\" href=\"https://ex.com/fee
         let without_title = render("{% seo title=false %}", &globals);
         assert!(!without_title.contains("<title>"));
         assert!(without_title.contains("og:title"));
+    }
+
+    /// The second page of a paginated index, shaped like the one jekyll-paginate and
+    /// jekyll-seo-tag write for a site with a baseurl (`Page 2 of 2 for`, `rel="prev"`).
+    #[test]
+    fn later_pages_of_a_paginated_index_get_the_page_number_and_a_prev_link() {
+        let globals = liquid::object!({
+            "site": {
+                "title": "Notes",
+                "description": "About small things",
+                "url": "https://ex.org",
+                "baseurl": "/b",
+                "author": {"name": "Ann", "url": "https://ann.example"},
+            },
+            "page": {"title": "Home", "url": "/page2/"},
+            "paginator": {
+                "page": 2,
+                "total_pages": 2,
+                "previous_page": 1,
+                "previous_page_path": "/",
+                "next_page": nil,
+            },
+        });
+        let expected = "<!-- Begin Jekyll SEO tag v2.8.0 -->
+<title>Page 2 of 2 for Home | Notes</title>
+<meta name=\"generator\" content=\"Jekyll v4.3.1\" />
+<meta property=\"og:title\" content=\"Home\" />
+<meta name=\"author\" content=\"Ann\" />
+<meta property=\"og:locale\" content=\"en_US\" />
+<meta name=\"description\" content=\"About small things\" />
+<meta property=\"og:description\" content=\"About small things\" />
+<link rel=\"canonical\" href=\"https://ex.org/b/page2/\" />
+<meta property=\"og:url\" content=\"https://ex.org/b/page2/\" />
+<meta property=\"og:site_name\" content=\"Notes\" />
+<meta property=\"og:type\" content=\"website\" />
+<link rel=\"prev\" href=\"https://ex.org/b/\" />
+<meta name=\"twitter:card\" content=\"summary\" />
+<meta property=\"twitter:title\" content=\"Home\" />
+<script type=\"application/ld+json\">
+{\"@context\":\"https://schema.org\",\"@type\":\"WebPage\",\"author\":{\"@type\":\"Person\",\"name\":\"Ann\",\"url\":\"https://ann.example\"},\"description\":\"About small things\",\"headline\":\"Home\",\"url\":\"https://ex.org/b/page2/\"}</script>
+<!-- End Jekyll SEO tag -->
+";
+        assert_eq!(render("{% seo %}", &globals), expected);
     }
 }

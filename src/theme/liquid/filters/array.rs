@@ -15,6 +15,9 @@ use std::collections::BTreeSet;
 /// The items a filter walks: an array's items, a hash's values; `None` for anything else
 /// (which Jekyll's filters return unchanged).
 fn items_of(input: &dyn ValueView) -> Option<Vec<Value>> {
+    if input.is_nil() {
+        return None;
+    }
     if let Some(array) = input.as_array() {
         return Some(array.values().map(|v| v.to_value()).collect());
     }

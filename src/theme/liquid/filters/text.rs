@@ -146,69 +146,231 @@ pub(crate) fn truncatewords(call: &FilterCall<'_>) -> Result<Value> {
     Ok(Value::scalar(format!("{}{ellipsis}", list.join(" "))))
 }
 
-/// Typographic quotes, dashes and ellipses, kramdown's SmartyPants way (characters, not
-/// entities; a bare `&` escaped; tags and entities left alone).
+/// Named entities kramdown turns into characters in `smartify` (the ones text commonly uses).
+const NAMED_ENTITIES: &[(&str, char)] = &[
+    ("nbsp", '\u{a0}'),
+    ("copy", '\u{a9}'),
+    ("reg", '\u{ae}'),
+    ("trade", '\u{2122}'),
+    ("hellip", '\u{2026}'),
+    ("mdash", '\u{2014}'),
+    ("ndash", '\u{2013}'),
+    ("lsquo", '\u{2018}'),
+    ("rsquo", '\u{2019}'),
+    ("ldquo", '\u{201c}'),
+    ("rdquo", '\u{201d}'),
+    ("laquo", '\u{ab}'),
+    ("raquo", '\u{bb}'),
+    ("deg", '\u{b0}'),
+    ("times", '\u{d7}'),
+    ("euro", '\u{20ac}'),
+    ("pound", '\u{a3}'),
+    ("sect", '\u{a7}'),
+    ("middot", '\u{b7}'),
+    ("bull", '\u{2022}'),
+    ("quot", '"'),
+];
+
+/// An entity's text in kramdown's `as_char` output: the character, except `&`, `<` and `>`,
+/// which stay named.
+fn entity_output(entity: &str) -> Option<String> {
+    let name = entity.strip_prefix('&')?.strip_suffix(';')?;
+    let c = if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        char::from_u32(code)?
+    } else {
+        match name {
+            "amp" | "lt" | "gt" => return Some(entity.to_string()),
+            _ => NAMED_ENTITIES.iter().find(|(n, _)| *n == name)?.1,
+        }
+    };
+    Some(match c {
+        '&' => "&amp;".to_string(),
+        '<' => "&lt;".to_string(),
+        '>' => "&gt;".to_string(),
+        c => c.to_string(),
+    })
+}
+
+static SMARTY_ENTITY: LazyLock<Regex> =
+    LazyLock::new(|| compiled(r"^&(?:[a-zA-Z0-9]+|#[0-9]+|#x[a-fA-F0-9]+);"));
+static SMARTY_TAG: LazyLock<Regex> =
+    LazyLock::new(|| compiled(r"^(?s)(?:<!--.*?-->|</?[A-Za-z][^>]*>)"));
+
+fn is_word(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_space(c: Option<char>) -> bool {
+    c.is_some_and(is_ruby_space)
+}
+
+/// kramdown's SQ_PUNCT.
+fn is_sq_punct(c: Option<char>) -> bool {
+    c.is_some_and(|c| "!\"#$%'()*+,-./:;<=>?@[\\]^_`{|}~".contains(c))
+}
+
+/// kramdown's SQ_CLOSE: anything but whitespace, `\`, `[`, `{`, `(` and `-`.
+fn is_sq_close(c: char) -> bool {
+    !matches!(c, ' ' | '\\' | '\t' | '\r' | '\n' | '[' | '{' | '(' | '-')
+}
+
+fn quote_char(quote: char, opening: bool) -> char {
+    match (quote, opening) {
+        ('\'', true) => '\u{2018}',
+        ('\'', false) => '\u{2019}',
+        (_, true) => '\u{201c}',
+        (_, false) => '\u{201d}',
+    }
+}
+
+/// kramdown's smart-quote rules for the quote at `index`, the character before it (`before`,
+/// when it is plain text kramdown's scanner can take with the quote). Returns the text to
+/// write and how many characters from `index` it covers.
+fn smart_quote(chars: &[char], index: usize, before: Option<char>) -> (String, usize) {
+    let at = |offset: usize| chars.get(index + offset).copied();
+    let quote = at(0).unwrap_or('"');
+    let (n1, n2, n3) = (at(1), at(2), at(3));
+    let other = if quote == '"' { '\'' } else { '"' };
+    if before.is_none() {
+        if n1.is_some_and(|c| c == '_' || c == '*') && n2.is_some_and(|c| !is_ruby_space(c)) {
+            return (quote_char(quote, true).to_string(), 1);
+        }
+        let dots = n2 == Some('.') && n3 == Some('.');
+        if is_sq_punct(n1) && !dots && !is_word(n2) {
+            return (quote_char(quote, false).to_string(), 1);
+        }
+    }
+    let before_space = before.is_some_and(is_ruby_space);
+    if (before.is_none() || before_space) && n1 == Some(other) && is_word(n2) {
+        let pair: String = [quote_char(quote, true), quote_char(other, true)]
+            .iter()
+            .collect();
+        return (pair, 2);
+    }
+    if (before.is_none() || before_space)
+        && quote == '\''
+        && n1.is_some_and(|c| c.is_ascii_digit())
+        && n2.is_some_and(|c| c.is_ascii_digit())
+        && n3 == Some('s')
+    {
+        return ('\u{2019}'.to_string(), 1);
+    }
+    match before {
+        Some(_) if before_space && is_word(n1) => (quote_char(quote, true).to_string(), 1),
+        Some(c) if is_sq_close(c) => (quote_char(quote, false).to_string(), 1),
+        Some(_) => (quote_char(quote, true).to_string(), 1),
+        None => {
+            if n1 == Some('"') || n1 == Some('\'') {
+                // `(SQ_CLOSE)('|")`: this quote stays as it is, the next one closes.
+                let next = n1.unwrap_or('"');
+                let text: String = [quote, quote_char(next, false)].iter().collect();
+                return (text, 2);
+            }
+            let closing = n1.is_none() || is_space(n1) || (n1 == Some('s') && !is_word(n2));
+            (quote_char(quote, !closing).to_string(), 1)
+        }
+    }
+}
+
+/// Typographic quotes, dashes, ellipses and guillemets as Jekyll's `smartify` (kramdown's
+/// SmartyPants parser) writes them: characters, not entities; tags kept; a bare `&`, `<`
+/// or `>` escaped.
 pub(crate) fn smartify_text(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 16);
     let mut index = 0;
-    let mut in_tag = false;
+    // Where plain text starts again after the last construct (a quote, a tag, an entity,
+    // a symbol): kramdown's scanner cannot take a character before it with a quote.
+    let mut plain_from = 0;
+    let rest_at = |index: usize| -> String { chars.get(index..).unwrap_or(&[]).iter().collect() };
     while let Some(&c) = chars.get(index) {
-        let next = chars.get(index + 1).copied();
-        let previous = index.checked_sub(1).and_then(|i| chars.get(i)).copied();
-        if in_tag {
-            out.push(c);
-            if c == '>' {
-                in_tag = false;
-            }
-            index += 1;
-            continue;
-        }
+        let at = |offset: usize| chars.get(index + offset).copied();
         match c {
-            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!') => {
-                in_tag = true;
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => {
-                let rest: String = chars.get(index..).unwrap_or(&[]).iter().take(12).collect();
-                if ENTITY.is_match(&rest) {
-                    out.push('&');
+            '<' | '&' => {
+                let rest = rest_at(index);
+                let pattern: &Regex = if c == '<' {
+                    &SMARTY_TAG
                 } else {
-                    out.push_str("&amp;");
+                    &SMARTY_ENTITY
+                };
+                if let Some(found) = pattern.find(&rest) {
+                    let matched = found.as_str();
+                    let written = if c == '&' {
+                        entity_output(matched).unwrap_or_else(|| {
+                            format!("&amp;{}", matched.strip_prefix('&').unwrap_or(matched))
+                        })
+                    } else {
+                        matched.to_string()
+                    };
+                    out.push_str(&written);
+                    index += matched.chars().count();
+                    plain_from = index;
+                    continue;
                 }
+                if c == '<' && at(1) == Some('<') {
+                    if at(2) == Some(' ') {
+                        out.push_str("\u{ab}\u{a0}");
+                        index += 3;
+                    } else {
+                        out.push('\u{ab}');
+                        index += 2;
+                    }
+                    plain_from = index;
+                    continue;
+                }
+                out.push_str(if c == '<' { "&lt;" } else { "&amp;" });
             }
-            '-' if next == Some('-') && chars.get(index + 2) == Some(&'-') => {
-                out.push('\u{2014}');
+            '\\' if matches!(at(1), Some('<') | Some('>')) && at(2) == at(1) => {
+                out.push_str(if at(1) == Some('<') {
+                    "&lt;&lt;"
+                } else {
+                    "&gt;&gt;"
+                });
                 index += 3;
+                plain_from = index;
                 continue;
             }
-            '-' if next == Some('-') => {
-                out.push('\u{2013}');
+            ' ' if at(1) == Some('>') && at(2) == Some('>') => {
+                out.push_str("\u{a0}\u{bb}");
+                index += 3;
+                plain_from = index;
+                continue;
+            }
+            '>' if at(1) == Some('>') => {
+                out.push('\u{bb}');
                 index += 2;
+                plain_from = index;
                 continue;
             }
-            '.' if next == Some('.') && chars.get(index + 2) == Some(&'.') => {
+            '>' => out.push_str("&gt;"),
+            '-' if at(1) == Some('-') => {
+                let long = at(2) == Some('-');
+                out.push(if long { '\u{2014}' } else { '\u{2013}' });
+                index += if long { 3 } else { 2 };
+                plain_from = index;
+                continue;
+            }
+            '.' if at(1) == Some('.') && at(2) == Some('.') => {
                 out.push('\u{2026}');
                 index += 3;
+                plain_from = index;
                 continue;
             }
             '\'' | '"' => {
-                let opening = match previous {
-                    None => true,
-                    Some(p) => p.is_whitespace() || "([{-\u{2013}\u{2014}".contains(p),
-                };
-                let decade = c == '\''
-                    && next.is_some_and(|n| n.is_ascii_digit())
-                    && chars.get(index + 2).is_some_and(|n| n.is_ascii_digit());
-                let quote = match (c, opening && !decade) {
-                    ('\'', true) => '\u{2018}',
-                    ('\'', false) => '\u{2019}',
-                    (_, true) => '\u{201c}',
-                    (_, false) => '\u{201d}',
-                };
-                out.push(quote);
+                let before = index
+                    .checked_sub(1)
+                    .filter(|previous| *previous >= plain_from)
+                    .and_then(|previous| chars.get(previous).copied())
+                    .filter(|previous| *previous != '\\');
+                let (written, covered) = smart_quote(&chars, index, before);
+                out.push_str(&written);
+                index += covered;
+                plain_from = index;
+                continue;
             }
             c => out.push(c),
         }
@@ -228,13 +390,14 @@ static SLUG_PRETTY: LazyLock<Regex> =
     LazyLock::new(|| compiled(r"[^\p{M}\p{L}\p{Nd}._~!$&'()+,;=@]+"));
 static SLUG_ASCII: LazyLock<Regex> = LazyLock::new(|| compiled(r"[^A-Za-z0-9]+"));
 
-/// I18n's `transliterate`: Latin letters without their accents, other non-ASCII as `?`.
+/// I18n's `transliterate`: Latin-1 and Latin Extended-A letters (up to `ž`) without their
+/// accents, other non-ASCII as `?`.
 fn transliterate_latin(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c);
-        } else if ('\u{c0}'..='\u{17f}').contains(&c) {
+        } else if ('\u{c0}'..='\u{17e}').contains(&c) {
             match deunicode::deunicode_char(c) {
                 Some(ascii) if !ascii.is_empty() => out.push_str(ascii),
                 _ => out.push('?'),
@@ -369,6 +532,7 @@ pub(crate) fn inspect(call: &FilterCall<'_>) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::render;
+    use super::*;
 
     /// The strings of the Jekyll check (site config values, since Liquid strings have no
     /// escapes).
@@ -433,6 +597,225 @@ mod tests {
                 "{{ \"12abc\" | to_integer }}|{{ true | to_integer }}|{{ false | to_integer }}|{{ \"3.7\" | to_integer }}|{{ nil | to_integer }}|{{ 4.9 | to_integer }}|{{ \"  -5\" | to_integer }}|{{ \"abc\" | to_integer }}",
                 "12|1|0|3|0|4|-5|0",
             ),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(render(template, &globals), expected, "{template}");
+        }
+    }
+
+    /// Jekyll 4.3.1's `slugify` in every mode, including I18n's Latin transliteration.
+    #[test]
+    fn slugify_matches_jekyll_in_every_mode() {
+        let cases: [(&str, Option<&str>, &str); 49] = [
+            ("  The _cönfig.yml file?! ", None, "the-cönfig-yml-file"),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("raw"),
+                "the-_cönfig.yml-file?!",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("default"),
+                "the-cönfig-yml-file",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("pretty"),
+                "the-_cönfig.yml-file-!",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("ascii"),
+                "the-c-nfig-yml-file",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("latin"),
+                "the-config-yml-file",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("none"),
+                "  the _cönfig.yml file?! ",
+            ),
+            (
+                "  The _cönfig.yml file?! ",
+                Some("bogus"),
+                "  the _cönfig.yml file?! ",
+            ),
+            ("--Hello--World--", None, "hello-world"),
+            ("--Hello--World--", Some("raw"), "-hello--world-"),
+            ("--Hello--World--", Some("default"), "hello-world"),
+            ("--Hello--World--", Some("pretty"), "hello-world"),
+            ("--Hello--World--", Some("ascii"), "hello-world"),
+            ("--Hello--World--", Some("latin"), "hello-world"),
+            ("--Hello--World--", Some("none"), "--hello--world--"),
+            ("--Hello--World--", Some("bogus"), "--hello--world--"),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                None,
+                "ünïcödé-straße-æsir-日本語-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("raw"),
+                "ünïcödé-straße-&-æsir;-日本語-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("default"),
+                "ünïcödé-straße-æsir-日本語-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("pretty"),
+                "ünïcödé-straße-&-æsir;-日本語-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("ascii"),
+                "n-c-d-stra-e-sir-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("latin"),
+                "unicode-strasse-aesir-x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("none"),
+                "ünïcödé straße & æsir; 日本語 x",
+            ),
+            (
+                "Ünïcödé Straße & Æsir; 日本語 x",
+                Some("bogus"),
+                "ünïcödé straße & æsir; 日本語 x",
+            ),
+            ("a\nb\n-c-", None, "a-b-c"),
+            ("a\nb\n-c-", Some("raw"), "a-b--c"),
+            ("a\nb\n-c-", Some("default"), "a-b-c"),
+            ("a\nb\n-c-", Some("pretty"), "a-b-c"),
+            ("a\nb\n-c-", Some("ascii"), "a-b-c"),
+            ("a\nb\n-c-", Some("latin"), "a-b-c"),
+            ("a\nb\n-c-", Some("none"), "a\nb\n-c-"),
+            ("a\nb\n-c-", Some("bogus"), "a\nb\n-c-"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", None, "roman-12-١٢٣-x̃y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("raw"), "ⅻ-roman-ⅻ-12-١٢٣-x̃y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("default"), "roman-12-١٢٣-x̃y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("pretty"), "roman-12-١٢٣-x̃y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("ascii"), "roman-12-x-y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("latin"), "roman-12-x-y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("none"), "ⅻ roman ⅻ 12 ١٢٣ x̃y"),
+            ("Ⅻ roman Ⅻ 12 ١٢٣ x̃y", Some("bogus"), "ⅻ roman ⅻ 12 ١٢٣ x̃y"),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                None,
+                "it-s-pretty-cool-home-1-2-ok-5-more",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("raw"),
+                "it's-(pretty)-~cool~-@home-+1=2,-ok;-$5-&-more!",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("default"),
+                "it-s-pretty-cool-home-1-2-ok-5-more",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("pretty"),
+                "it's-(pretty)-~cool~-@home-+1=2,-ok;-$5-&-more!",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("ascii"),
+                "it-s-pretty-cool-home-1-2-ok-5-more",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("latin"),
+                "it-s-pretty-cool-home-1-2-ok-5-more",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("none"),
+                "it's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+            ),
+            (
+                "It's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+                Some("bogus"),
+                "it's (pretty) ~cool~ @home +1=2, ok; $5 & more!",
+            ),
+            (
+                "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĲĳĴĵĶķĸĹĺĻļĽľĿŀŁłŃńŅņŇňŉŊŋŌōŎŏŐőŒœŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſ",
+                Some("latin"),
+                "aaaaaaaeceeeeiiiidnoooooxouuuuythssaaaaaaaeceeeeiiiidnooooo-ouuuuythyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiijijjjkkkllllllllllnnnnnn-nngngoooooooeoerrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzz",
+            ),
+        ];
+        for (input, mode, expected) in cases {
+            assert_eq!(slugify_text(input, mode), expected, "{input:?} {mode:?}");
+        }
+    }
+
+    /// Jekyll 4.3.1's `smartify`, `strip_html` and `truncatewords` (Liquid 5) on the same text.
+    #[test]
+    fn smartify_strip_html_and_truncatewords_match_jekyll() {
+        let cases = [
+            (
+                "\"Hello,\" she said. 'It's the '90s' -- right?",
+                "\u{201c}Hello,\u{201d} she said. \u{2018}It\u{2019}s the \u{2019}90s\u{2019} \u{2013} right?",
+            ),
+            (
+                "He said \"no\"... then (\"yes\") and [\"maybe\"]",
+                "He said \u{201c}no\u{201d}\u{2026} then (\u{201c}yes\u{201d}) and [\u{201c}maybe\u{201d}]",
+            ),
+            (
+                "rock 'n' roll, the dogs' bones, 5'10\" tall",
+                "rock \u{2018}n\u{2019} roll, the dogs\u{2019} bones, 5\u{2019}10\u{201d} tall",
+            ),
+            (
+                "<a href=\"x's\">don't</a> <<quoted>> a&b &copy; &#169;",
+                "<a href=\"x's\">don\u{2019}t</a> \u{ab}quoted\u{bb} a&amp;b \u{a9} \u{a9}",
+            ),
+            (
+                "end quote\" and 'single at end'",
+                "end quote\u{201d} and \u{2018}single at end\u{2019}",
+            ),
+            (
+                "a --- b -- c ---- d ..... e",
+                "a \u{2014} b \u{2013} c \u{2014}- d \u{2026}.. e",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(smartify_text(input), expected, "{input}");
+        }
+        assert_eq!(
+            strip_html_text(
+                "<p>One <b>two</b></p><script>var x = '<b>';</script><!-- c <i>x</i> --><style>p{}</style><SCRIPT>y</SCRIPT> three < four >"
+            ),
+            "One twoy three "
+        );
+        let globals = liquid::model::object!({
+            "site": {"w": "  one two\tthree  four\nfive six seven "}
+        });
+        let cases = [
+            ("{{ site.w | truncatewords: 3 }}", "one two three..."),
+            (
+                "{{ site.w | truncatewords: 7 }}",
+                "one two three four five six seven...",
+            ),
+            (
+                "{{ site.w | truncatewords: 6, \"~\" }}",
+                "one two three four five six~",
+            ),
+            ("{{ site.w | truncatewords: 0 }}", "one..."),
+            (
+                "{{ site.w | truncatewords }}",
+                "  one two\tthree  four\nfive six seven ",
+            ),
+            ("{{ \"a b\" | truncatewords: 2 }}", "a b"),
+            ("{{ \"a b \" | truncatewords: 2 }}", "a b..."),
         ];
         for (template, expected) in cases {
             assert_eq!(render(template, &globals), expected, "{template}");

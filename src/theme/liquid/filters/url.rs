@@ -353,6 +353,15 @@ pub(crate) fn cgi_escape(call: &FilterCall<'_>) -> Result<Value> {
     Ok(Value::scalar(out))
 }
 
+/// `{{ x | url_encode }}`: Liquid 5's, which is Ruby's `CGI.escape` (liquid-lib's writes a
+/// space as `%20` and encodes `~`).
+pub(crate) fn url_encode(call: &FilterCall<'_>) -> Result<Value> {
+    if call.input.is_nil() {
+        return Ok(Value::Nil);
+    }
+    cgi_escape(call)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{render, site};
@@ -462,6 +471,10 @@ mod tests {
             "foo%2C+bar+%5Cbaz%3F"
         );
         assert_eq!(render("{{ \"~*é\" | cgi_escape }}", &globals), "~%2A%C3%A9");
+        assert_eq!(
+            render("{{ \"a b~/c\" | url_encode }}", &globals),
+            "a+b~%2Fc"
+        );
         assert_eq!(
             render("{{ \"/a/index.html\" | strip_index }}", &globals),
             "/a/"

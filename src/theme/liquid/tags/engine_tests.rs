@@ -148,6 +148,11 @@ fn include_parameters_and_scope_as_jekyll() {
         render(&engine, "{% include outer.html key=\"outer\" %}"),
         "[outer before=outer][inner inner][outer after=outer][noparams sees=outer]"
     );
+    // jekyll-include-cache's tag renders the same.
+    assert_eq!(
+        render(&engine, "{% include_cached inner.html key=page.title %}"),
+        "[inner Welcome]"
+    );
     // Quoted values keep escaped quotes unescaped.
     assert_eq!(
         render(&engine, r#"{% include inner.html key='it\'s' %}"#),
@@ -397,6 +402,14 @@ fn post_url_and_link_add_the_baseurl() {
         ),
         "link: /blog/2016/05/20/welcome.html / /blog/sub/page.html"
     );
+    // The path is Liquid first.
+    assert_eq!(
+        render(
+            &engine,
+            "{% assign target = \"sub/page.md\" %}{% link {{ target }} %}"
+        ),
+        "/blog/sub/page.html"
+    );
     // Jekyll: Could not find post "2010-01-01-nope" in tag 'post_url'. Make sure the post
     // exists and the name is correct.
     let problem = render_error(&engine, "_posts/a.md", "\n{% post_url 2010-01-01-nope %}");
@@ -475,6 +488,22 @@ fn whitespace_control_is_unchanged_by_line_markers() {
 }
 
 #[test]
+fn the_engine_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>(_: &T) -> bool {
+        true
+    }
+    let engine = Site::new().engine();
+    assert!(shareable(&engine));
+    let rendered = std::thread::scope(|scope| {
+        scope
+            .spawn(|| render(&engine, "{{ page.title }}"))
+            .join()
+            .unwrap()
+    });
+    assert_eq!(rendered, "Welcome");
+}
+
+#[test]
 fn bad_input_never_panics() {
     let site = Site::new();
     site.write("_includes/empty.html", "");
@@ -531,4 +560,35 @@ fn unchanged_templates_are_parsed_once() {
         .map(|(_, prepared)| std::sync::Arc::as_ptr(prepared));
     assert!(cached.is_some());
     assert_eq!(cached, again);
+}
+
+#[test]
+fn loop_variables_are_lenient_too() {
+    // Jekyll writes nothing for a key of a string or of a missing value, in loops as anywhere.
+    let engine = Site::new().engine();
+    assert_eq!(
+        render(
+            &engine,
+            "{% for post in site.posts %}[{{ post.title.foo }}]{% endfor %}\
+             {% for post in site.posts %}{% for t in post.tags %}[{{ t.name }}]{% endfor %}\
+             {% endfor %}{% for i in (1..2) %}[{{ i.foo }}{{ forloop.nothing }}]{% endfor %}"
+        ),
+        "[][][][][]"
+    );
+    // `limit` past the end does not add empty items (the `liquid` crate's loop did).
+    assert_eq!(
+        render(
+            &engine,
+            "{% for post in site.posts offset:1 limit:5 %}[{{ post.title }}]{% endfor %}"
+        ),
+        "[Second]"
+    );
+    // An object is iterated as [key, value] pairs.
+    assert_eq!(
+        render(
+            &engine,
+            "{% for pair in page %}{% if pair[0] == \"title\" %}{{ pair[1] }}{% endif %}{% endfor %}"
+        ),
+        "Welcome"
+    );
 }

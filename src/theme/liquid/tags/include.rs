@@ -29,21 +29,39 @@ use std::sync::Weak;
 pub struct IncludeTag {
     engine: Weak<Engine>,
     relative: bool,
+    /// The name it is registered under (`include_cached`, of the jekyll-include-cache plugin,
+    /// renders the same as `include`).
+    name: &'static str,
 }
 
 impl IncludeTag {
     /// `include` (or `include_relative` when `relative`), reading files through `engine`.
     pub fn new(engine: Weak<Engine>, relative: bool) -> IncludeTag {
-        IncludeTag { engine, relative }
+        let name = if relative {
+            "include_relative"
+        } else {
+            "include"
+        };
+        IncludeTag {
+            engine,
+            relative,
+            name,
+        }
+    }
+
+    /// `include_cached` (jekyll-include-cache): an `include` whose output the plugin keeps;
+    /// rendered like `include`.
+    pub fn cached(engine: Weak<Engine>) -> IncludeTag {
+        IncludeTag {
+            engine,
+            relative: false,
+            name: "include_cached",
+        }
     }
 
     /// The tag's name.
     fn name(&self) -> &'static str {
-        if self.relative {
-            "include_relative"
-        } else {
-            "include"
-        }
+        self.name
     }
 }
 

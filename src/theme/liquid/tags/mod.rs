@@ -3,6 +3,7 @@
 //! `liquid` crate behave like Jekyll's Liquid (lenient variables, line tracking, the scan that
 //! prepares a template's text).
 
+pub mod for_loop;
 pub mod highlight;
 pub mod include;
 pub mod lenient;
@@ -28,9 +29,11 @@ pub fn register_jekyll_tags(
     builder
         .tag(include::IncludeTag::new(engine.clone(), false))
         .tag(include::IncludeTag::new(engine.clone(), true))
+        .tag(include::IncludeTag::cached(engine.clone()))
         .tag(urls::PostUrlTag::new(engine.clone()))
         .tag(urls::LinkTag::new(engine.clone()))
         .block(highlight::HighlightBlock)
+        .block(for_loop::ForBlock)
         .tag(location::LineTag)
 }
 

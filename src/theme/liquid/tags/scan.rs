@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 pub const MARKUP_TAGS: &[&str] = &[
     "include",
     "include_relative",
+    "include_cached",
     "post_url",
     "link",
     "highlight",
@@ -164,6 +165,41 @@ fn is_strippable(character: char) -> bool {
     matches!(character, ' ' | '\n' | '\r')
 }
 
+/// Whitespace Ruby's `strip` removes (what Jekyll's `{%-` and `-%}` strip).
+fn is_ruby_space(character: char) -> bool {
+    matches!(character, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
+/// `run` without the whitespace Ruby strips but the parser would not (tabs, vertical tabs, form
+/// feeds), so that a dash strips the same run as in Jekyll; line breaks stay.
+fn without_tabs(run: &str) -> String {
+    run.chars()
+        .filter(|character| !matches!(character, '\t' | '\u{b}' | '\u{c}'))
+        .collect()
+}
+
+/// `text` with the tabs removed from its leading whitespace (after a `-%}`) and/or its trailing
+/// whitespace (before a `{%-`).
+fn strip_tabs_at_edges(text: &str, leading: bool, trailing: bool) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\t', '\u{b}', '\u{c}']) || !(leading || trailing) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let start = if leading {
+        text.len() - text.trim_start_matches(is_ruby_space).len()
+    } else {
+        0
+    };
+    let end = if trailing {
+        text.trim_end_matches(is_ruby_space).len().max(start)
+    } else {
+        text.len()
+    };
+    let mut cleaned = without_tabs(text.get(..start).unwrap_or(""));
+    cleaned.push_str(text.get(start..end).unwrap_or(""));
+    cleaned.push_str(&without_tabs(text.get(end..).unwrap_or("")));
+    std::borrow::Cow::Owned(cleaned)
+}
+
 /// Adds the filter names used in `expression` (after `|`, outside quotes) that `known` lacks.
 fn collect_filters(
     expression: &str,
@@ -235,8 +271,14 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
     let mut position = 0usize;
     let mut line = 1usize;
     let mut marked_line = 0usize;
+    let mut strip_next = false;
     while let Some(found) = next_delimited(text, position) {
-        let before = text.get(position..found.start).unwrap_or("");
+        let before = strip_tabs_at_edges(
+            text.get(position..found.start).unwrap_or(""),
+            strip_next,
+            found.strip_before,
+        );
+        let before = before.as_ref();
         line += count_lines(before);
         // The marker goes before the whitespace a `{%-` strips, so the stripping is unchanged.
         if line != marked_line {
@@ -256,6 +298,7 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
         }
         let original = text.get(found.start..found.end).unwrap_or("");
         position = found.end;
+        strip_next = found.strip_after;
         if !found.is_tag {
             collect_filters(found.inner, line, known, &mut scanned.unknown_filters);
             scanned.text.push_str(original);
@@ -312,7 +355,10 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
             marked_line = 0;
         }
     }
-    scanned.text.push_str(text.get(position..).unwrap_or(""));
+    let tail = text.get(position..).unwrap_or("");
+    scanned
+        .text
+        .push_str(&strip_tabs_at_edges(tail, strip_next, false));
     scanned
 }
 
@@ -428,6 +474,20 @@ mod tests {
                 .contains("{% mermaid \"\" %}\n{{ a }}\n{% endmermaid %}")
         );
         assert_eq!(count_lines(&scanned.text), count_lines(text));
+    }
+
+    #[test]
+    fn dashes_strip_tabs_as_ruby_does() {
+        // `jekyll build` wrote "abc|x|" for this (Ruby's strip removes tabs too).
+        let scanned = scan(
+            "a\t \n\t{%- if true %}b{% endif -%}\t\n\tc|{{- x -}}\t|",
+            &known(),
+        );
+        assert_eq!(
+            scanned.text,
+            "a{% byline_line 2 %} \n{%- if true %}b{% byline_line 2 %}{% endif -%}\n\
+             c|{% byline_line 3 %}{{- x -}}|"
+        );
     }
 
     #[test]
