@@ -334,6 +334,10 @@ impl BylineApp {
             self.notifications
                 .notify(*severity, notification_text(line));
         }
+        if problems.is_empty() && !before.is_empty() {
+            self.notifications
+                .notify(Severity::Info, "Theme preview: no render problems left");
+        }
     }
 
     fn collect_jekyll_build(&mut self) {
