@@ -7,6 +7,7 @@
 //! per-item paragraph rules, footnotes at the end).
 
 mod pre;
+mod table;
 pub mod typography;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -120,13 +121,14 @@ impl KramdownOptions {
 /// `markdown` as HTML, the way Jekyll's kramdown converter writes it.
 pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let prepared = pre::prepare(markdown);
-    let mut root = build_tree(&prepared.text);
-    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
-    shape_blocks(&mut root, &prepared.text);
     let typography = Typography {
         quotes: Some(options.quotes.clone()),
         symbols: options.typographic_symbols,
     };
+    let mut root = build_tree(&prepared.text);
+    insert_tables(&mut root, &prepared, &typography);
+    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
+    shape_blocks(&mut root, &prepared.text);
     inline_pass(
         &mut root,
         &prepared.text,
@@ -200,6 +202,8 @@ enum Kind {
     Rule,
     Table(Vec<Alignment>),
     TableHead,
+    TableBody,
+    TableFoot,
     TableRow,
     TableCell,
     DefinitionList,
@@ -250,6 +254,8 @@ impl Kind {
                 | Kind::Rule
                 | Kind::Table(_)
                 | Kind::TableHead
+                | Kind::TableBody
+                | Kind::TableFoot
                 | Kind::TableRow
                 | Kind::TableCell
                 | Kind::DefinitionList
@@ -286,8 +292,7 @@ impl Node {
 }
 
 fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
@@ -506,6 +511,96 @@ fn build_tree(text: &str) -> Node {
         }
     }
     stack.pop().unwrap_or_else(|| Node::new(Kind::Root, 0, 0))
+}
+
+/// Puts the tables read by [`table::read`] where their placeholders are, each cell's text
+/// read as a paragraph of its own (typography done, so the later passes leave it).
+fn insert_tables(node: &mut Node, prepared: &pre::Prepared, typography: &Typography) {
+    for child in &mut node.children {
+        let index = match &child.kind {
+            Kind::HtmlBlock(html) => pre::table_index(html),
+            _ => None,
+        };
+        match index.and_then(|n| prepared.tables.get(n)) {
+            Some(table) => {
+                *child = table_node(
+                    table,
+                    child.start,
+                    child.end,
+                    typography,
+                    &prepared.abbreviations,
+                )
+            }
+            None => insert_tables(child, prepared, typography),
+        }
+    }
+}
+
+fn table_node(
+    table: &table::Table,
+    start: usize,
+    end: usize,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Node {
+    let alignments = table
+        .alignments
+        .iter()
+        .map(|a| match a {
+            table::Align::Default => Alignment::None,
+            table::Align::Left => Alignment::Left,
+            table::Align::Center => Alignment::Center,
+            table::Align::Right => Alignment::Right,
+        })
+        .collect();
+    let mut node = Node::new(Kind::Table(alignments), start, end);
+    for (section, rows) in &table.sections {
+        let kind = match section {
+            table::Section::Head => Kind::TableHead,
+            table::Section::Body => Kind::TableBody,
+            table::Section::Foot => Kind::TableFoot,
+        };
+        let mut section_node = Node::new(kind, start, end);
+        for row in rows {
+            let mut row_node = Node::new(Kind::TableRow, start, end);
+            for cell in row {
+                let mut cell_node = Node::new(Kind::TableCell, start, end);
+                cell_node.children = inline_nodes(cell, typography, abbreviations);
+                row_node.children.push(cell_node);
+            }
+            section_node.children.push(row_node);
+        }
+        node.children.push(section_node);
+    }
+    node
+}
+
+/// `text` read as the inline content of one paragraph, with typography applied and the text
+/// marked done.
+fn inline_nodes(
+    text: &str,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Vec<Node> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut tree = build_tree(text);
+    shape_blocks(&mut tree, text);
+    inline_pass(&mut tree, text, typography, abbreviations);
+    fn done(node: &mut Node) {
+        if let Kind::Text { plain, .. } = &mut node.kind {
+            *plain = false;
+        }
+        node.children.iter_mut().for_each(done);
+    }
+    let mut nodes: Vec<Node> = tree
+        .children
+        .into_iter()
+        .flat_map(|block| block.children)
+        .collect();
+    nodes.iter_mut().for_each(done);
+    nodes
 }
 
 /// kramdown's attribute list syntax (`.class #id key="value" ref`) as attributes.
@@ -1488,26 +1583,19 @@ impl Writer<'_> {
         self.out.push_str("<table");
         write_attributes(&node.attributes, &mut self.out);
         self.out.push_str(">\n");
-        let body: Vec<&Node> = node
-            .children
-            .iter()
-            .filter(|c| c.kind == Kind::TableRow)
-            .collect();
-        for head in node.children.iter().filter(|c| c.kind == Kind::TableHead) {
+        for section in &node.children {
+            let (name, cell) = match section.kind {
+                Kind::TableHead => ("thead", "th"),
+                Kind::TableFoot => ("tfoot", "td"),
+                _ => ("tbody", "td"),
+            };
             self.indent(indent + 2);
-            self.out.push_str("<thead>\n");
-            self.table_row(&head.children, "th", alignments, indent + 4);
-            self.indent(indent + 2);
-            self.out.push_str("</thead>\n");
-        }
-        if !body.is_empty() {
-            self.indent(indent + 2);
-            self.out.push_str("<tbody>\n");
-            for row in body {
-                self.table_row(&row.children, "td", alignments, indent + 4);
+            let _ = writeln!(self.out, "<{name}>");
+            for row in &section.children {
+                self.table_row(&row.children, cell, alignments, indent + 4);
             }
             self.indent(indent + 2);
-            self.out.push_str("</tbody>\n");
+            let _ = writeln!(self.out, "</{name}>");
         }
         self.indent(indent);
         self.out.push_str("</table>\n");
