@@ -559,7 +559,13 @@ pub fn prepare(markdown: &str) -> Prepared {
                     continue;
                 }
             } else if let Some(end) = html_block_end(&lines, i, &name) {
-                let raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                let mut raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                // `markdown="0"` only says "no Markdown here"; kramdown drops it.
+                for attribute in [" markdown=\"0\"", " markdown='0'"] {
+                    if let Some(at) = raw.find(attribute) {
+                        raw.replace_range(at..at + attribute.len(), "");
+                    }
+                }
                 push_raw(&mut prepared, raw, RawKind::Whole);
                 i = end + 1;
                 previous_blank = false;

@@ -36,14 +36,35 @@ pub struct Table {
     pub sections: Vec<(Section, Vec<Vec<String>>)>,
 }
 
-/// True when `line` has a `|` that is not escaped (kramdown's `TABLE_PIPE_CHECK`).
+/// True when `line` has a `|` that is neither escaped nor inside a code span (kramdown's
+/// `TABLE_PIPE_CHECK`, and its later check that a pipe is outside code).
 fn has_pipe(line: &str) -> bool {
     let mut previous = ' ';
-    for (i, c) in line.char_indices() {
-        if c == '|' && (i == 0 || previous != '\\') {
+    let mut code_ticks: Option<usize> = None;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '`' {
+            let run = chars
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|x| **x == '`')
+                .count();
+            code_ticks = match code_ticks {
+                None => Some(run),
+                Some(open) if open == run => None,
+                other => other,
+            };
+            i += run;
+            previous = '`';
+            continue;
+        }
+        if c == '|' && code_ticks.is_none() && previous != '\\' {
             return true;
         }
         previous = c;
+        i += 1;
     }
     false
 }
@@ -267,5 +288,6 @@ mod tests {
         assert!(read(&lines("| a |\n|---|\n"), 0).is_none());
         assert!(read(&lines("a | b\n--|--\n1 | 2\n3\n"), 0).is_none());
         assert!(read(&lines("plain\n"), 0).is_none());
+        assert!(read(&lines("a `||` b\n"), 0).is_none());
     }
 }
