@@ -36,6 +36,8 @@ pub struct KramdownOptions {
     pub footnote_number_start: u32,
     /// `hard_wrap`: every newline in a paragraph becomes `<br />`.
     pub hard_wrap: bool,
+    /// `toc_levels`: the header levels a `{:toc}` list shows (Jekyll's default: 1 to 6).
+    pub toc_levels: Vec<u8>,
 }
 
 impl Default for KramdownOptions {
@@ -49,6 +51,7 @@ impl Default for KramdownOptions {
             syntax_highlighting: true,
             footnote_number_start: 1,
             hard_wrap: false,
+            toc_levels: (1..=6).collect(),
         }
     }
 }
@@ -114,8 +117,41 @@ impl KramdownOptions {
         if let Some(v) = map.get("hard_wrap").and_then(serde_yaml::Value::as_bool) {
             options.hard_wrap = v;
         }
+        if let Some(levels) = map.get("toc_levels").and_then(toc_levels) {
+            options.toc_levels = levels;
+        }
         options
     }
+}
+
+/// `toc_levels` as kramdown reads it: `2..3`, `2,3`, or a list of numbers.
+fn toc_levels(value: &serde_yaml::Value) -> Option<Vec<u8>> {
+    let levels: Vec<u8> = match value {
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .filter_map(serde_yaml::Value::as_u64)
+            .filter_map(|n| u8::try_from(n).ok())
+            .collect(),
+        serde_yaml::Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .into_iter()
+            .collect(),
+        serde_yaml::Value::String(text) => match text.split_once("..") {
+            Some((from, to)) => {
+                let from: u8 = from.trim().parse().ok()?;
+                let to: u8 = to.trim().parse().ok()?;
+                (from..=to).collect()
+            }
+            None => text
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect(),
+        },
+        _ => return None,
+    };
+    let levels: Vec<u8> = levels.into_iter().filter(|l| (1..=6).contains(l)).collect();
+    (!levels.is_empty()).then_some(levels)
 }
 
 /// `markdown` as HTML, the way Jekyll's kramdown converter writes it.
@@ -146,7 +182,7 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
         options,
         footnote_defs: HashMap::new(),
         footnote_order: Vec::new(),
-        toc: table_of_contents(&root),
+        toc: table_of_contents(&root, &options.toc_levels),
         out: String::with_capacity(markdown.len() * 2),
     };
     root.children.retain(|child| {
@@ -1254,11 +1290,11 @@ fn has_reference(node: &Node, name: &str) -> bool {
 
 /// The headers with an id, outside footnotes and without the class `no_toc`, nested by
 /// level the way kramdown builds its table of contents.
-fn table_of_contents(root: &Node) -> Vec<TocEntry> {
-    fn collect(node: &Node, out: &mut Vec<(u8, TocEntry)>) {
+fn table_of_contents(root: &Node, levels: &[u8]) -> Vec<TocEntry> {
+    fn collect(node: &Node, levels: &[u8], out: &mut Vec<(u8, TocEntry)>) {
         for child in &node.children {
             match &child.kind {
-                Kind::Heading(level) => {
+                Kind::Heading(level) if levels.contains(level) => {
                     let id = child
                         .attributes
                         .iter()
@@ -1286,13 +1322,14 @@ fn table_of_contents(root: &Node) -> Vec<TocEntry> {
                     }
                 }
                 Kind::FootnoteDef(_) => {}
-                _ if child.kind.is_block() => collect(child, out),
+                Kind::Heading(_) => {}
+                _ if child.kind.is_block() => collect(child, levels, out),
                 _ => {}
             }
         }
     }
     let mut flat = Vec::new();
-    collect(root, &mut flat);
+    collect(root, levels, &mut flat);
     // A stack of (level, entry) still open; closing an entry hands it to its parent.
     let mut stack: Vec<(u8, TocEntry)> = Vec::new();
     let mut top: Vec<TocEntry> = Vec::new();
@@ -2057,6 +2094,10 @@ mod tests {
         .unwrap();
         let options = KramdownOptions::from_config(&config);
         assert!(!options.auto_ids && !options.syntax_highlighting);
+        assert_eq!(options.toc_levels, (1..=6).collect::<Vec<u8>>());
+        let levels: serde_yaml::Value =
+            serde_yaml::from_str("kramdown:\n  toc_levels: 2..3\n").unwrap();
+        assert_eq!(KramdownOptions::from_config(&levels).toc_levels, vec![2, 3]);
         assert_eq!(to_html("# \"A\"", &options), "<h1>\"A\"</h1>\n");
         assert_eq!(
             to_html("```ruby\nx\n```\n", &options),
