@@ -7,6 +7,7 @@
 //! per-item paragraph rules, footnotes at the end).
 
 mod pre;
+mod table;
 pub mod typography;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -35,6 +36,8 @@ pub struct KramdownOptions {
     pub footnote_number_start: u32,
     /// `hard_wrap`: every newline in a paragraph becomes `<br />`.
     pub hard_wrap: bool,
+    /// `toc_levels`: the header levels a `{:toc}` list shows (Jekyll's default: 1 to 6).
+    pub toc_levels: Vec<u8>,
 }
 
 impl Default for KramdownOptions {
@@ -48,6 +51,7 @@ impl Default for KramdownOptions {
             syntax_highlighting: true,
             footnote_number_start: 1,
             hard_wrap: false,
+            toc_levels: (1..=6).collect(),
         }
     }
 }
@@ -113,20 +117,54 @@ impl KramdownOptions {
         if let Some(v) = map.get("hard_wrap").and_then(serde_yaml::Value::as_bool) {
             options.hard_wrap = v;
         }
+        if let Some(levels) = map.get("toc_levels").and_then(toc_levels) {
+            options.toc_levels = levels;
+        }
         options
     }
+}
+
+/// `toc_levels` as kramdown reads it: `2..3`, `2,3`, or a list of numbers.
+fn toc_levels(value: &serde_yaml::Value) -> Option<Vec<u8>> {
+    let levels: Vec<u8> = match value {
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .filter_map(serde_yaml::Value::as_u64)
+            .filter_map(|n| u8::try_from(n).ok())
+            .collect(),
+        serde_yaml::Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .into_iter()
+            .collect(),
+        serde_yaml::Value::String(text) => match text.split_once("..") {
+            Some((from, to)) => {
+                let from: u8 = from.trim().parse().ok()?;
+                let to: u8 = to.trim().parse().ok()?;
+                (from..=to).collect()
+            }
+            None => text
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect(),
+        },
+        _ => return None,
+    };
+    let levels: Vec<u8> = levels.into_iter().filter(|l| (1..=6).contains(l)).collect();
+    (!levels.is_empty()).then_some(levels)
 }
 
 /// `markdown` as HTML, the way Jekyll's kramdown converter writes it.
 pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let prepared = pre::prepare(markdown);
-    let mut root = build_tree(&prepared.text);
-    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
-    shape_blocks(&mut root, &prepared.text);
     let typography = Typography {
         quotes: Some(options.quotes.clone()),
         symbols: options.typographic_symbols,
     };
+    let mut root = build_tree(&prepared.text);
+    insert_tables(&mut root, &prepared, &typography);
+    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
+    shape_blocks(&mut root, &prepared.text);
     inline_pass(
         &mut root,
         &prepared.text,
@@ -144,7 +182,7 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
         options,
         footnote_defs: HashMap::new(),
         footnote_order: Vec::new(),
-        toc: table_of_contents(&root),
+        toc: table_of_contents(&root, &options.toc_levels),
         out: String::with_capacity(markdown.len() * 2),
     };
     root.children.retain(|child| {
@@ -200,6 +238,8 @@ enum Kind {
     Rule,
     Table(Vec<Alignment>),
     TableHead,
+    TableBody,
+    TableFoot,
     TableRow,
     TableCell,
     DefinitionList,
@@ -250,6 +290,8 @@ impl Kind {
                 | Kind::Rule
                 | Kind::Table(_)
                 | Kind::TableHead
+                | Kind::TableBody
+                | Kind::TableFoot
                 | Kind::TableRow
                 | Kind::TableCell
                 | Kind::DefinitionList
@@ -286,8 +328,7 @@ impl Node {
 }
 
 fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
@@ -506,6 +547,96 @@ fn build_tree(text: &str) -> Node {
         }
     }
     stack.pop().unwrap_or_else(|| Node::new(Kind::Root, 0, 0))
+}
+
+/// Puts the tables read by [`table::read`] where their placeholders are, each cell's text
+/// read as a paragraph of its own (typography done, so the later passes leave it).
+fn insert_tables(node: &mut Node, prepared: &pre::Prepared, typography: &Typography) {
+    for child in &mut node.children {
+        let index = match &child.kind {
+            Kind::HtmlBlock(html) => pre::table_index(html),
+            _ => None,
+        };
+        match index.and_then(|n| prepared.tables.get(n)) {
+            Some(table) => {
+                *child = table_node(
+                    table,
+                    child.start,
+                    child.end,
+                    typography,
+                    &prepared.abbreviations,
+                )
+            }
+            None => insert_tables(child, prepared, typography),
+        }
+    }
+}
+
+fn table_node(
+    table: &table::Table,
+    start: usize,
+    end: usize,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Node {
+    let alignments = table
+        .alignments
+        .iter()
+        .map(|a| match a {
+            table::Align::Default => Alignment::None,
+            table::Align::Left => Alignment::Left,
+            table::Align::Center => Alignment::Center,
+            table::Align::Right => Alignment::Right,
+        })
+        .collect();
+    let mut node = Node::new(Kind::Table(alignments), start, end);
+    for (section, rows) in &table.sections {
+        let kind = match section {
+            table::Section::Head => Kind::TableHead,
+            table::Section::Body => Kind::TableBody,
+            table::Section::Foot => Kind::TableFoot,
+        };
+        let mut section_node = Node::new(kind, start, end);
+        for row in rows {
+            let mut row_node = Node::new(Kind::TableRow, start, end);
+            for cell in row {
+                let mut cell_node = Node::new(Kind::TableCell, start, end);
+                cell_node.children = inline_nodes(cell, typography, abbreviations);
+                row_node.children.push(cell_node);
+            }
+            section_node.children.push(row_node);
+        }
+        node.children.push(section_node);
+    }
+    node
+}
+
+/// `text` read as the inline content of one paragraph, with typography applied and the text
+/// marked done.
+fn inline_nodes(
+    text: &str,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Vec<Node> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut tree = build_tree(text);
+    shape_blocks(&mut tree, text);
+    inline_pass(&mut tree, text, typography, abbreviations);
+    fn done(node: &mut Node) {
+        if let Kind::Text { plain, .. } = &mut node.kind {
+            *plain = false;
+        }
+        node.children.iter_mut().for_each(done);
+    }
+    let mut nodes: Vec<Node> = tree
+        .children
+        .into_iter()
+        .flat_map(|block| block.children)
+        .collect();
+    nodes.iter_mut().for_each(done);
+    nodes
 }
 
 /// kramdown's attribute list syntax (`.class #id key="value" ref`) as attributes.
@@ -1159,11 +1290,11 @@ fn has_reference(node: &Node, name: &str) -> bool {
 
 /// The headers with an id, outside footnotes and without the class `no_toc`, nested by
 /// level the way kramdown builds its table of contents.
-fn table_of_contents(root: &Node) -> Vec<TocEntry> {
-    fn collect(node: &Node, out: &mut Vec<(u8, TocEntry)>) {
+fn table_of_contents(root: &Node, levels: &[u8]) -> Vec<TocEntry> {
+    fn collect(node: &Node, levels: &[u8], out: &mut Vec<(u8, TocEntry)>) {
         for child in &node.children {
             match &child.kind {
-                Kind::Heading(level) => {
+                Kind::Heading(level) if levels.contains(level) => {
                     let id = child
                         .attributes
                         .iter()
@@ -1191,13 +1322,14 @@ fn table_of_contents(root: &Node) -> Vec<TocEntry> {
                     }
                 }
                 Kind::FootnoteDef(_) => {}
-                _ if child.kind.is_block() => collect(child, out),
+                Kind::Heading(_) => {}
+                _ if child.kind.is_block() => collect(child, levels, out),
                 _ => {}
             }
         }
     }
     let mut flat = Vec::new();
-    collect(root, &mut flat);
+    collect(root, levels, &mut flat);
     // A stack of (level, entry) still open; closing an entry hands it to its parent.
     let mut stack: Vec<(u8, TocEntry)> = Vec::new();
     let mut top: Vec<TocEntry> = Vec::new();
@@ -1488,26 +1620,19 @@ impl Writer<'_> {
         self.out.push_str("<table");
         write_attributes(&node.attributes, &mut self.out);
         self.out.push_str(">\n");
-        let body: Vec<&Node> = node
-            .children
-            .iter()
-            .filter(|c| c.kind == Kind::TableRow)
-            .collect();
-        for head in node.children.iter().filter(|c| c.kind == Kind::TableHead) {
+        for section in &node.children {
+            let (name, cell) = match section.kind {
+                Kind::TableHead => ("thead", "th"),
+                Kind::TableFoot => ("tfoot", "td"),
+                _ => ("tbody", "td"),
+            };
             self.indent(indent + 2);
-            self.out.push_str("<thead>\n");
-            self.table_row(&head.children, "th", alignments, indent + 4);
-            self.indent(indent + 2);
-            self.out.push_str("</thead>\n");
-        }
-        if !body.is_empty() {
-            self.indent(indent + 2);
-            self.out.push_str("<tbody>\n");
-            for row in body {
-                self.table_row(&row.children, "td", alignments, indent + 4);
+            let _ = writeln!(self.out, "<{name}>");
+            for row in &section.children {
+                self.table_row(&row.children, cell, alignments, indent + 4);
             }
             self.indent(indent + 2);
-            self.out.push_str("</tbody>\n");
+            let _ = writeln!(self.out, "</{name}>");
         }
         self.indent(indent);
         self.out.push_str("</table>\n");
@@ -1969,6 +2094,10 @@ mod tests {
         .unwrap();
         let options = KramdownOptions::from_config(&config);
         assert!(!options.auto_ids && !options.syntax_highlighting);
+        assert_eq!(options.toc_levels, (1..=6).collect::<Vec<u8>>());
+        let levels: serde_yaml::Value =
+            serde_yaml::from_str("kramdown:\n  toc_levels: 2..3\n").unwrap();
+        assert_eq!(KramdownOptions::from_config(&levels).toc_levels, vec![2, 3]);
         assert_eq!(to_html("# \"A\"", &options), "<h1>\"A\"</h1>\n");
         assert_eq!(
             to_html("```ruby\nx\n```\n", &options),

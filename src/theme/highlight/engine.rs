@@ -98,6 +98,12 @@ impl Lexer {
         let mut stack: Vec<usize> = vec![0];
         let mut position = 0;
         let mut last_significant: Option<&'static str> = None;
+        // One capture buffer per rule, reused at every position.
+        let mut buffers: Vec<Vec<Captures>> = self
+            .states
+            .iter()
+            .map(|(_, rules)| rules.iter().map(|r| r.regex.create_captures()).collect())
+            .collect();
         while position < code.len() {
             let state = stack.last().copied().unwrap_or(0);
             let rules = self
@@ -105,14 +111,16 @@ impl Lexer {
                 .get(state)
                 .map(|(_, r)| r.as_slice())
                 .unwrap_or(&[]);
+            let Some(state_buffers) = buffers.get_mut(state) else {
+                break;
+            };
             let mut advanced = false;
-            for rule in rules {
+            for (rule, caps) in rules.iter().zip(state_buffers.iter_mut()) {
                 if rule.after_operator && !value_may_follow(last_significant) {
                     continue;
                 }
                 let input = Input::new(code).range(position..).anchored(Anchored::Yes);
-                let mut caps: Captures = rule.regex.create_captures();
-                rule.regex.search_captures(&input, &mut caps);
+                rule.regex.search_captures(&input, caps);
                 let Some(whole) = caps.get_match() else {
                     continue;
                 };

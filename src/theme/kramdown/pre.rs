@@ -38,6 +38,9 @@ pub struct Prepared {
     /// Inline math (`$$…$$` inside a paragraph) as kramdown writes it for MathJax, `\(…\)`;
     /// the inline placeholder `<kramdown-math-N>` stands for `inline_math[N]`.
     pub inline_math: Vec<String>,
+    /// Tables in kramdown's syntax; the placeholder block `<pre kramdown-table="N"></pre>`
+    /// stands for `tables[N]`.
+    pub tables: Vec<super::table::Table>,
     /// Raw HTML kept verbatim; placeholder `N` stands for `raw_html[N]`.
     pub raw_html: Vec<(String, RawKind)>,
 }
@@ -63,6 +66,15 @@ pub fn placeholder(n: usize) -> String {
 pub fn placeholder_index(html: &str) -> Option<usize> {
     html.trim()
         .strip_prefix("<pre kramdown-raw=\"")?
+        .strip_suffix("\"></pre>")?
+        .parse()
+        .ok()
+}
+
+/// The table index of a placeholder block, if `html` is one.
+pub fn table_index(html: &str) -> Option<usize> {
+    html.trim()
+        .strip_prefix("<pre kramdown-table=\"")?
         .strip_suffix("\"></pre>")?
         .parse()
         .ok()
@@ -462,6 +474,21 @@ pub fn prepare(markdown: &str) -> Prepared {
             continue;
         }
         if (previous_blank || after_raw)
+            && let Some((table, end)) = super::table::read(&lines, i)
+        {
+            let n = prepared.tables.len();
+            prepared.tables.push(table);
+            if !prepared.text.is_empty() && !prepared.text.ends_with('\n') {
+                prepared.text.push('\n');
+            }
+            prepared
+                .text
+                .push_str(&format!("<pre kramdown-table=\"{n}\"></pre>\n"));
+            i = end;
+            previous_blank = false;
+            continue;
+        }
+        if (previous_blank || after_raw)
             && let Some((end, inside)) = math_block(&lines, i)
         {
             let block = format!("\\[{}\\]\n", escape_math(inside.trim()));
@@ -532,7 +559,13 @@ pub fn prepare(markdown: &str) -> Prepared {
                     continue;
                 }
             } else if let Some(end) = html_block_end(&lines, i, &name) {
-                let raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                let mut raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                // `markdown="0"` only says "no Markdown here"; kramdown drops it.
+                for attribute in [" markdown=\"0\"", " markdown='0'"] {
+                    if let Some(at) = raw.find(attribute) {
+                        raw.replace_range(at..at + attribute.len(), "");
+                    }
+                }
                 push_raw(&mut prepared, raw, RawKind::Whole);
                 i = end + 1;
                 previous_blank = false;
