@@ -61,11 +61,14 @@ const FIRST_RENDER_WAIT_MS: u64 = 15_000;
 /// The path prefix of the server's own endpoints (never a path Jekyll writes).
 const INTERNAL_PREFIX: &str = "/_byline/";
 
-/// Renders the post from its current text (made on the render worker's thread).
-pub type RenderFn = Box<dyn FnMut(&str) -> RenderedPage>;
+/// Renders the post from its current text (made on the render worker's thread). The flag is
+/// true when files of the site changed on disk since the last render
+/// ([`PreviewServer::reload_site`]): a renderer that keeps the site loaded reads it again if
+/// needed.
+pub type RenderFn = Box<dyn FnMut(&str, bool) -> RenderedPage>;
 
-/// Makes a [`RenderFn`]; called on the worker thread at start, and again when the site changed
-/// ([`PreviewServer::reload_site`]) or a render panicked.
+/// Makes a [`RenderFn`]; called on the worker thread at start, and again after a render
+/// panicked.
 pub type RendererFactory = Box<dyn Fn() -> RenderFn + Send>;
 
 /// Why the preview server could not start.
@@ -108,17 +111,21 @@ pub fn open_in_browser(url: &str) -> Result<(), BrowserError> {
 }
 
 /// The renderer of `post` through the theme of the site at `root` (opened on the worker
-/// thread). When the theme gives no `page.url`, the URL Jekyll would give the post (from the
-/// site index) is used, else `/NAME.html`, so the page always has an address.
+/// thread, and again when the site's files changed in a way that matters: layouts, includes,
+/// Sass, data, `_config.yml`). When the theme gives no `page.url`, the URL Jekyll would give
+/// the post (from the site index) is used, else `/NAME.html`, so the page always has an address.
 pub fn theme_renderer(root: &Path, post: &Path) -> RendererFactory {
     let root = root.to_path_buf();
     let post = post.to_path_buf();
     Box::new(move || {
-        let site = crate::theme::ThemeSite::open(&root);
+        let mut site = crate::theme::ThemeSite::open(&root);
         let post = post.clone();
         let root = root.clone();
         let mut index = None;
-        Box::new(move |text: &str| {
+        Box::new(move |text: &str, site_changed: bool| {
+            if site_changed && site.is_stale() {
+                site = crate::theme::ThemeSite::open(&root);
+            }
             let mut page = site.render_post(&post, text);
             if page.url.is_empty() {
                 let index = index.get_or_insert_with(|| {
@@ -202,8 +209,8 @@ struct Shared {
     input_changed: Condvar,
     debounce: Duration,
     stopping: AtomicBool,
-    /// Whatever must live as long as the server (a built site's temporary folder).
-    _keep_alive: Option<Box<dyn Send + Sync>>,
+    /// The `assets` folder of the site's theme gem (canonical), once found by the worker.
+    theme_assets: Mutex<Option<PathBuf>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +224,9 @@ pub struct PreviewServer {
     accept_thread: Option<JoinHandle<()>>,
     /// Watches the site once [`PreviewServer::follow_disk`] was called; dropped with it.
     watcher: Option<notify::RecommendedWatcher>,
+    /// Whatever must live as long as the server (a built site's temporary folder); dropped
+    /// with it, not with the last request thread.
+    _keep_alive: Option<Box<dyn Send + Sync>>,
 }
 
 impl std::fmt::Debug for PreviewServer {
@@ -335,7 +345,7 @@ impl PreviewServer {
             input_changed: Condvar::new(),
             debounce,
             stopping: AtomicBool::new(false),
-            _keep_alive: keep_alive,
+            theme_assets: Mutex::new(None),
         });
         let http = Arc::new(http);
         let accept_thread = {
@@ -351,6 +361,7 @@ impl PreviewServer {
             http,
             accept_thread: Some(accept_thread),
             watcher: None,
+            _keep_alive: keep_alive,
         })
     }
 
@@ -426,6 +437,11 @@ impl PreviewServer {
             page_url: (served.version > 0).then(|| self.shared.keyed_url(&served.url)),
             problems: served.problems.clone(),
         }
+    }
+
+    /// The version served now (cheap: the window asks every frame).
+    pub fn version(&self) -> u64 {
+        lock(&self.shared.served).version
     }
 
     /// Waits until the version differs from `seen` or `timeout` passed; returns the version.
@@ -623,6 +639,13 @@ fn render_worker(
     factory: &RendererFactory,
     on_render: Option<&(dyn Fn() + Send)>,
 ) {
+    if let FileRules::SiteSource(config) = &shared.rules
+        && let Some(name) = &config.theme
+        && let Some(theme) = crate::theme::gem_theme::find(&shared.root, name)
+        && let Ok(assets) = std::fs::canonicalize(theme.root.join("assets"))
+    {
+        *lock(&shared.theme_assets) = Some(assets);
+    }
     let mut renderer: Option<RenderFn> = None;
     let mut last_text = String::new();
     loop {
@@ -666,11 +689,10 @@ fn render_worker(
             }
             last_text = text;
         }
-        if reload_site {
-            renderer = None;
-        }
         let render = renderer.get_or_insert_with(|| factory());
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&last_text)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render(&last_text, reload_site)
+        }));
         let page = match outcome {
             Ok(page) => page,
             Err(panic) => {
@@ -1015,8 +1037,54 @@ fn serve_file(shared: &Shared, relative: &str) -> Reply {
             }
         }
     }
-    let mut candidate = shared.root.clone();
-    for segment in &segments {
+    let checks_front_matter = matches!(shared.rules, FileRules::SiteSource(_));
+    let from_site = file_under(&shared.root, &segments, checks_front_matter);
+    if let Err(FileRefusal::Missing) = from_site
+        && let Some(("assets", rest)) = segments.split_first().map(|(a, r)| (*a, r))
+        && let Some(theme_assets) = lock(&shared.theme_assets).clone()
+    {
+        // A theme gem's `assets/` files where the site has none (Jekyll copies them).
+        return reply_with_file(file_under(&theme_assets, rest, checks_front_matter));
+    }
+    reply_with_file(from_site)
+}
+
+/// Why a file is not served.
+#[derive(Debug)]
+enum FileRefusal {
+    /// No such file.
+    Missing,
+    /// The path leads out of the folder served (a symlink).
+    Outside,
+    /// Jekyll renders it (front matter) rather than copying it.
+    Rendered,
+}
+
+fn reply_with_file(found: Result<(std::fs::File, PathBuf), FileRefusal>) -> Reply {
+    match found {
+        Ok((file, path)) => Reply {
+            status: 200,
+            headers: vec![("Content-Type", content_type(&path))],
+            body: ReplyBody::File(file),
+        },
+        Err(FileRefusal::Missing) => Reply::refused(404, "no such file in the site"),
+        Err(FileRefusal::Outside) => Reply::refused(403, "that file is outside the site"),
+        Err(FileRefusal::Rendered) => Reply::refused(
+            404,
+            "Jekyll renders this file (it has front matter); Byline previews only the open post",
+        ),
+    }
+}
+
+/// The file at `segments` below `base` (canonical): `index.html` for a folder, `NAME.html` for
+/// `NAME` when only that exists; never a file whose real path is outside `base`.
+fn file_under(
+    base: &Path,
+    segments: &[&str],
+    checks_front_matter: bool,
+) -> Result<(std::fs::File, PathBuf), FileRefusal> {
+    let mut candidate = base.to_path_buf();
+    for segment in segments {
         candidate.push(segment);
     }
     if candidate.is_dir() {
@@ -1025,29 +1093,18 @@ fn serve_file(shared: &Shared, relative: &str) -> Reply {
         // `/2020/a` for `2020/a.html`, as `jekyll serve` answers.
         candidate.as_mut_os_string().push(".html");
     }
-    let Ok(canonical) = std::fs::canonicalize(&candidate) else {
-        return Reply::refused(404, "no such file in the site");
-    };
-    if !canonical.starts_with(&shared.root) {
-        return Reply::refused(403, "that file is outside the site");
+    let canonical = std::fs::canonicalize(&candidate).map_err(|_| FileRefusal::Missing)?;
+    if !canonical.starts_with(base) {
+        return Err(FileRefusal::Outside);
     }
-    let Ok(file) = std::fs::File::open(&canonical) else {
-        return Reply::refused(404, "no such file in the site");
-    };
+    let file = std::fs::File::open(&canonical).map_err(|_| FileRefusal::Missing)?;
     if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Reply::refused(404, "no such file in the site");
+        return Err(FileRefusal::Missing);
     }
-    if matches!(shared.rules, FileRules::SiteSource(_)) && has_front_matter(&canonical) {
-        return Reply::refused(
-            404,
-            "Jekyll renders this file (it has front matter); Byline previews only the open post",
-        );
+    if checks_front_matter && has_front_matter(&canonical) {
+        return Err(FileRefusal::Rendered);
     }
-    Reply {
-        status: 200,
-        headers: vec![("Content-Type", content_type(&canonical))],
-        body: ReplyBody::File(file),
-    }
+    Ok((file, canonical))
 }
 
 /// True when the file starts with a `---` line, as Jekyll's front-matter check reads it.

@@ -121,7 +121,7 @@ impl KramdownOptions {
 pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let prepared = pre::prepare(markdown);
     let mut root = build_tree(&prepared.text);
-    attach_block_attributes(&mut root, &prepared.block_attributes);
+    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
     shape_blocks(&mut root, &prepared.text);
     let typography = Typography {
         quotes: Some(options.quotes.clone()),
@@ -140,9 +140,11 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let mut writer = Writer {
         source: &prepared.text,
         raw_html: &prepared.raw_html,
+        inline_math: &prepared.inline_math,
         options,
         footnote_defs: HashMap::new(),
         footnote_order: Vec::new(),
+        toc: table_of_contents(&root),
         out: String::with_capacity(markdown.len() * 2),
     };
     root.children.retain(|child| {
@@ -510,6 +512,10 @@ fn build_tree(text: &str) -> Node {
 pub(crate) fn parse_attribute_list(text: &str) -> Attributes {
     let mut attributes: Attributes = Vec::new();
     let mut add = |key: &str, value: String| {
+        if key.is_empty() {
+            attributes.push((String::new(), value));
+            return;
+        }
         if key == "class" {
             if let Some((_, existing)) = attributes.iter_mut().find(|(k, _)| k == "class") {
                 existing.push(' ');
@@ -572,10 +578,27 @@ pub(crate) fn parse_attribute_list(text: &str) -> Attributes {
                 }
             };
             add(&token, value);
-        } else if let Some(class) = token.strip_prefix('.') {
-            add("class", class.to_string());
-        } else if let Some(id) = token.strip_prefix('#') {
-            add("id", id.to_string());
+        } else if token.starts_with('.') || token.starts_with('#') {
+            // `.a.b#c`: each piece its own class or id.
+            let mut piece = String::new();
+            let mut kind = ' ';
+            for c in token.chars().chain(std::iter::once('.')) {
+                if c == '.' || c == '#' {
+                    if !piece.is_empty() {
+                        add(
+                            if kind == '.' { "class" } else { "id" },
+                            std::mem::take(&mut piece),
+                        );
+                    }
+                    kind = c;
+                } else {
+                    piece.push(c);
+                }
+            }
+        } else if !token.is_empty() {
+            // A reference to an attribute list definition, or `toc`: kept with an empty key,
+            // never written.
+            add("", token);
         }
     }
     attributes
@@ -598,10 +621,18 @@ fn merge_attributes(attributes: &mut Attributes, extra: &Attributes) {
 }
 
 /// Gives each block attribute list to its block.
-fn attach_block_attributes(root: &mut Node, lists: &[pre::BlockAttributes]) {
+fn attach_block_attributes(root: &mut Node, lists: &[pre::BlockAttributes], source: &str) {
+    // A block's range may run over the blank lines after it.
+    let content_end = |node: &Node| {
+        source
+            .get(node.start..node.end)
+            .map_or(node.end, |text| node.start + text.trim_end().len())
+    };
     for list in lists {
         let target = match list.attach {
-            pre::Attach::Previous => find_block(root, &|node: &Node| node.end <= list.offset, true),
+            pre::Attach::Previous => {
+                find_block(root, &|node: &Node| content_end(node) <= list.offset, true)
+            }
             pre::Attach::Next => find_block(root, &|node: &Node| node.start >= list.offset, false),
         };
         if let Some(path) = target
@@ -1022,6 +1053,9 @@ fn escape_attribute(text: &str, out: &mut String) {
 
 fn write_attributes(attributes: &Attributes, out: &mut String) {
     for (key, value) in attributes {
+        if key.is_empty() {
+            continue;
+        }
         out.push(' ');
         out.push_str(key);
         out.push_str("=\"");
@@ -1074,15 +1108,117 @@ fn split_lines(nodes: &[Node]) -> Vec<Vec<Node>> {
     lines
 }
 
+/// kramdown's `add_syntax_highlighter_to_class_attr`: ` highlighter-rouge` after the
+/// element's classes, and `language-…` first unless a class names the language already. The
+/// class stays where an attribute list put it, or comes last.
+fn add_highlighter_class(attributes: &mut Attributes, language: &str) {
+    let existing = attributes
+        .iter()
+        .find(|(k, _)| k == "class")
+        .map(|(_, v)| v.clone());
+    let mut class = format!("{} highlighter-rouge", existing.unwrap_or_default())
+        .trim_start()
+        .to_string();
+    if !class.split_whitespace().any(|c| c.starts_with("language-")) {
+        class = format!("language-{language} {class}");
+    }
+    match attributes.iter_mut().find(|(k, _)| k == "class") {
+        Some((_, value)) => *value = class,
+        None => attributes.push(("class".to_string(), class)),
+    }
+}
+
 /// Writes the tree as kramdown's HTML converter does.
 struct Writer<'a> {
     source: &'a str,
     raw_html: &'a [(String, pre::RawKind)],
+    inline_math: &'a [String],
     options: &'a KramdownOptions,
     footnote_defs: HashMap<String, Node>,
     /// Footnotes in the order of their first reference: (name, references so far).
     footnote_order: Vec<(String, usize)>,
+    /// The headers a `{:toc}` list shows.
+    toc: Vec<TocEntry>,
     out: String,
+}
+
+/// A header in kramdown's table of contents, with the headers nested under it.
+#[derive(Debug, Clone)]
+struct TocEntry {
+    id: String,
+    text: Vec<Node>,
+    children: Vec<TocEntry>,
+}
+
+/// True when the block carries the attribute list reference `name` (`{:toc}`).
+fn has_reference(node: &Node, name: &str) -> bool {
+    node.attributes
+        .iter()
+        .any(|(k, v)| k.is_empty() && v == name)
+}
+
+/// The headers with an id, outside footnotes and without the class `no_toc`, nested by
+/// level the way kramdown builds its table of contents.
+fn table_of_contents(root: &Node) -> Vec<TocEntry> {
+    fn collect(node: &Node, out: &mut Vec<(u8, TocEntry)>) {
+        for child in &node.children {
+            match &child.kind {
+                Kind::Heading(level) => {
+                    let id = child
+                        .attributes
+                        .iter()
+                        .find(|(k, _)| k == "id")
+                        .map(|(_, v)| v.clone());
+                    let excluded = child
+                        .attributes
+                        .iter()
+                        .any(|(k, v)| k == "class" && v.split_whitespace().any(|c| c == "no_toc"));
+                    if let (Some(id), false) = (id, excluded) {
+                        let text = child
+                            .children
+                            .iter()
+                            .filter(|c| !matches!(c.kind, Kind::FootnoteRef(_)))
+                            .cloned()
+                            .collect();
+                        out.push((
+                            *level,
+                            TocEntry {
+                                id,
+                                text,
+                                children: Vec::new(),
+                            },
+                        ));
+                    }
+                }
+                Kind::FootnoteDef(_) => {}
+                _ if child.kind.is_block() => collect(child, out),
+                _ => {}
+            }
+        }
+    }
+    let mut flat = Vec::new();
+    collect(root, &mut flat);
+    // A stack of (level, entry) still open; closing an entry hands it to its parent.
+    let mut stack: Vec<(u8, TocEntry)> = Vec::new();
+    let mut top: Vec<TocEntry> = Vec::new();
+    fn close(stack: &mut Vec<(u8, TocEntry)>, top: &mut Vec<TocEntry>) {
+        if let Some((_, entry)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(entry),
+                None => top.push(entry),
+            }
+        }
+    }
+    for (level, entry) in flat {
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            close(&mut stack, &mut top);
+        }
+        stack.push((level, entry));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut top);
+    }
+    top
 }
 
 impl Writer<'_> {
@@ -1148,6 +1284,22 @@ impl Writer<'_> {
                 let _ = writeln!(self.out, "</h{level}>");
             }
             Kind::BlockQuote => self.wrapped("blockquote", node, indent),
+            Kind::List { ordered } if has_reference(node, "toc") => {
+                let name = if *ordered { "ol" } else { "ul" };
+                self.indent(indent);
+                let mut attributes = node.attributes.clone();
+                merge_attributes(
+                    &mut attributes,
+                    &vec![("id".to_string(), "markdown-toc".to_string())],
+                );
+                let _ = write!(self.out, "<{name}");
+                write_attributes(&attributes, &mut self.out);
+                self.out.push_str(">\n");
+                let entries = self.toc.clone();
+                self.toc_items(&entries, name, indent + 2);
+                self.indent(indent);
+                let _ = writeln!(self.out, "</{name}>");
+            }
             Kind::List { ordered } => {
                 let name = if *ordered { "ol" } else { "ul" };
                 self.indent(indent);
@@ -1228,6 +1380,32 @@ impl Writer<'_> {
         }
     }
 
+    /// kramdown's table of contents items: `<li><a …>text</a>` with the nested list on the
+    /// same line.
+    fn toc_items(&mut self, entries: &[TocEntry], name: &str, indent: usize) {
+        for entry in entries {
+            self.indent(indent);
+            self.out.push_str("<li><a href=\"#");
+            escape_attribute(&entry.id, &mut self.out);
+            self.out.push_str("\" id=\"markdown-toc-");
+            escape_attribute(&entry.id, &mut self.out);
+            self.out.push_str("\">");
+            self.inlines(&entry.text);
+            self.out.push_str("</a>");
+            if entry.children.is_empty() {
+                self.out.push_str("</li>\n");
+            } else {
+                self.indent(indent + 2);
+                let _ = writeln!(self.out, "<{name}>");
+                self.toc_items(&entry.children, name, indent + 4);
+                self.indent(indent + 2);
+                let _ = writeln!(self.out, "</{name}>");
+                self.indent(indent);
+                self.out.push_str("</li>\n");
+            }
+        }
+    }
+
     fn wrapped(&mut self, name: &str, node: &Node, indent: usize) {
         self.indent(indent);
         let _ = write!(self.out, "<{name}");
@@ -1282,11 +1460,7 @@ impl Writer<'_> {
         if highlight {
             let language = language.unwrap_or("plaintext");
             let mut attributes = node.attributes.clone();
-            let class = format!("language-{language} highlighter-rouge");
-            match attributes.iter_mut().find(|(k, _)| k == "class") {
-                Some((_, existing)) => *existing = format!("{class} {existing}"),
-                None => attributes.insert(0, ("class".to_string(), class)),
-            }
+            add_highlighter_class(&mut attributes, language);
             self.out.push_str("<div");
             write_attributes(&attributes, &mut self.out);
             self.out
@@ -1442,11 +1616,7 @@ impl Writer<'_> {
             Kind::Code(code) => {
                 let mut attributes = node.attributes.clone();
                 if self.options.syntax_highlighting {
-                    let class = "language-plaintext highlighter-rouge".to_string();
-                    match attributes.iter_mut().find(|(k, _)| k == "class") {
-                        Some((_, existing)) => *existing = format!("{existing} highlighter-rouge"),
-                        None => attributes.insert(0, ("class".to_string(), class)),
-                    }
+                    add_highlighter_class(&mut attributes, "plaintext");
                 }
                 self.out.push_str("<code");
                 write_attributes(&attributes, &mut self.out);
@@ -1454,9 +1624,24 @@ impl Writer<'_> {
                 escape_text(code, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Kind::InlineHtml(html) => self.out.push_str(&pre::close_void_tags(html)),
+            Kind::InlineHtml(html) => {
+                match pre::math_index(html).and_then(|n| self.inline_math.get(n)) {
+                    Some(math) => self.out.push_str(math),
+                    None => self.out.push_str(&pre::close_void_tags(html)),
+                }
+            }
             Kind::RawInline(html) => self.out.push_str(html),
-            Kind::HardBreak => self.out.push_str("<br />\n"),
+            Kind::HardBreak => {
+                // kramdown takes two of the spaces before the line end; more stay as text.
+                let spaces = self
+                    .source
+                    .get(node.start..node.end)
+                    .map_or(0, |s| s.chars().take_while(|c| *c == ' ').count());
+                for _ in 2..spaces.max(2) {
+                    self.out.push(' ');
+                }
+                self.out.push_str("<br />\n");
+            }
             Kind::Task(checked) => {
                 self.out.push_str(
                     "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"disabled\"",
@@ -1723,6 +1908,56 @@ mod tests {
         assert!(
             html("*[HTML]: Hyper Text\n\nHTML is cool\n")
                 .contains("<abbr title=\"Hyper Text\">HTML</abbr> is cool")
+        );
+    }
+
+    #[test]
+    fn toc_lists_the_headers_nested_by_level() {
+        let out = html("* TOC\n{:toc}\n\n# A\n\n## A1\n\n## Skip\n{: .no_toc}\n\n# B\n");
+        assert_eq!(
+            out.split("\n\n<h1").next().unwrap(),
+            "<ul id=\"markdown-toc\">\n  <li><a href=\"#a\" id=\"markdown-toc-a\">A</a>    <ul>\n      <li><a href=\"#a1\" id=\"markdown-toc-a1\">A1</a></li>\n    </ul>\n  </li>\n  <li><a href=\"#b\" id=\"markdown-toc-b\">B</a></li>\n</ul>"
+        );
+        assert!(
+            out.contains("<h2 class=\"no_toc\" id=\"skip\">Skip</h2>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn math_is_written_for_mathjax() {
+        assert_eq!(
+            html("A $$x < 1$$ b.\n\n$$\ny = 2\n$$\n"),
+            "<p>A \\(x &lt; 1\\) b.</p>\n\n\\[y = 2\\]\n"
+        );
+    }
+
+    #[test]
+    fn highlighter_class_goes_where_kramdown_puts_it() {
+        assert!(
+            html("`a`{: .filepath}")
+                .contains("<code class=\"language-plaintext filepath highlighter-rouge\">a</code>")
+        );
+        assert!(
+            html("```\nx\n```\n{: file=\"a.txt\"}\n")
+                .starts_with("<div file=\"a.txt\" class=\"language-plaintext highlighter-rouge\">")
+        );
+        assert!(
+            html("```nosuchlang\nx\n```\n")
+                .starts_with("<pre><code class=\"language-nosuchlang\">x\n</code></pre>")
+        );
+    }
+
+    #[test]
+    fn extra_spaces_before_a_break_stay() {
+        assert_eq!(html("a    \nb"), "<p>a  <br />\nb</p>\n");
+    }
+
+    #[test]
+    fn liquid_in_a_link_destination_still_links() {
+        assert_eq!(
+            html("[a]({{ site.baseurl }}/x)"),
+            "<p><a href=\"{{ site.baseurl }}/x\">a</a></p>\n"
         );
     }
 

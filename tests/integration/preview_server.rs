@@ -114,7 +114,7 @@ const PNG_BYTES: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 /// compiled stylesheet; it panics on the text `panic`.
 fn fake_renderer() -> byline::preview_server::RendererFactory {
     Box::new(|| {
-        Box::new(|text: &str| {
+        Box::new(|text: &str, _site_changed: bool| {
             assert!(text != "panic", "renderer asked to fail");
             RenderedPage {
                 html: format!(
@@ -607,4 +607,46 @@ fn a_change_to_the_sites_files_reloads_the_page() {
         server.wait_for_version_after(second, Duration::from_millis(800)),
         second
     );
+}
+
+#[test]
+fn a_theme_gems_assets_are_served_where_the_site_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    write(
+        &root,
+        "_config.yml",
+        "title: Test\nbaseurl: /blog\ntheme: byline-test-theme\n",
+    );
+    let gem = root.join("vendor/bundle/ruby/3.1.0/gems/byline-test-theme-1.0.0");
+    write(&gem, "assets/theme.js", "console.log('theme');\n");
+    write(&gem, "assets/site.css", "p { color: red }\n");
+    write(&gem, "secret.txt", "GEM-SECRET");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(gem.join("secret.txt"), gem.join("assets/leak.txt")).unwrap();
+    let server = start(&root, "Hello");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let script = get(port, "/blog/assets/theme.js", Some(&cookie));
+    assert_eq!(script.status, 200);
+    assert_eq!(script.text(), "console.log('theme');\n");
+    assert!(
+        script
+            .header("Content-Type")
+            .unwrap()
+            .contains("javascript")
+    );
+    // The site's own file wins over the theme's.
+    assert_eq!(
+        get(port, "/blog/assets/site.css", Some(&cookie)).text(),
+        "p { color: teal }\n"
+    );
+    for target in ["/blog/assets/leak.txt", "/blog/assets/../secret.txt"] {
+        let answer = get(port, target, Some(&cookie));
+        assert!(answer.status >= 400, "{target}");
+        assert!(!answer.text().contains("GEM-SECRET"), "{target}");
+    }
+    // The bundle itself is excluded by Jekyll.
+    let bundled = "/blog/vendor/bundle/ruby/3.1.0/gems/byline-test-theme-1.0.0/assets/theme.js";
+    assert_eq!(get(port, bundled, Some(&cookie)).status, 404);
 }
