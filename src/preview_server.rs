@@ -188,11 +188,13 @@ struct Served {
 }
 
 /// New text waiting for the render worker.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct RenderInput {
     text: Option<String>,
     last_update: Option<Instant>,
     reload_site: bool,
+    /// Another post to render from now on (rendered at once, without waiting).
+    new_renderer: Option<RendererFactory>,
 }
 
 struct Shared {
@@ -211,6 +213,8 @@ struct Shared {
     stopping: AtomicBool,
     /// The `assets` folder of the site's theme gem (canonical), once found by the worker.
     theme_assets: Mutex<Option<PathBuf>>,
+    /// The post shown (canonical), once [`PreviewServer::follow_disk`] was called.
+    post: Mutex<Option<PathBuf>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -264,6 +268,7 @@ impl PreviewServer {
             text: Some(options.text),
             last_update: None,
             reload_site: false,
+            new_renderer: None,
         };
         let server = PreviewServer::bind(
             root,
@@ -278,7 +283,7 @@ impl PreviewServer {
         let on_render = options.on_render;
         std::thread::Builder::new()
             .name("byline-preview-render".into())
-            .spawn(move || render_worker(&shared, &factory, on_render.as_deref()))
+            .spawn(move || render_worker(&shared, factory, on_render.as_deref()))
             .map_err(PreviewServerError::Thread)?;
         Ok(server)
     }
@@ -346,6 +351,7 @@ impl PreviewServer {
             debounce,
             stopping: AtomicBool::new(false),
             theme_assets: Mutex::new(None),
+            post: Mutex::new(None),
         });
         let http = Arc::new(http);
         let accept_thread = {
@@ -371,6 +377,18 @@ impl PreviewServer {
         self.shared.update(text.into());
     }
 
+    /// Shows another post of the same site from now on: `renderer` renders `text` at once
+    /// (no debounce), and an open page moves to the new post's URL by itself.
+    pub fn change_post(&self, post: &Path, text: String, renderer: RendererFactory) {
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
+        let mut input = lock(&self.shared.input);
+        input.new_renderer = Some(renderer);
+        input.text = Some(text);
+        input.last_update = None;
+        self.shared.input_changed.notify_all();
+    }
+
     /// Reads the site again (layouts, includes, data, stylesheets changed on disk) and renders
     /// the last text; the page reloads even when its HTML came out the same (a static file may
     /// have changed).
@@ -391,10 +409,11 @@ impl PreviewServer {
         })?;
         watcher.watch(&self.shared.root, notify::RecursiveMode::Recursive)?;
         let shared = Arc::downgrade(&self.shared);
-        let post = std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf());
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
         std::thread::Builder::new()
             .name("byline-preview-watch".into())
-            .spawn(move || follow_disk_events(&shared, &events, &post, read_post))
+            .spawn(move || follow_disk_events(&shared, &events, read_post))
             .map_err(|err| notify::Error::generic(&err.to_string()))?;
         self.watcher = Some(watcher);
         Ok(())
@@ -592,7 +611,6 @@ fn concerns_page(root: &Path, path: &Path) -> bool {
 fn follow_disk_events(
     shared: &std::sync::Weak<Shared>,
     events: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    post: &Path,
     read_post: bool,
 ) {
     use std::sync::mpsc::RecvTimeoutError;
@@ -612,8 +630,9 @@ fn follow_disk_events(
         }
         match received {
             Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                let post = lock(&shared.post).clone();
                 for path in event.paths {
-                    if path == post {
+                    if Some(&path) == post.as_ref() {
                         // The render worker waits for the writes to pause itself.
                         if read_post && let Ok(bytes) = std::fs::read(&path) {
                             shared.update(String::from_utf8_lossy(&bytes).into_owned());
@@ -634,11 +653,8 @@ fn follow_disk_events(
 
 // --- The render worker ---
 
-fn render_worker(
-    shared: &Shared,
-    factory: &RendererFactory,
-    on_render: Option<&(dyn Fn() + Send)>,
-) {
+fn render_worker(shared: &Shared, factory: RendererFactory, on_render: Option<&(dyn Fn() + Send)>) {
+    let mut factory = factory;
     if let FileRules::SiteSource(config) = &shared.rules
         && let Some(name) = &config.theme
         && let Some(theme) = crate::theme::gem_theme::find(&shared.root, name)
@@ -656,6 +672,7 @@ fn render_worker(
                     return;
                 }
                 let due = match (&input.text, input.last_update) {
+                    _ if input.new_renderer.is_some() => true,
                     (Some(_), Some(at)) => {
                         let due_at = at + shared.debounce;
                         let now = Instant::now();
@@ -681,6 +698,10 @@ fn render_worker(
                     .unwrap_or_else(PoisonError::into_inner);
             }
             let reload_site = std::mem::take(&mut input.reload_site);
+            if let Some(new_renderer) = input.new_renderer.take() {
+                factory = new_renderer;
+                renderer = None;
+            }
             (input.text.take(), reload_site)
         };
         if let Some(text) = text {
