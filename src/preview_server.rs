@@ -29,8 +29,10 @@
 //! [`PreviewServer::update`] hands over new text; a worker thread renders the newest text once
 //! no new text came for the debounce time (150 ms), so the UI thread never renders. The page
 //! holds a small script (`/_byline/reload.js`, added before `</body>`) that long-polls
-//! `/_byline/version` and reloads the page as soon as a new version is out, keeping its scroll
-//! position. `/_byline/` cannot clash with a site file: Jekyll never writes a `_`-folder.
+//! `/_byline/version` and shows a new version as soon as it is out, keeping the scroll position:
+//! a page without scripts of its own whose `<head>` is unchanged gets the new `<body>` in place;
+//! any other page reloads. `/_byline/` cannot clash with a site file: Jekyll never writes a
+//! `_`-folder.
 
 pub mod jekyll_build;
 
@@ -1169,8 +1171,10 @@ fn with_reload_script(html: &str, version: u64) -> String {
     }
 }
 
-/// Waits for a new version and reloads the page, keeping its scroll position (and following
-/// the page when an edit moved it to another URL).
+/// Waits for a new version and shows it, keeping the scroll position: a page without scripts
+/// of its own whose `<head>` did not change gets the new `<body>` in place (no reload, no
+/// refetching of stylesheets and fonts); any other page reloads, and an edit that moved the
+/// page to another URL (a new date) follows it there.
 const RELOAD_SCRIPT: &str = r#"(function () {
   var script = document.currentScript;
   var seen = Number(new URL(script.src).searchParams.get("v")) || 0;
@@ -1185,16 +1189,41 @@ const RELOAD_SCRIPT: &str = r#"(function () {
       window.addEventListener("load", restore);
     }
   } catch (e) {}
+  function reload(path) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify({ path: path, x: window.scrollX, y: window.scrollY }));
+    } catch (e) {}
+    if (path !== location.pathname) { location.replace(path); } else { location.reload(); }
+  }
+  function runsScripts(doc) {
+    return Array.prototype.some.call(doc.querySelectorAll("script"), function (s) {
+      if (s.src && new URL(s.src, location.href).pathname === "/_byline/reload.js") { return false; }
+      var type = (s.type || "").trim().toLowerCase();
+      return type === "" || type === "module" || /^(text|application)\/(x-)?(java|ecma)script$/.test(type);
+    });
+  }
+  function attributes(element) {
+    return Array.prototype.map.call(element.attributes, function (a) { return a.name + "=" + a.value; }).join(" ");
+  }
+  function show(state) {
+    if (state.path !== location.pathname) { reload(state.path); return; }
+    fetch(location.pathname, { cache: "no-store" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html");
+        var same = next.head.innerHTML === document.head.innerHTML
+          && attributes(next.documentElement) === attributes(document.documentElement);
+        if (!same || runsScripts(document) || runsScripts(next)) { reload(state.path); return; }
+        document.body.replaceWith(document.adoptNode(next.body));
+        seen = state.version;
+        poll();
+      })
+      .catch(function () { reload(state.path); });
+  }
   function poll() {
     fetch("/_byline/version?seen=" + seen, { cache: "no-store" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (state) {
-        if (state.version === seen) { poll(); return; }
-        try {
-          sessionStorage.setItem(key, JSON.stringify({ path: state.path, x: window.scrollX, y: window.scrollY }));
-        } catch (e) {}
-        if (state.path !== location.pathname) { location.replace(state.path); } else { location.reload(); }
-      })
+      .then(function (state) { if (state.version === seen) { poll(); } else { show(state); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   poll();
