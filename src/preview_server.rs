@@ -29,8 +29,10 @@
 //! [`PreviewServer::update`] hands over new text; a worker thread renders the newest text once
 //! no new text came for the debounce time (150 ms), so the UI thread never renders. The page
 //! holds a small script (`/_byline/reload.js`, added before `</body>`) that long-polls
-//! `/_byline/version` and reloads the page as soon as a new version is out, keeping its scroll
-//! position. `/_byline/` cannot clash with a site file: Jekyll never writes a `_`-folder.
+//! `/_byline/version` and shows a new version as soon as it is out, keeping the scroll position:
+//! a page without scripts of its own whose `<head>` is unchanged gets the new `<body>` in place;
+//! any other page reloads. `/_byline/` cannot clash with a site file: Jekyll never writes a
+//! `_`-folder.
 
 pub mod jekyll_build;
 
@@ -188,11 +190,13 @@ struct Served {
 }
 
 /// New text waiting for the render worker.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct RenderInput {
     text: Option<String>,
     last_update: Option<Instant>,
     reload_site: bool,
+    /// Another post to render from now on (rendered at once, without waiting).
+    new_renderer: Option<RendererFactory>,
 }
 
 struct Shared {
@@ -211,6 +215,8 @@ struct Shared {
     stopping: AtomicBool,
     /// The `assets` folder of the site's theme gem (canonical), once found by the worker.
     theme_assets: Mutex<Option<PathBuf>>,
+    /// The post shown (canonical), once [`PreviewServer::follow_disk`] was called.
+    post: Mutex<Option<PathBuf>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -264,6 +270,7 @@ impl PreviewServer {
             text: Some(options.text),
             last_update: None,
             reload_site: false,
+            new_renderer: None,
         };
         let server = PreviewServer::bind(
             root,
@@ -278,7 +285,7 @@ impl PreviewServer {
         let on_render = options.on_render;
         std::thread::Builder::new()
             .name("byline-preview-render".into())
-            .spawn(move || render_worker(&shared, &factory, on_render.as_deref()))
+            .spawn(move || render_worker(&shared, factory, on_render.as_deref()))
             .map_err(PreviewServerError::Thread)?;
         Ok(server)
     }
@@ -346,6 +353,7 @@ impl PreviewServer {
             debounce,
             stopping: AtomicBool::new(false),
             theme_assets: Mutex::new(None),
+            post: Mutex::new(None),
         });
         let http = Arc::new(http);
         let accept_thread = {
@@ -371,6 +379,18 @@ impl PreviewServer {
         self.shared.update(text.into());
     }
 
+    /// Shows another post of the same site from now on: `renderer` renders `text` at once
+    /// (no debounce), and an open page moves to the new post's URL by itself.
+    pub fn change_post(&self, post: &Path, text: String, renderer: RendererFactory) {
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
+        let mut input = lock(&self.shared.input);
+        input.new_renderer = Some(renderer);
+        input.text = Some(text);
+        input.last_update = None;
+        self.shared.input_changed.notify_all();
+    }
+
     /// Reads the site again (layouts, includes, data, stylesheets changed on disk) and renders
     /// the last text; the page reloads even when its HTML came out the same (a static file may
     /// have changed).
@@ -391,10 +411,11 @@ impl PreviewServer {
         })?;
         watcher.watch(&self.shared.root, notify::RecursiveMode::Recursive)?;
         let shared = Arc::downgrade(&self.shared);
-        let post = std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf());
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
         std::thread::Builder::new()
             .name("byline-preview-watch".into())
-            .spawn(move || follow_disk_events(&shared, &events, &post, read_post))
+            .spawn(move || follow_disk_events(&shared, &events, read_post))
             .map_err(|err| notify::Error::generic(&err.to_string()))?;
         self.watcher = Some(watcher);
         Ok(())
@@ -592,7 +613,6 @@ fn concerns_page(root: &Path, path: &Path) -> bool {
 fn follow_disk_events(
     shared: &std::sync::Weak<Shared>,
     events: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    post: &Path,
     read_post: bool,
 ) {
     use std::sync::mpsc::RecvTimeoutError;
@@ -612,8 +632,9 @@ fn follow_disk_events(
         }
         match received {
             Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                let post = lock(&shared.post).clone();
                 for path in event.paths {
-                    if path == post {
+                    if Some(&path) == post.as_ref() {
                         // The render worker waits for the writes to pause itself.
                         if read_post && let Ok(bytes) = std::fs::read(&path) {
                             shared.update(String::from_utf8_lossy(&bytes).into_owned());
@@ -634,11 +655,8 @@ fn follow_disk_events(
 
 // --- The render worker ---
 
-fn render_worker(
-    shared: &Shared,
-    factory: &RendererFactory,
-    on_render: Option<&(dyn Fn() + Send)>,
-) {
+fn render_worker(shared: &Shared, factory: RendererFactory, on_render: Option<&(dyn Fn() + Send)>) {
+    let mut factory = factory;
     if let FileRules::SiteSource(config) = &shared.rules
         && let Some(name) = &config.theme
         && let Some(theme) = crate::theme::gem_theme::find(&shared.root, name)
@@ -656,6 +674,7 @@ fn render_worker(
                     return;
                 }
                 let due = match (&input.text, input.last_update) {
+                    _ if input.new_renderer.is_some() => true,
                     (Some(_), Some(at)) => {
                         let due_at = at + shared.debounce;
                         let now = Instant::now();
@@ -681,6 +700,10 @@ fn render_worker(
                     .unwrap_or_else(PoisonError::into_inner);
             }
             let reload_site = std::mem::take(&mut input.reload_site);
+            if let Some(new_renderer) = input.new_renderer.take() {
+                factory = new_renderer;
+                renderer = None;
+            }
             (input.text.take(), reload_site)
         };
         if let Some(text) = text {
@@ -1148,8 +1171,10 @@ fn with_reload_script(html: &str, version: u64) -> String {
     }
 }
 
-/// Waits for a new version and reloads the page, keeping its scroll position (and following
-/// the page when an edit moved it to another URL).
+/// Waits for a new version and shows it, keeping the scroll position: a page without scripts
+/// of its own whose `<head>` did not change gets the new `<body>` in place (no reload, no
+/// refetching of stylesheets and fonts); any other page reloads, and an edit that moved the
+/// page to another URL (a new date) follows it there.
 const RELOAD_SCRIPT: &str = r#"(function () {
   var script = document.currentScript;
   var seen = Number(new URL(script.src).searchParams.get("v")) || 0;
@@ -1164,16 +1189,41 @@ const RELOAD_SCRIPT: &str = r#"(function () {
       window.addEventListener("load", restore);
     }
   } catch (e) {}
+  function reload(path) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify({ path: path, x: window.scrollX, y: window.scrollY }));
+    } catch (e) {}
+    if (path !== location.pathname) { location.replace(path); } else { location.reload(); }
+  }
+  function runsScripts(doc) {
+    return Array.prototype.some.call(doc.querySelectorAll("script"), function (s) {
+      if (s.src && new URL(s.src, location.href).pathname === "/_byline/reload.js") { return false; }
+      var type = (s.type || "").trim().toLowerCase();
+      return type === "" || type === "module" || /^(text|application)\/(x-)?(java|ecma)script$/.test(type);
+    });
+  }
+  function attributes(element) {
+    return Array.prototype.map.call(element.attributes, function (a) { return a.name + "=" + a.value; }).join(" ");
+  }
+  function show(state) {
+    if (state.path !== location.pathname) { reload(state.path); return; }
+    fetch(location.pathname, { cache: "no-store" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html");
+        var same = next.head.innerHTML === document.head.innerHTML
+          && attributes(next.documentElement) === attributes(document.documentElement);
+        if (!same || runsScripts(document) || runsScripts(next)) { reload(state.path); return; }
+        document.body.replaceWith(document.adoptNode(next.body));
+        seen = state.version;
+        poll();
+      })
+      .catch(function () { reload(state.path); });
+  }
   function poll() {
     fetch("/_byline/version?seen=" + seen, { cache: "no-store" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (state) {
-        if (state.version === seen) { poll(); return; }
-        try {
-          sessionStorage.setItem(key, JSON.stringify({ path: state.path, x: window.scrollX, y: window.scrollY }));
-        } catch (e) {}
-        if (state.path !== location.pathname) { location.replace(state.path); } else { location.reload(); }
-      })
+      .then(function (state) { if (state.version === seen) { poll(); } else { show(state); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   poll();

@@ -27,6 +27,8 @@ pub fn system_browser() -> BrowserOpener {
 struct LivePreview {
     server: PreviewServer,
     post: PathBuf,
+    /// The site root the server serves.
+    root: PathBuf,
     /// The document revision last handed to the server.
     fed_revision: Revision,
     /// The server version whose problems are shown.
@@ -231,6 +233,7 @@ impl BylineApp {
                 server,
                 post,
                 has_own_plugins: jekyll_build::has_own_plugins(&root),
+                root,
                 fed_revision: self.doc.revision(),
                 seen_version: 0,
                 problems: Vec::new(),
@@ -321,12 +324,34 @@ impl BylineApp {
             if let Some(text) = live.notified.take() {
                 self.notifications.withdraw(&text);
             }
-            self.theme_preview.live = None;
-            self.notifications.notify(
-                Severity::Info,
-                "Theme preview stopped: another post was opened",
-            );
-            return;
+            let same_site = self
+                .theme_preview
+                .site_of
+                .as_ref()
+                .and_then(|(_, root)| root.as_deref())
+                == Some(live.root.as_path());
+            match self.doc.path().map(Path::to_path_buf) {
+                // Another post of the same site: the open page follows it.
+                Some(post) if same_site => {
+                    let renderer = preview_server::theme_renderer(&live.root, &post);
+                    live.server
+                        .change_post(&post, self.doc.post().to_text(), renderer);
+                    live.post = post;
+                    live.fed_revision = self.doc.revision();
+                    self.notifications.notify(
+                        Severity::Info,
+                        format!("Theme preview: now {}", self.doc.display_name()),
+                    );
+                }
+                _ => {
+                    self.theme_preview.live = None;
+                    self.notifications.notify(
+                        Severity::Info,
+                        "Theme preview stopped: the open post is not in its site",
+                    );
+                    return;
+                }
+            }
         }
         if self.doc.revision() != live.fed_revision {
             live.fed_revision = self.doc.revision();

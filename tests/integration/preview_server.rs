@@ -650,3 +650,44 @@ fn a_theme_gems_assets_are_served_where_the_site_has_none() {
     let bundled = "/blog/vendor/bundle/ruby/3.1.0/gems/byline-test-theme-1.0.0/assets/theme.js";
     assert_eq!(get(port, bundled, Some(&cookie)).status, 404);
 }
+
+#[test]
+fn another_post_takes_over_the_same_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    let server = start(&root, "First post");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let first = server.snapshot().version;
+    let other = write(
+        &root,
+        "_posts/2025-02-02-other.md",
+        "---\ntitle: Other\n---\n",
+    );
+    let moved: byline::preview_server::RendererFactory = Box::new(|| {
+        Box::new(|text: &str, _site_changed: bool| RenderedPage {
+            html: format!("<html><body><p>{text}</p></body></html>\n"),
+            url: "/2025/02/02/other.html".into(),
+            generated: Vec::new(),
+            problems: Vec::new(),
+        })
+    });
+    server.change_post(&other, "Second post".into(), moved);
+    let answer = get(
+        port,
+        &format!("/_byline/version?seen={first}"),
+        Some(&cookie),
+    );
+    let state: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(
+        state["path"], "/blog/2025/02/02/other.html",
+        "the open page follows"
+    );
+    let page = get(port, "/blog/2025/02/02/other.html", Some(&cookie)).text();
+    assert!(page.contains("<p>Second post</p>"), "{page}");
+    let entry = get(port, &format!("/{}/", server.token()), None);
+    assert_eq!(
+        entry.header("Location"),
+        Some("/blog/2025/02/02/other.html")
+    );
+}

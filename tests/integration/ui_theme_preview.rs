@@ -256,3 +256,52 @@ fn render_problems_show_with_file_and_line_and_go_when_fixed() {
             == 0
     );
 }
+
+#[test]
+fn opening_another_post_of_the_site_moves_the_preview_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "_config.yml", "title: Site\n");
+    let alpha = write(
+        &site,
+        "_posts/2025-01-01-alpha.md",
+        "---\ntitle: Alpha\n---\nAlpha words.\n",
+    );
+    let beta = write(
+        &site,
+        "_posts/2025-01-02-beta.md",
+        "---\ntitle: Beta\n---\nBeta words.\n",
+    );
+    let (mut h, _) = harness(&alpha, dir.path());
+    h.key_press_modifiers(CTRL | egui::Modifiers::SHIFT, Key::B);
+    h.run_steps(2);
+    let address = h.state().theme_preview().address().expect("a server runs");
+    h.state_mut()
+        .request_system(byline::app::system_command::SystemCommand::OpenPath(beta));
+    settle(&mut h);
+    assert_eq!(
+        h.state().theme_preview().address(),
+        Some(address.clone()),
+        "the same address"
+    );
+    let (status, location, cookie) = get(&address, None);
+    assert_eq!(status, 303);
+    assert!(location.contains("beta"), "{location}");
+    let origin = address
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .unwrap()
+        .0
+        .to_string();
+    let (status, page, _) = get(&format!("{origin}{location}"), cookie.as_deref());
+    assert_eq!(status, 200);
+    assert!(page.contains("Beta words."), "{page}");
+
+    // A post outside any site stops it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let lone = write(elsewhere.path(), "lone.md", "---\ntitle: Lone\n---\n");
+    h.state_mut()
+        .request_system(byline::app::system_command::SystemCommand::OpenPath(lone));
+    settle(&mut h);
+    assert!(h.state().theme_preview().address().is_none());
+}
