@@ -29,8 +29,10 @@
 //! [`PreviewServer::update`] hands over new text; a worker thread renders the newest text once
 //! no new text came for the debounce time (150 ms), so the UI thread never renders. The page
 //! holds a small script (`/_byline/reload.js`, added before `</body>`) that long-polls
-//! `/_byline/version` and reloads the page as soon as a new version is out, keeping its scroll
-//! position. `/_byline/` cannot clash with a site file: Jekyll never writes a `_`-folder.
+//! `/_byline/version` and shows a new version as soon as it is out, keeping the scroll position:
+//! a page without scripts of its own whose `<head>` is unchanged gets the new `<body>` in place;
+//! any other page reloads. `/_byline/` cannot clash with a site file: Jekyll never writes a
+//! `_`-folder.
 
 pub mod jekyll_build;
 
@@ -61,11 +63,14 @@ const FIRST_RENDER_WAIT_MS: u64 = 15_000;
 /// The path prefix of the server's own endpoints (never a path Jekyll writes).
 const INTERNAL_PREFIX: &str = "/_byline/";
 
-/// Renders the post from its current text (made on the render worker's thread).
-pub type RenderFn = Box<dyn FnMut(&str) -> RenderedPage>;
+/// Renders the post from its current text (made on the render worker's thread). The flag is
+/// true when files of the site changed on disk since the last render
+/// ([`PreviewServer::reload_site`]): a renderer that keeps the site loaded reads it again if
+/// needed.
+pub type RenderFn = Box<dyn FnMut(&str, bool) -> RenderedPage>;
 
-/// Makes a [`RenderFn`]; called on the worker thread at start, and again when the site changed
-/// ([`PreviewServer::reload_site`]) or a render panicked.
+/// Makes a [`RenderFn`]; called on the worker thread at start, and again after a render
+/// panicked.
 pub type RendererFactory = Box<dyn Fn() -> RenderFn + Send>;
 
 /// Why the preview server could not start.
@@ -108,17 +113,21 @@ pub fn open_in_browser(url: &str) -> Result<(), BrowserError> {
 }
 
 /// The renderer of `post` through the theme of the site at `root` (opened on the worker
-/// thread). When the theme gives no `page.url`, the URL Jekyll would give the post (from the
-/// site index) is used, else `/NAME.html`, so the page always has an address.
+/// thread, and again when the site's files changed in a way that matters: layouts, includes,
+/// Sass, data, `_config.yml`). When the theme gives no `page.url`, the URL Jekyll would give
+/// the post (from the site index) is used, else `/NAME.html`, so the page always has an address.
 pub fn theme_renderer(root: &Path, post: &Path) -> RendererFactory {
     let root = root.to_path_buf();
     let post = post.to_path_buf();
     Box::new(move || {
-        let site = crate::theme::ThemeSite::open(&root);
+        let mut site = crate::theme::ThemeSite::open(&root);
         let post = post.clone();
         let root = root.clone();
         let mut index = None;
-        Box::new(move |text: &str| {
+        Box::new(move |text: &str, site_changed: bool| {
+            if site_changed && site.is_stale() {
+                site = crate::theme::ThemeSite::open(&root);
+            }
             let mut page = site.render_post(&post, text);
             if page.url.is_empty() {
                 let index = index.get_or_insert_with(|| {
@@ -181,11 +190,13 @@ struct Served {
 }
 
 /// New text waiting for the render worker.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct RenderInput {
     text: Option<String>,
     last_update: Option<Instant>,
     reload_site: bool,
+    /// Another post to render from now on (rendered at once, without waiting).
+    new_renderer: Option<RendererFactory>,
 }
 
 struct Shared {
@@ -202,8 +213,10 @@ struct Shared {
     input_changed: Condvar,
     debounce: Duration,
     stopping: AtomicBool,
-    /// Whatever must live as long as the server (a built site's temporary folder).
-    _keep_alive: Option<Box<dyn Send + Sync>>,
+    /// The `assets` folder of the site's theme gem (canonical), once found by the worker.
+    theme_assets: Mutex<Option<PathBuf>>,
+    /// The post shown (canonical), once [`PreviewServer::follow_disk`] was called.
+    post: Mutex<Option<PathBuf>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +230,9 @@ pub struct PreviewServer {
     accept_thread: Option<JoinHandle<()>>,
     /// Watches the site once [`PreviewServer::follow_disk`] was called; dropped with it.
     watcher: Option<notify::RecommendedWatcher>,
+    /// Whatever must live as long as the server (a built site's temporary folder); dropped
+    /// with it, not with the last request thread.
+    _keep_alive: Option<Box<dyn Send + Sync>>,
 }
 
 impl std::fmt::Debug for PreviewServer {
@@ -254,6 +270,7 @@ impl PreviewServer {
             text: Some(options.text),
             last_update: None,
             reload_site: false,
+            new_renderer: None,
         };
         let server = PreviewServer::bind(
             root,
@@ -268,7 +285,7 @@ impl PreviewServer {
         let on_render = options.on_render;
         std::thread::Builder::new()
             .name("byline-preview-render".into())
-            .spawn(move || render_worker(&shared, &factory, on_render.as_deref()))
+            .spawn(move || render_worker(&shared, factory, on_render.as_deref()))
             .map_err(PreviewServerError::Thread)?;
         Ok(server)
     }
@@ -335,7 +352,8 @@ impl PreviewServer {
             input_changed: Condvar::new(),
             debounce,
             stopping: AtomicBool::new(false),
-            _keep_alive: keep_alive,
+            theme_assets: Mutex::new(None),
+            post: Mutex::new(None),
         });
         let http = Arc::new(http);
         let accept_thread = {
@@ -351,6 +369,7 @@ impl PreviewServer {
             http,
             accept_thread: Some(accept_thread),
             watcher: None,
+            _keep_alive: keep_alive,
         })
     }
 
@@ -358,6 +377,18 @@ impl PreviewServer {
     /// debounce time. Returns at once.
     pub fn update(&self, text: impl Into<String>) {
         self.shared.update(text.into());
+    }
+
+    /// Shows another post of the same site from now on: `renderer` renders `text` at once
+    /// (no debounce), and an open page moves to the new post's URL by itself.
+    pub fn change_post(&self, post: &Path, text: String, renderer: RendererFactory) {
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
+        let mut input = lock(&self.shared.input);
+        input.new_renderer = Some(renderer);
+        input.text = Some(text);
+        input.last_update = None;
+        self.shared.input_changed.notify_all();
     }
 
     /// Reads the site again (layouts, includes, data, stylesheets changed on disk) and renders
@@ -380,10 +411,11 @@ impl PreviewServer {
         })?;
         watcher.watch(&self.shared.root, notify::RecursiveMode::Recursive)?;
         let shared = Arc::downgrade(&self.shared);
-        let post = std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf());
+        *lock(&self.shared.post) =
+            Some(std::fs::canonicalize(post).unwrap_or_else(|_| post.to_path_buf()));
         std::thread::Builder::new()
             .name("byline-preview-watch".into())
-            .spawn(move || follow_disk_events(&shared, &events, &post, read_post))
+            .spawn(move || follow_disk_events(&shared, &events, read_post))
             .map_err(|err| notify::Error::generic(&err.to_string()))?;
         self.watcher = Some(watcher);
         Ok(())
@@ -426,6 +458,11 @@ impl PreviewServer {
             page_url: (served.version > 0).then(|| self.shared.keyed_url(&served.url)),
             problems: served.problems.clone(),
         }
+    }
+
+    /// The version served now (cheap: the window asks every frame).
+    pub fn version(&self) -> u64 {
+        lock(&self.shared.served).version
     }
 
     /// Waits until the version differs from `seen` or `timeout` passed; returns the version.
@@ -576,7 +613,6 @@ fn concerns_page(root: &Path, path: &Path) -> bool {
 fn follow_disk_events(
     shared: &std::sync::Weak<Shared>,
     events: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    post: &Path,
     read_post: bool,
 ) {
     use std::sync::mpsc::RecvTimeoutError;
@@ -596,8 +632,9 @@ fn follow_disk_events(
         }
         match received {
             Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                let post = lock(&shared.post).clone();
                 for path in event.paths {
-                    if path == post {
+                    if Some(&path) == post.as_ref() {
                         // The render worker waits for the writes to pause itself.
                         if read_post && let Ok(bytes) = std::fs::read(&path) {
                             shared.update(String::from_utf8_lossy(&bytes).into_owned());
@@ -618,11 +655,15 @@ fn follow_disk_events(
 
 // --- The render worker ---
 
-fn render_worker(
-    shared: &Shared,
-    factory: &RendererFactory,
-    on_render: Option<&(dyn Fn() + Send)>,
-) {
+fn render_worker(shared: &Shared, factory: RendererFactory, on_render: Option<&(dyn Fn() + Send)>) {
+    let mut factory = factory;
+    if let FileRules::SiteSource(config) = &shared.rules
+        && let Some(name) = &config.theme
+        && let Some(theme) = crate::theme::gem_theme::find(&shared.root, name)
+        && let Ok(assets) = std::fs::canonicalize(theme.root.join("assets"))
+    {
+        *lock(&shared.theme_assets) = Some(assets);
+    }
     let mut renderer: Option<RenderFn> = None;
     let mut last_text = String::new();
     loop {
@@ -633,6 +674,7 @@ fn render_worker(
                     return;
                 }
                 let due = match (&input.text, input.last_update) {
+                    _ if input.new_renderer.is_some() => true,
                     (Some(_), Some(at)) => {
                         let due_at = at + shared.debounce;
                         let now = Instant::now();
@@ -658,6 +700,10 @@ fn render_worker(
                     .unwrap_or_else(PoisonError::into_inner);
             }
             let reload_site = std::mem::take(&mut input.reload_site);
+            if let Some(new_renderer) = input.new_renderer.take() {
+                factory = new_renderer;
+                renderer = None;
+            }
             (input.text.take(), reload_site)
         };
         if let Some(text) = text {
@@ -666,11 +712,10 @@ fn render_worker(
             }
             last_text = text;
         }
-        if reload_site {
-            renderer = None;
-        }
         let render = renderer.get_or_insert_with(|| factory());
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&last_text)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render(&last_text, reload_site)
+        }));
         let page = match outcome {
             Ok(page) => page,
             Err(panic) => {
@@ -1015,8 +1060,54 @@ fn serve_file(shared: &Shared, relative: &str) -> Reply {
             }
         }
     }
-    let mut candidate = shared.root.clone();
-    for segment in &segments {
+    let checks_front_matter = matches!(shared.rules, FileRules::SiteSource(_));
+    let from_site = file_under(&shared.root, &segments, checks_front_matter);
+    if let Err(FileRefusal::Missing) = from_site
+        && let Some(("assets", rest)) = segments.split_first().map(|(a, r)| (*a, r))
+        && let Some(theme_assets) = lock(&shared.theme_assets).clone()
+    {
+        // A theme gem's `assets/` files where the site has none (Jekyll copies them).
+        return reply_with_file(file_under(&theme_assets, rest, checks_front_matter));
+    }
+    reply_with_file(from_site)
+}
+
+/// Why a file is not served.
+#[derive(Debug)]
+enum FileRefusal {
+    /// No such file.
+    Missing,
+    /// The path leads out of the folder served (a symlink).
+    Outside,
+    /// Jekyll renders it (front matter) rather than copying it.
+    Rendered,
+}
+
+fn reply_with_file(found: Result<(std::fs::File, PathBuf), FileRefusal>) -> Reply {
+    match found {
+        Ok((file, path)) => Reply {
+            status: 200,
+            headers: vec![("Content-Type", content_type(&path))],
+            body: ReplyBody::File(file),
+        },
+        Err(FileRefusal::Missing) => Reply::refused(404, "no such file in the site"),
+        Err(FileRefusal::Outside) => Reply::refused(403, "that file is outside the site"),
+        Err(FileRefusal::Rendered) => Reply::refused(
+            404,
+            "Jekyll renders this file (it has front matter); Byline previews only the open post",
+        ),
+    }
+}
+
+/// The file at `segments` below `base` (canonical): `index.html` for a folder, `NAME.html` for
+/// `NAME` when only that exists; never a file whose real path is outside `base`.
+fn file_under(
+    base: &Path,
+    segments: &[&str],
+    checks_front_matter: bool,
+) -> Result<(std::fs::File, PathBuf), FileRefusal> {
+    let mut candidate = base.to_path_buf();
+    for segment in segments {
         candidate.push(segment);
     }
     if candidate.is_dir() {
@@ -1025,29 +1116,18 @@ fn serve_file(shared: &Shared, relative: &str) -> Reply {
         // `/2020/a` for `2020/a.html`, as `jekyll serve` answers.
         candidate.as_mut_os_string().push(".html");
     }
-    let Ok(canonical) = std::fs::canonicalize(&candidate) else {
-        return Reply::refused(404, "no such file in the site");
-    };
-    if !canonical.starts_with(&shared.root) {
-        return Reply::refused(403, "that file is outside the site");
+    let canonical = std::fs::canonicalize(&candidate).map_err(|_| FileRefusal::Missing)?;
+    if !canonical.starts_with(base) {
+        return Err(FileRefusal::Outside);
     }
-    let Ok(file) = std::fs::File::open(&canonical) else {
-        return Reply::refused(404, "no such file in the site");
-    };
+    let file = std::fs::File::open(&canonical).map_err(|_| FileRefusal::Missing)?;
     if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Reply::refused(404, "no such file in the site");
+        return Err(FileRefusal::Missing);
     }
-    if matches!(shared.rules, FileRules::SiteSource(_)) && has_front_matter(&canonical) {
-        return Reply::refused(
-            404,
-            "Jekyll renders this file (it has front matter); Byline previews only the open post",
-        );
+    if checks_front_matter && has_front_matter(&canonical) {
+        return Err(FileRefusal::Rendered);
     }
-    Reply {
-        status: 200,
-        headers: vec![("Content-Type", content_type(&canonical))],
-        body: ReplyBody::File(file),
-    }
+    Ok((file, canonical))
 }
 
 /// True when the file starts with a `---` line, as Jekyll's front-matter check reads it.
@@ -1091,8 +1171,10 @@ fn with_reload_script(html: &str, version: u64) -> String {
     }
 }
 
-/// Waits for a new version and reloads the page, keeping its scroll position (and following
-/// the page when an edit moved it to another URL).
+/// Waits for a new version and shows it, keeping the scroll position: a page without scripts
+/// of its own whose `<head>` did not change gets the new `<body>` in place (no reload, no
+/// refetching of stylesheets and fonts); any other page reloads, and an edit that moved the
+/// page to another URL (a new date) follows it there.
 const RELOAD_SCRIPT: &str = r#"(function () {
   var script = document.currentScript;
   var seen = Number(new URL(script.src).searchParams.get("v")) || 0;
@@ -1107,16 +1189,41 @@ const RELOAD_SCRIPT: &str = r#"(function () {
       window.addEventListener("load", restore);
     }
   } catch (e) {}
+  function reload(path) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify({ path: path, x: window.scrollX, y: window.scrollY }));
+    } catch (e) {}
+    if (path !== location.pathname) { location.replace(path); } else { location.reload(); }
+  }
+  function runsScripts(doc) {
+    return Array.prototype.some.call(doc.querySelectorAll("script"), function (s) {
+      if (s.src && new URL(s.src, location.href).pathname === "/_byline/reload.js") { return false; }
+      var type = (s.type || "").trim().toLowerCase();
+      return type === "" || type === "module" || /^(text|application)\/(x-)?(java|ecma)script$/.test(type);
+    });
+  }
+  function attributes(element) {
+    return Array.prototype.map.call(element.attributes, function (a) { return a.name + "=" + a.value; }).join(" ");
+  }
+  function show(state) {
+    if (state.path !== location.pathname) { reload(state.path); return; }
+    fetch(location.pathname, { cache: "no-store" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html");
+        var same = next.head.innerHTML === document.head.innerHTML
+          && attributes(next.documentElement) === attributes(document.documentElement);
+        if (!same || runsScripts(document) || runsScripts(next)) { reload(state.path); return; }
+        document.body.replaceWith(document.adoptNode(next.body));
+        seen = state.version;
+        poll();
+      })
+      .catch(function () { reload(state.path); });
+  }
   function poll() {
     fetch("/_byline/version?seen=" + seen, { cache: "no-store" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (state) {
-        if (state.version === seen) { poll(); return; }
-        try {
-          sessionStorage.setItem(key, JSON.stringify({ path: state.path, x: window.scrollX, y: window.scrollY }));
-        } catch (e) {}
-        if (state.path !== location.pathname) { location.replace(state.path); } else { location.reload(); }
-      })
+      .then(function (state) { if (state.version === seen) { poll(); } else { show(state); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   poll();

@@ -27,12 +27,16 @@ pub fn system_browser() -> BrowserOpener {
 struct LivePreview {
     server: PreviewServer,
     post: PathBuf,
+    /// The site root the server serves.
+    root: PathBuf,
     /// The document revision last handed to the server.
     fed_revision: Revision,
     /// The server version whose problems are shown.
     seen_version: u64,
     /// "file:line: message" of the problems shown, with their severity.
     problems: Vec<(Severity, String)>,
+    /// The notification summing up the problems, while one is on screen.
+    notified: Option<String>,
     /// The site runs Ruby plugins of its own, which only Jekyll can run.
     has_own_plugins: bool,
 }
@@ -154,9 +158,23 @@ fn severity_of(problem: &RenderProblem) -> Severity {
     }
 }
 
-/// How a problem is announced in a notification.
-fn notification_text(line: &str) -> String {
-    format!("Theme preview: {line}")
+/// The notification for a render's problems: the first in full, the count of the others, and
+/// the most serious severity. None without problems.
+fn problems_notification(problems: &[(Severity, String)]) -> Option<(Severity, String)> {
+    let (_, first) = problems.first()?;
+    let severity = if problems.iter().any(|(s, _)| *s == Severity::Error) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let text = match problems.len() {
+        1 => format!("Theme preview: {first}"),
+        n => format!(
+            "Theme preview: {first} (and {} more in the bar under the menus)",
+            n - 1
+        ),
+    };
+    Some((severity, text))
 }
 
 impl BylineApp {
@@ -215,9 +233,11 @@ impl BylineApp {
                 server,
                 post,
                 has_own_plugins: jekyll_build::has_own_plugins(&root),
+                root,
                 fed_revision: self.doc.revision(),
                 seen_version: 0,
                 problems: Vec::new(),
+                notified: None,
             });
         }
         if let Some(address) = self.theme_preview.address() {
@@ -301,38 +321,67 @@ impl BylineApp {
             return;
         };
         if self.doc.path() != Some(live.post.as_path()) {
-            let withdrawn: Vec<String> = live.problems.iter().map(|(_, l)| l.clone()).collect();
-            self.theme_preview.live = None;
-            for line in withdrawn {
-                self.notifications.withdraw(&notification_text(&line));
+            if let Some(text) = live.notified.take() {
+                self.notifications.withdraw(&text);
             }
-            self.notifications.notify(
-                Severity::Info,
-                "Theme preview stopped: another post was opened",
-            );
-            return;
+            let same_site = self
+                .theme_preview
+                .site_of
+                .as_ref()
+                .and_then(|(_, root)| root.as_deref())
+                == Some(live.root.as_path());
+            match self.doc.path().map(Path::to_path_buf) {
+                // Another post of the same site: the open page follows it.
+                Some(post) if same_site => {
+                    let renderer = preview_server::theme_renderer(&live.root, &post);
+                    live.server
+                        .change_post(&post, self.doc.post().to_text(), renderer);
+                    live.post = post;
+                    live.fed_revision = self.doc.revision();
+                    self.notifications.notify(
+                        Severity::Info,
+                        format!("Theme preview: now {}", self.doc.display_name()),
+                    );
+                }
+                _ => {
+                    self.theme_preview.live = None;
+                    self.notifications.notify(
+                        Severity::Info,
+                        "Theme preview stopped: the open post is not in its site",
+                    );
+                    return;
+                }
+            }
         }
         if self.doc.revision() != live.fed_revision {
             live.fed_revision = self.doc.revision();
             live.server.update(self.doc.post().to_text());
         }
-        let snapshot = live.server.snapshot();
-        if snapshot.version == live.seen_version {
+        if live.server.version() == live.seen_version {
             return;
         }
+        let snapshot = live.server.snapshot();
         live.seen_version = snapshot.version;
         let problems: Vec<(Severity, String)> = snapshot
             .problems
             .iter()
             .map(|p| (severity_of(p), problem_line(p)))
             .collect();
-        let before = std::mem::replace(&mut live.problems, problems.clone());
-        for (_, line) in before.iter().filter(|old| !problems.contains(old)) {
-            self.notifications.withdraw(&notification_text(line));
+        let notification = problems_notification(&problems);
+        live.problems = problems;
+        if notification.as_ref().map(|(_, text)| text) == live.notified.as_ref() {
+            return;
         }
-        for (severity, line) in problems.iter().filter(|new| !before.contains(new)) {
-            self.notifications
-                .notify(*severity, notification_text(line));
+        if let Some(old) = live.notified.take() {
+            self.notifications.withdraw(&old);
+            if notification.is_none() {
+                self.notifications
+                    .notify(Severity::Info, "Theme preview: no render problems left");
+            }
+        }
+        if let Some((severity, text)) = notification {
+            self.notifications.notify(severity, text.clone());
+            live.notified = Some(text);
         }
     }
 
@@ -437,8 +486,8 @@ impl BylineApp {
             self.theme_preview.built = None;
         }
         if stop_live && let Some(live) = self.theme_preview.live.take() {
-            for (_, line) in &live.problems {
-                self.notifications.withdraw(&notification_text(line));
+            if let Some(text) = &live.notified {
+                self.notifications.withdraw(text);
             }
             self.notifications
                 .notify(Severity::Info, "Theme preview stopped");
@@ -457,7 +506,8 @@ fn problems_ui(ui: &mut egui::Ui, problems: &[(Severity, String)]) {
             Severity::Error => ui.visuals().error_fg_color,
             Severity::Warning | Severity::Info => ui.visuals().warn_fg_color,
         };
-        ui.add(egui::Label::new(egui::RichText::new(line).color(color)).wrap());
+        // One line each (the whole text on hover), so the bar stays short.
+        ui.add(egui::Label::new(egui::RichText::new(line).color(color)).truncate());
     }
     if problems.len() > SHOWN {
         ui.weak(format!("and {} more", problems.len() - SHOWN));

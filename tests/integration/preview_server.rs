@@ -114,7 +114,7 @@ const PNG_BYTES: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 /// compiled stylesheet; it panics on the text `panic`.
 fn fake_renderer() -> byline::preview_server::RendererFactory {
     Box::new(|| {
-        Box::new(|text: &str| {
+        Box::new(|text: &str, _site_changed: bool| {
             assert!(text != "panic", "renderer asked to fail");
             RenderedPage {
                 html: format!(
@@ -606,5 +606,88 @@ fn a_change_to_the_sites_files_reloads_the_page() {
     assert_eq!(
         server.wait_for_version_after(second, Duration::from_millis(800)),
         second
+    );
+}
+
+#[test]
+fn a_theme_gems_assets_are_served_where_the_site_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    write(
+        &root,
+        "_config.yml",
+        "title: Test\nbaseurl: /blog\ntheme: byline-test-theme\n",
+    );
+    let gem = root.join("vendor/bundle/ruby/3.1.0/gems/byline-test-theme-1.0.0");
+    write(&gem, "assets/theme.js", "console.log('theme');\n");
+    write(&gem, "assets/site.css", "p { color: red }\n");
+    write(&gem, "secret.txt", "GEM-SECRET");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(gem.join("secret.txt"), gem.join("assets/leak.txt")).unwrap();
+    let server = start(&root, "Hello");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let script = get(port, "/blog/assets/theme.js", Some(&cookie));
+    assert_eq!(script.status, 200);
+    assert_eq!(script.text(), "console.log('theme');\n");
+    assert!(
+        script
+            .header("Content-Type")
+            .unwrap()
+            .contains("javascript")
+    );
+    // The site's own file wins over the theme's.
+    assert_eq!(
+        get(port, "/blog/assets/site.css", Some(&cookie)).text(),
+        "p { color: teal }\n"
+    );
+    for target in ["/blog/assets/leak.txt", "/blog/assets/../secret.txt"] {
+        let answer = get(port, target, Some(&cookie));
+        assert!(answer.status >= 400, "{target}");
+        assert!(!answer.text().contains("GEM-SECRET"), "{target}");
+    }
+    // The bundle itself is excluded by Jekyll.
+    let bundled = "/blog/vendor/bundle/ruby/3.1.0/gems/byline-test-theme-1.0.0/assets/theme.js";
+    assert_eq!(get(port, bundled, Some(&cookie)).status, 404);
+}
+
+#[test]
+fn another_post_takes_over_the_same_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    let server = start(&root, "First post");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let first = server.snapshot().version;
+    let other = write(
+        &root,
+        "_posts/2025-02-02-other.md",
+        "---\ntitle: Other\n---\n",
+    );
+    let moved: byline::preview_server::RendererFactory = Box::new(|| {
+        Box::new(|text: &str, _site_changed: bool| RenderedPage {
+            html: format!("<html><body><p>{text}</p></body></html>\n"),
+            url: "/2025/02/02/other.html".into(),
+            generated: Vec::new(),
+            problems: Vec::new(),
+        })
+    });
+    server.change_post(&other, "Second post".into(), moved);
+    let answer = get(
+        port,
+        &format!("/_byline/version?seen={first}"),
+        Some(&cookie),
+    );
+    let state: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(
+        state["path"], "/blog/2025/02/02/other.html",
+        "the open page follows"
+    );
+    let page = get(port, "/blog/2025/02/02/other.html", Some(&cookie)).text();
+    assert!(page.contains("<p>Second post</p>"), "{page}");
+    let entry = get(port, &format!("/{}/", server.token()), None);
+    assert_eq!(
+        entry.header("Location"),
+        Some("/blog/2025/02/02/other.html")
     );
 }

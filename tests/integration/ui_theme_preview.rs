@@ -186,3 +186,122 @@ fn running_it_serves_the_unsaved_text_and_shows_the_address_to_copy() {
     assert!(h.state().theme_preview().address().is_none());
     assert!(h.query_by_label("Copy address").is_none());
 }
+
+/// Runs frames until `done` holds (the render runs on its own thread), failing after a while.
+fn run_until(h: &mut Harness<'_, BylineApp>, what: &str, done: impl Fn(&BylineApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "never: {what}");
+        h.run_steps(1);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn render_problems_show_with_file_and_line_and_go_when_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "_config.yml", "title: Site\n");
+    write(
+        &site,
+        "_layouts/post.html",
+        "<html><body>{{ content }}</body></html>\n",
+    );
+    let post = write(
+        &site,
+        "_posts/2025-01-01-alpha.md",
+        "---\nlayout: post\ntitle: Alpha\n---\nLine one.\n\n{% include nope.html %}\n",
+    );
+    let (mut h, _) = harness(&post, dir.path());
+    h.key_press_modifiers(CTRL | egui::Modifiers::SHIFT, Key::B);
+    h.run_steps(2);
+    assert!(h.state().theme_preview().address().is_some());
+    run_until(&mut h, "the missing include is reported", |app| {
+        !app.theme_preview().problems().is_empty()
+    });
+    let problems = h.state().theme_preview().problems();
+    assert!(
+        problems[0].starts_with("_posts/2025-01-01-alpha.md:7: "),
+        "{problems:?}"
+    );
+    assert!(problems[0].contains("nope.html"), "{problems:?}");
+    // In the bar, and as an error notification.
+    assert!(
+        h.query_all_by_label_contains("_posts/2025-01-01-alpha.md:7:")
+            .count()
+            >= 1
+    );
+    let is_notified = |app: &BylineApp| {
+        app.notifications().shown().any(|(severity, text)| {
+            severity == byline::app::notifications::Severity::Error && text.contains("nope.html")
+        })
+    };
+    assert!(is_notified(h.state()));
+
+    // Fixing the text clears the problem and takes the notification back.
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.get_by_label("Body (Markdown)")
+        .type_text("Line one, fixed.\n");
+    run_until(&mut h, "the problem goes", |app| {
+        app.theme_preview().problems().is_empty()
+    });
+    assert!(!is_notified(h.state()));
+    assert!(
+        h.query_all_by_label_contains("_posts/2025-01-01-alpha.md:7:")
+            .count()
+            == 0
+    );
+}
+
+#[test]
+fn opening_another_post_of_the_site_moves_the_preview_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "_config.yml", "title: Site\n");
+    let alpha = write(
+        &site,
+        "_posts/2025-01-01-alpha.md",
+        "---\ntitle: Alpha\n---\nAlpha words.\n",
+    );
+    let beta = write(
+        &site,
+        "_posts/2025-01-02-beta.md",
+        "---\ntitle: Beta\n---\nBeta words.\n",
+    );
+    let (mut h, _) = harness(&alpha, dir.path());
+    h.key_press_modifiers(CTRL | egui::Modifiers::SHIFT, Key::B);
+    h.run_steps(2);
+    let address = h.state().theme_preview().address().expect("a server runs");
+    h.state_mut()
+        .request_system(byline::app::system_command::SystemCommand::OpenPath(beta));
+    settle(&mut h);
+    assert_eq!(
+        h.state().theme_preview().address(),
+        Some(address.clone()),
+        "the same address"
+    );
+    let (status, location, cookie) = get(&address, None);
+    assert_eq!(status, 303);
+    assert!(location.contains("beta"), "{location}");
+    let origin = address
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .unwrap()
+        .0
+        .to_string();
+    let (status, page, _) = get(&format!("{origin}{location}"), cookie.as_deref());
+    assert_eq!(status, 200);
+    assert!(page.contains("Beta words."), "{page}");
+
+    // A post outside any site stops it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let lone = write(elsewhere.path(), "lone.md", "---\ntitle: Lone\n---\n");
+    h.state_mut()
+        .request_system(byline::app::system_command::SystemCommand::OpenPath(lone));
+    settle(&mut h);
+    assert!(h.state().theme_preview().address().is_none());
+}
