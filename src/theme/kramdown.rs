@@ -439,6 +439,45 @@ fn push_child(parent: &mut Node, child: Node) {
     parent.children.push(child);
 }
 
+/// kramdown keeps the indentation of a paragraph's later lines (CommonMark drops it): at the
+/// top level all of it, in a block quote what follows the `>` and one blank. `node` is text
+/// that starts a line of `paragraph`; its text gets the indentation back and its start moves
+/// to join the text before.
+fn keep_line_indent(paragraph: &Node, node: &mut Node, source: &str, container: Option<&Kind>) {
+    if paragraph.kind != Kind::Paragraph {
+        return;
+    }
+    let Some(Node {
+        kind: Kind::Text { text, plain: true },
+        end,
+        ..
+    }) = paragraph.children.last()
+    else {
+        return;
+    };
+    if !text.ends_with('\n') || *end > node.start {
+        return;
+    }
+    let gap = source.get(*end..node.start).unwrap_or_default();
+    let indent = match container {
+        Some(Kind::Root) => gap,
+        Some(Kind::BlockQuote) => {
+            let after_marker = gap.rsplit_once('>').map_or(gap, |(_, rest)| rest);
+            after_marker
+                .strip_prefix([' ', '\t'])
+                .unwrap_or(after_marker)
+        }
+        _ => "",
+    };
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return;
+    }
+    if let Kind::Text { text, .. } = &mut node.kind {
+        text.insert_str(0, indent);
+    }
+    node.start = *end;
+}
+
 /// pulldown-cmark's events as a tree.
 fn build_tree(text: &str) -> Node {
     let mut stack = vec![Node::new(Kind::Root, 0, text.len())];
@@ -470,15 +509,28 @@ fn build_tree(text: &str) -> Node {
                     Kind::HtmlBlock(html) => html.push_str(&t),
                     _ => {
                         let source = text.get(range.clone()).unwrap_or_default();
-                        let node = Node::new(
+                        let plain = source == t.as_ref();
+                        let mut node = Node::new(
                             Kind::Text {
                                 text: t.to_string(),
-                                plain: source == t.as_ref(),
+                                plain,
                             },
                             range.start,
                             range.end,
                         );
-                        push_child(top, node);
+                        if plain {
+                            let container = stack
+                                .len()
+                                .checked_sub(2)
+                                .and_then(|i| stack.get(i))
+                                .map(|n| n.kind.clone());
+                            if let Some(top) = stack.last_mut() {
+                                keep_line_indent(top, &mut node, text, container.as_ref());
+                            }
+                        }
+                        if let Some(top) = stack.last_mut() {
+                            push_child(top, node);
+                        }
                     }
                 }
             }
@@ -508,12 +560,22 @@ fn build_tree(text: &str) -> Node {
             }
             Event::SoftBreak => {
                 if let Some(top) = stack.last_mut() {
+                    // kramdown keeps a blank before the line end (two would be a break).
+                    let mut start = range.start;
+                    let mut line_end = "\n".to_string();
+                    if let Some(previous) = top.children.last() {
+                        let gap = text.get(previous.end..range.start).unwrap_or_default();
+                        if !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t') {
+                            line_end = format!("{gap}\n");
+                            start = previous.end;
+                        }
+                    }
                     let node = Node::new(
                         Kind::Text {
-                            text: "\n".to_string(),
+                            text: line_end,
                             plain: true,
                         },
-                        range.start,
+                        start,
                         range.end,
                     );
                     push_child(top, node);
@@ -2083,6 +2145,14 @@ mod tests {
         assert_eq!(
             html("[a]({{ site.baseurl }}/x)"),
             "<p><a href=\"{{ site.baseurl }}/x\">a</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn later_paragraph_lines_keep_their_indentation_as_in_kramdown() {
+        assert_eq!(
+            html("a \n  b\n\n* x\n  y\n\n> q\n>   r\n"),
+            "<p>a \n  b</p>\n\n<ul>\n  <li>x\ny</li>\n</ul>\n\n<blockquote>\n  <p>q\n  r</p>\n</blockquote>\n"
         );
     }
 
