@@ -1036,6 +1036,7 @@ fn inline_pass(
     ) {
         return;
     }
+    emphasis_fallback(node);
     // Span attribute lists: `*em*{: .x}`.
     let mut i = 1;
     while i < node.children.len() {
@@ -1118,6 +1119,121 @@ fn inline_pass(
         }
         index += 1;
     }
+}
+
+/// kramdown's emphasis where CommonMark's flanking rules refused it (`**注意：**公式`): in
+/// plain text, `**x**` and `*x*` whose content neither starts nor ends with a blank become
+/// strong and emphasis. Underscores are left alone.
+fn emphasis_fallback(node: &mut Node) {
+    if matches!(node.kind, Kind::Link { .. } | Kind::Code(_)) {
+        return;
+    }
+    let inside_strong = node.kind == Kind::Strong;
+    let inside_em = node.kind == Kind::Emphasis;
+    let mut i = 0;
+    while i < node.children.len() {
+        let Some(child) = node.children.get(i) else {
+            break;
+        };
+        let Kind::Text { text, plain: true } = &child.kind else {
+            i += 1;
+            continue;
+        };
+        let Some((before, marker, inner, after)) = find_emphasis(text, inside_strong, inside_em)
+        else {
+            i += 1;
+            continue;
+        };
+        let (start, end) = (child.start, child.end);
+        let at = |offset: usize| (start + offset).min(end);
+        let text_node = |t: &str, s: usize, e: usize| {
+            Node::new(
+                Kind::Text {
+                    text: t.to_string(),
+                    plain: true,
+                },
+                s,
+                e,
+            )
+        };
+        let inner_start = before.len() + marker.len();
+        let mut span = Node::new(
+            if marker == "**" {
+                Kind::Strong
+            } else {
+                Kind::Emphasis
+            },
+            at(before.len()),
+            at(inner_start + inner.len() + marker.len()),
+        );
+        span.children.push(text_node(
+            inner,
+            at(inner_start),
+            at(inner_start + inner.len()),
+        ));
+        let mut replacement = Vec::new();
+        if !before.is_empty() {
+            replacement.push(text_node(before, start, at(before.len())));
+        }
+        replacement.push(span);
+        let after_start = at(inner_start + inner.len() + marker.len());
+        let has_after = !after.is_empty();
+        if has_after {
+            replacement.push(text_node(after, after_start, end));
+        }
+        let added = replacement.len();
+        node.children.splice(i..=i, replacement);
+        // Look again at the text after the new element.
+        i += if has_after { added - 1 } else { added };
+    }
+}
+
+/// The first `**x**` or `*x*` kramdown would read in `text`: (before, marker, inner, after).
+fn find_emphasis(
+    text: &str,
+    inside_strong: bool,
+    inside_em: bool,
+) -> Option<(&str, &'static str, &str, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) != Some(&b'*') {
+            i += 1;
+            continue;
+        }
+        let double = bytes.get(i + 1) == Some(&b'*');
+        let marker: &'static str = if double { "**" } else { "*" };
+        let open_end = i + marker.len();
+        let allowed = if double { !inside_strong } else { !inside_em };
+        let next = text.get(open_end..).and_then(|r| r.chars().next());
+        if !allowed
+            || next.is_none_or(char::is_whitespace)
+            || (double && bytes.get(open_end) == Some(&b'*'))
+        {
+            i = open_end;
+            continue;
+        }
+        let rest = text.get(open_end..)?;
+        let mut search = 0;
+        while let Some(found) = rest.get(search..).and_then(|r| r.find(marker)) {
+            let close = search + found;
+            let inner = rest.get(..close)?;
+            let ends_blank = inner.chars().next_back().is_none_or(char::is_whitespace);
+            let tripled = rest.as_bytes().get(close + marker.len()) == Some(&b'*');
+            if !inner.is_empty()
+                && !ends_blank
+                && !(marker == "*" && tripled)
+                && !inner.contains(marker)
+            {
+                let before = text.get(..i)?;
+                let after = rest.get(close + marker.len()..)?;
+                return Some((before, marker, inner, after));
+            }
+            search = close + marker.len();
+        }
+        i = open_end;
+    }
+    None
 }
 
 /// `text` cut around whole-word occurrences of the abbreviations: (piece, title if one).
@@ -2153,6 +2269,14 @@ mod tests {
         assert_eq!(
             html("a \n  b\n\n* x\n  y\n\n> q\n>   r\n"),
             "<p>a \n  b</p>\n\n<ul>\n  <li>x\ny</li>\n</ul>\n\n<blockquote>\n  <p>q\n  r</p>\n</blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn emphasis_that_commonmark_refuses_but_kramdown_reads() {
+        assert_eq!(
+            html("**注意：**公式 and ** no ** and 2 * 3 * 4"),
+            "<p><strong>注意：</strong>公式 and ** no ** and 2 * 3 * 4</p>\n"
         );
     }
 
