@@ -1222,7 +1222,7 @@ fn find_emphasis(
             let tripled = rest.as_bytes().get(close + marker.len()) == Some(&b'*');
             if !inner.is_empty()
                 && !ends_blank
-                && !(marker == "*" && tripled)
+                && (marker != "*" || !tripled)
                 && !inner.contains(marker)
             {
                 let before = text.get(..i)?;
