@@ -790,6 +790,20 @@ mod tests {
     }
 
     #[test]
+    fn markdown_element_inside_a_raw_block_is_opened() {
+        let p = prepare("<div class=\"grid\">\n  <div markdown=\"1\">\n*md*\n  </div>\n</div>\n");
+        assert_eq!(
+            p.raw_html,
+            vec![
+                ("<div class=\"grid\">\n".to_string(), RawKind::Whole),
+                ("<div>\n".to_string(), RawKind::Open),
+                ("</div>\n".to_string(), RawKind::Close),
+            ]
+        );
+        assert!(p.text.contains("*md*"));
+    }
+
+    #[test]
     fn abbreviations_are_collected() {
         let p = prepare("*[HTML]: Hyper Text\n\nHTML\n");
         assert_eq!(
