@@ -7,6 +7,7 @@
 //! per-item paragraph rules, footnotes at the end).
 
 mod pre;
+mod table;
 pub mod typography;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -35,6 +36,8 @@ pub struct KramdownOptions {
     pub footnote_number_start: u32,
     /// `hard_wrap`: every newline in a paragraph becomes `<br />`.
     pub hard_wrap: bool,
+    /// `toc_levels`: the header levels a `{:toc}` list shows (Jekyll's default: 1 to 6).
+    pub toc_levels: Vec<u8>,
 }
 
 impl Default for KramdownOptions {
@@ -48,6 +51,7 @@ impl Default for KramdownOptions {
             syntax_highlighting: true,
             footnote_number_start: 1,
             hard_wrap: false,
+            toc_levels: (1..=6).collect(),
         }
     }
 }
@@ -113,20 +117,54 @@ impl KramdownOptions {
         if let Some(v) = map.get("hard_wrap").and_then(serde_yaml::Value::as_bool) {
             options.hard_wrap = v;
         }
+        if let Some(levels) = map.get("toc_levels").and_then(toc_levels) {
+            options.toc_levels = levels;
+        }
         options
     }
+}
+
+/// `toc_levels` as kramdown reads it: `2..3`, `2,3`, or a list of numbers.
+fn toc_levels(value: &serde_yaml::Value) -> Option<Vec<u8>> {
+    let levels: Vec<u8> = match value {
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .filter_map(serde_yaml::Value::as_u64)
+            .filter_map(|n| u8::try_from(n).ok())
+            .collect(),
+        serde_yaml::Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .into_iter()
+            .collect(),
+        serde_yaml::Value::String(text) => match text.split_once("..") {
+            Some((from, to)) => {
+                let from: u8 = from.trim().parse().ok()?;
+                let to: u8 = to.trim().parse().ok()?;
+                (from..=to).collect()
+            }
+            None => text
+                .split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect(),
+        },
+        _ => return None,
+    };
+    let levels: Vec<u8> = levels.into_iter().filter(|l| (1..=6).contains(l)).collect();
+    (!levels.is_empty()).then_some(levels)
 }
 
 /// `markdown` as HTML, the way Jekyll's kramdown converter writes it.
 pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let prepared = pre::prepare(markdown);
-    let mut root = build_tree(&prepared.text);
-    attach_block_attributes(&mut root, &prepared.block_attributes);
-    shape_blocks(&mut root, &prepared.text);
     let typography = Typography {
         quotes: Some(options.quotes.clone()),
         symbols: options.typographic_symbols,
     };
+    let mut root = build_tree(&prepared.text);
+    insert_tables(&mut root, &prepared, &typography);
+    attach_block_attributes(&mut root, &prepared.block_attributes, &prepared.text);
+    shape_blocks(&mut root, &prepared.text);
     inline_pass(
         &mut root,
         &prepared.text,
@@ -140,9 +178,11 @@ pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
     let mut writer = Writer {
         source: &prepared.text,
         raw_html: &prepared.raw_html,
+        inline_math: &prepared.inline_math,
         options,
         footnote_defs: HashMap::new(),
         footnote_order: Vec::new(),
+        toc: table_of_contents(&root, &options.toc_levels),
         out: String::with_capacity(markdown.len() * 2),
     };
     root.children.retain(|child| {
@@ -198,6 +238,8 @@ enum Kind {
     Rule,
     Table(Vec<Alignment>),
     TableHead,
+    TableBody,
+    TableFoot,
     TableRow,
     TableCell,
     DefinitionList,
@@ -248,6 +290,8 @@ impl Kind {
                 | Kind::Rule
                 | Kind::Table(_)
                 | Kind::TableHead
+                | Kind::TableBody
+                | Kind::TableFoot
                 | Kind::TableRow
                 | Kind::TableCell
                 | Kind::DefinitionList
@@ -284,8 +328,7 @@ impl Node {
 }
 
 fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
@@ -506,10 +549,104 @@ fn build_tree(text: &str) -> Node {
     stack.pop().unwrap_or_else(|| Node::new(Kind::Root, 0, 0))
 }
 
+/// Puts the tables read by [`table::read`] where their placeholders are, each cell's text
+/// read as a paragraph of its own (typography done, so the later passes leave it).
+fn insert_tables(node: &mut Node, prepared: &pre::Prepared, typography: &Typography) {
+    for child in &mut node.children {
+        let index = match &child.kind {
+            Kind::HtmlBlock(html) => pre::table_index(html),
+            _ => None,
+        };
+        match index.and_then(|n| prepared.tables.get(n)) {
+            Some(table) => {
+                *child = table_node(
+                    table,
+                    child.start,
+                    child.end,
+                    typography,
+                    &prepared.abbreviations,
+                )
+            }
+            None => insert_tables(child, prepared, typography),
+        }
+    }
+}
+
+fn table_node(
+    table: &table::Table,
+    start: usize,
+    end: usize,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Node {
+    let alignments = table
+        .alignments
+        .iter()
+        .map(|a| match a {
+            table::Align::Default => Alignment::None,
+            table::Align::Left => Alignment::Left,
+            table::Align::Center => Alignment::Center,
+            table::Align::Right => Alignment::Right,
+        })
+        .collect();
+    let mut node = Node::new(Kind::Table(alignments), start, end);
+    for (section, rows) in &table.sections {
+        let kind = match section {
+            table::Section::Head => Kind::TableHead,
+            table::Section::Body => Kind::TableBody,
+            table::Section::Foot => Kind::TableFoot,
+        };
+        let mut section_node = Node::new(kind, start, end);
+        for row in rows {
+            let mut row_node = Node::new(Kind::TableRow, start, end);
+            for cell in row {
+                let mut cell_node = Node::new(Kind::TableCell, start, end);
+                cell_node.children = inline_nodes(cell, typography, abbreviations);
+                row_node.children.push(cell_node);
+            }
+            section_node.children.push(row_node);
+        }
+        node.children.push(section_node);
+    }
+    node
+}
+
+/// `text` read as the inline content of one paragraph, with typography applied and the text
+/// marked done.
+fn inline_nodes(
+    text: &str,
+    typography: &Typography,
+    abbreviations: &[(String, String)],
+) -> Vec<Node> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut tree = build_tree(text);
+    shape_blocks(&mut tree, text);
+    inline_pass(&mut tree, text, typography, abbreviations);
+    fn done(node: &mut Node) {
+        if let Kind::Text { plain, .. } = &mut node.kind {
+            *plain = false;
+        }
+        node.children.iter_mut().for_each(done);
+    }
+    let mut nodes: Vec<Node> = tree
+        .children
+        .into_iter()
+        .flat_map(|block| block.children)
+        .collect();
+    nodes.iter_mut().for_each(done);
+    nodes
+}
+
 /// kramdown's attribute list syntax (`.class #id key="value" ref`) as attributes.
 pub(crate) fn parse_attribute_list(text: &str) -> Attributes {
     let mut attributes: Attributes = Vec::new();
     let mut add = |key: &str, value: String| {
+        if key.is_empty() {
+            attributes.push((String::new(), value));
+            return;
+        }
         if key == "class" {
             if let Some((_, existing)) = attributes.iter_mut().find(|(k, _)| k == "class") {
                 existing.push(' ');
@@ -572,10 +709,27 @@ pub(crate) fn parse_attribute_list(text: &str) -> Attributes {
                 }
             };
             add(&token, value);
-        } else if let Some(class) = token.strip_prefix('.') {
-            add("class", class.to_string());
-        } else if let Some(id) = token.strip_prefix('#') {
-            add("id", id.to_string());
+        } else if token.starts_with('.') || token.starts_with('#') {
+            // `.a.b#c`: each piece its own class or id.
+            let mut piece = String::new();
+            let mut kind = ' ';
+            for c in token.chars().chain(std::iter::once('.')) {
+                if c == '.' || c == '#' {
+                    if !piece.is_empty() {
+                        add(
+                            if kind == '.' { "class" } else { "id" },
+                            std::mem::take(&mut piece),
+                        );
+                    }
+                    kind = c;
+                } else {
+                    piece.push(c);
+                }
+            }
+        } else if !token.is_empty() {
+            // A reference to an attribute list definition, or `toc`: kept with an empty key,
+            // never written.
+            add("", token);
         }
     }
     attributes
@@ -598,10 +752,18 @@ fn merge_attributes(attributes: &mut Attributes, extra: &Attributes) {
 }
 
 /// Gives each block attribute list to its block.
-fn attach_block_attributes(root: &mut Node, lists: &[pre::BlockAttributes]) {
+fn attach_block_attributes(root: &mut Node, lists: &[pre::BlockAttributes], source: &str) {
+    // A block's range may run over the blank lines after it.
+    let content_end = |node: &Node| {
+        source
+            .get(node.start..node.end)
+            .map_or(node.end, |text| node.start + text.trim_end().len())
+    };
     for list in lists {
         let target = match list.attach {
-            pre::Attach::Previous => find_block(root, &|node: &Node| node.end <= list.offset, true),
+            pre::Attach::Previous => {
+                find_block(root, &|node: &Node| content_end(node) <= list.offset, true)
+            }
             pre::Attach::Next => find_block(root, &|node: &Node| node.start >= list.offset, false),
         };
         if let Some(path) = target
@@ -1022,6 +1184,9 @@ fn escape_attribute(text: &str, out: &mut String) {
 
 fn write_attributes(attributes: &Attributes, out: &mut String) {
     for (key, value) in attributes {
+        if key.is_empty() {
+            continue;
+        }
         out.push(' ');
         out.push_str(key);
         out.push_str("=\"");
@@ -1074,15 +1239,118 @@ fn split_lines(nodes: &[Node]) -> Vec<Vec<Node>> {
     lines
 }
 
+/// kramdown's `add_syntax_highlighter_to_class_attr`: ` highlighter-rouge` after the
+/// element's classes, and `language-…` first unless a class names the language already. The
+/// class stays where an attribute list put it, or comes last.
+fn add_highlighter_class(attributes: &mut Attributes, language: &str) {
+    let existing = attributes
+        .iter()
+        .find(|(k, _)| k == "class")
+        .map(|(_, v)| v.clone());
+    let mut class = format!("{} highlighter-rouge", existing.unwrap_or_default())
+        .trim_start()
+        .to_string();
+    if !class.split_whitespace().any(|c| c.starts_with("language-")) {
+        class = format!("language-{language} {class}");
+    }
+    match attributes.iter_mut().find(|(k, _)| k == "class") {
+        Some((_, value)) => *value = class,
+        None => attributes.push(("class".to_string(), class)),
+    }
+}
+
 /// Writes the tree as kramdown's HTML converter does.
 struct Writer<'a> {
     source: &'a str,
     raw_html: &'a [(String, pre::RawKind)],
+    inline_math: &'a [String],
     options: &'a KramdownOptions,
     footnote_defs: HashMap<String, Node>,
     /// Footnotes in the order of their first reference: (name, references so far).
     footnote_order: Vec<(String, usize)>,
+    /// The headers a `{:toc}` list shows.
+    toc: Vec<TocEntry>,
     out: String,
+}
+
+/// A header in kramdown's table of contents, with the headers nested under it.
+#[derive(Debug, Clone)]
+struct TocEntry {
+    id: String,
+    text: Vec<Node>,
+    children: Vec<TocEntry>,
+}
+
+/// True when the block carries the attribute list reference `name` (`{:toc}`).
+fn has_reference(node: &Node, name: &str) -> bool {
+    node.attributes
+        .iter()
+        .any(|(k, v)| k.is_empty() && v == name)
+}
+
+/// The headers with an id, outside footnotes and without the class `no_toc`, nested by
+/// level the way kramdown builds its table of contents.
+fn table_of_contents(root: &Node, levels: &[u8]) -> Vec<TocEntry> {
+    fn collect(node: &Node, levels: &[u8], out: &mut Vec<(u8, TocEntry)>) {
+        for child in &node.children {
+            match &child.kind {
+                Kind::Heading(level) if levels.contains(level) => {
+                    let id = child
+                        .attributes
+                        .iter()
+                        .find(|(k, _)| k == "id")
+                        .map(|(_, v)| v.clone());
+                    let excluded = child
+                        .attributes
+                        .iter()
+                        .any(|(k, v)| k == "class" && v.split_whitespace().any(|c| c == "no_toc"));
+                    if let (Some(id), false) = (id, excluded) {
+                        let text = child
+                            .children
+                            .iter()
+                            .filter(|c| !matches!(c.kind, Kind::FootnoteRef(_)))
+                            .cloned()
+                            .collect();
+                        out.push((
+                            *level,
+                            TocEntry {
+                                id,
+                                text,
+                                children: Vec::new(),
+                            },
+                        ));
+                    }
+                }
+                Kind::FootnoteDef(_) => {}
+                Kind::Heading(_) => {}
+                _ if child.kind.is_block() => collect(child, levels, out),
+                _ => {}
+            }
+        }
+    }
+    let mut flat = Vec::new();
+    collect(root, levels, &mut flat);
+    // A stack of (level, entry) still open; closing an entry hands it to its parent.
+    let mut stack: Vec<(u8, TocEntry)> = Vec::new();
+    let mut top: Vec<TocEntry> = Vec::new();
+    fn close(stack: &mut Vec<(u8, TocEntry)>, top: &mut Vec<TocEntry>) {
+        if let Some((_, entry)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(entry),
+                None => top.push(entry),
+            }
+        }
+    }
+    for (level, entry) in flat {
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            close(&mut stack, &mut top);
+        }
+        stack.push((level, entry));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut top);
+    }
+    top
 }
 
 impl Writer<'_> {
@@ -1148,6 +1416,22 @@ impl Writer<'_> {
                 let _ = writeln!(self.out, "</h{level}>");
             }
             Kind::BlockQuote => self.wrapped("blockquote", node, indent),
+            Kind::List { ordered } if has_reference(node, "toc") => {
+                let name = if *ordered { "ol" } else { "ul" };
+                self.indent(indent);
+                let mut attributes = node.attributes.clone();
+                merge_attributes(
+                    &mut attributes,
+                    &vec![("id".to_string(), "markdown-toc".to_string())],
+                );
+                let _ = write!(self.out, "<{name}");
+                write_attributes(&attributes, &mut self.out);
+                self.out.push_str(">\n");
+                let entries = self.toc.clone();
+                self.toc_items(&entries, name, indent + 2);
+                self.indent(indent);
+                let _ = writeln!(self.out, "</{name}>");
+            }
             Kind::List { ordered } => {
                 let name = if *ordered { "ol" } else { "ul" };
                 self.indent(indent);
@@ -1228,6 +1512,32 @@ impl Writer<'_> {
         }
     }
 
+    /// kramdown's table of contents items: `<li><a …>text</a>` with the nested list on the
+    /// same line.
+    fn toc_items(&mut self, entries: &[TocEntry], name: &str, indent: usize) {
+        for entry in entries {
+            self.indent(indent);
+            self.out.push_str("<li><a href=\"#");
+            escape_attribute(&entry.id, &mut self.out);
+            self.out.push_str("\" id=\"markdown-toc-");
+            escape_attribute(&entry.id, &mut self.out);
+            self.out.push_str("\">");
+            self.inlines(&entry.text);
+            self.out.push_str("</a>");
+            if entry.children.is_empty() {
+                self.out.push_str("</li>\n");
+            } else {
+                self.indent(indent + 2);
+                let _ = writeln!(self.out, "<{name}>");
+                self.toc_items(&entry.children, name, indent + 4);
+                self.indent(indent + 2);
+                let _ = writeln!(self.out, "</{name}>");
+                self.indent(indent);
+                self.out.push_str("</li>\n");
+            }
+        }
+    }
+
     fn wrapped(&mut self, name: &str, node: &Node, indent: usize) {
         self.indent(indent);
         let _ = write!(self.out, "<{name}");
@@ -1282,11 +1592,7 @@ impl Writer<'_> {
         if highlight {
             let language = language.unwrap_or("plaintext");
             let mut attributes = node.attributes.clone();
-            let class = format!("language-{language} highlighter-rouge");
-            match attributes.iter_mut().find(|(k, _)| k == "class") {
-                Some((_, existing)) => *existing = format!("{class} {existing}"),
-                None => attributes.insert(0, ("class".to_string(), class)),
-            }
+            add_highlighter_class(&mut attributes, language);
             self.out.push_str("<div");
             write_attributes(&attributes, &mut self.out);
             self.out
@@ -1314,26 +1620,19 @@ impl Writer<'_> {
         self.out.push_str("<table");
         write_attributes(&node.attributes, &mut self.out);
         self.out.push_str(">\n");
-        let body: Vec<&Node> = node
-            .children
-            .iter()
-            .filter(|c| c.kind == Kind::TableRow)
-            .collect();
-        for head in node.children.iter().filter(|c| c.kind == Kind::TableHead) {
+        for section in &node.children {
+            let (name, cell) = match section.kind {
+                Kind::TableHead => ("thead", "th"),
+                Kind::TableFoot => ("tfoot", "td"),
+                _ => ("tbody", "td"),
+            };
             self.indent(indent + 2);
-            self.out.push_str("<thead>\n");
-            self.table_row(&head.children, "th", alignments, indent + 4);
-            self.indent(indent + 2);
-            self.out.push_str("</thead>\n");
-        }
-        if !body.is_empty() {
-            self.indent(indent + 2);
-            self.out.push_str("<tbody>\n");
-            for row in body {
-                self.table_row(&row.children, "td", alignments, indent + 4);
+            let _ = writeln!(self.out, "<{name}>");
+            for row in &section.children {
+                self.table_row(&row.children, cell, alignments, indent + 4);
             }
             self.indent(indent + 2);
-            self.out.push_str("</tbody>\n");
+            let _ = writeln!(self.out, "</{name}>");
         }
         self.indent(indent);
         self.out.push_str("</table>\n");
@@ -1442,11 +1741,7 @@ impl Writer<'_> {
             Kind::Code(code) => {
                 let mut attributes = node.attributes.clone();
                 if self.options.syntax_highlighting {
-                    let class = "language-plaintext highlighter-rouge".to_string();
-                    match attributes.iter_mut().find(|(k, _)| k == "class") {
-                        Some((_, existing)) => *existing = format!("{existing} highlighter-rouge"),
-                        None => attributes.insert(0, ("class".to_string(), class)),
-                    }
+                    add_highlighter_class(&mut attributes, "plaintext");
                 }
                 self.out.push_str("<code");
                 write_attributes(&attributes, &mut self.out);
@@ -1454,9 +1749,24 @@ impl Writer<'_> {
                 escape_text(code, &mut self.out);
                 self.out.push_str("</code>");
             }
-            Kind::InlineHtml(html) => self.out.push_str(&pre::close_void_tags(html)),
+            Kind::InlineHtml(html) => {
+                match pre::math_index(html).and_then(|n| self.inline_math.get(n)) {
+                    Some(math) => self.out.push_str(math),
+                    None => self.out.push_str(&pre::close_void_tags(html)),
+                }
+            }
             Kind::RawInline(html) => self.out.push_str(html),
-            Kind::HardBreak => self.out.push_str("<br />\n"),
+            Kind::HardBreak => {
+                // kramdown takes two of the spaces before the line end; more stay as text.
+                let spaces = self
+                    .source
+                    .get(node.start..node.end)
+                    .map_or(0, |s| s.chars().take_while(|c| *c == ' ').count());
+                for _ in 2..spaces.max(2) {
+                    self.out.push(' ');
+                }
+                self.out.push_str("<br />\n");
+            }
             Kind::Task(checked) => {
                 self.out.push_str(
                     "<input type=\"checkbox\" class=\"task-list-item-checkbox\" disabled=\"disabled\"",
@@ -1727,6 +2037,56 @@ mod tests {
     }
 
     #[test]
+    fn toc_lists_the_headers_nested_by_level() {
+        let out = html("* TOC\n{:toc}\n\n# A\n\n## A1\n\n## Skip\n{: .no_toc}\n\n# B\n");
+        assert_eq!(
+            out.split("\n\n<h1").next().unwrap(),
+            "<ul id=\"markdown-toc\">\n  <li><a href=\"#a\" id=\"markdown-toc-a\">A</a>    <ul>\n      <li><a href=\"#a1\" id=\"markdown-toc-a1\">A1</a></li>\n    </ul>\n  </li>\n  <li><a href=\"#b\" id=\"markdown-toc-b\">B</a></li>\n</ul>"
+        );
+        assert!(
+            out.contains("<h2 class=\"no_toc\" id=\"skip\">Skip</h2>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn math_is_written_for_mathjax() {
+        assert_eq!(
+            html("A $$x < 1$$ b.\n\n$$\ny = 2\n$$\n"),
+            "<p>A \\(x &lt; 1\\) b.</p>\n\n\\[y = 2\\]\n"
+        );
+    }
+
+    #[test]
+    fn highlighter_class_goes_where_kramdown_puts_it() {
+        assert!(
+            html("`a`{: .filepath}")
+                .contains("<code class=\"language-plaintext filepath highlighter-rouge\">a</code>")
+        );
+        assert!(
+            html("```\nx\n```\n{: file=\"a.txt\"}\n")
+                .starts_with("<div file=\"a.txt\" class=\"language-plaintext highlighter-rouge\">")
+        );
+        assert!(
+            html("```nosuchlang\nx\n```\n")
+                .starts_with("<pre><code class=\"language-nosuchlang\">x\n</code></pre>")
+        );
+    }
+
+    #[test]
+    fn extra_spaces_before_a_break_stay() {
+        assert_eq!(html("a    \nb"), "<p>a  <br />\nb</p>\n");
+    }
+
+    #[test]
+    fn liquid_in_a_link_destination_still_links() {
+        assert_eq!(
+            html("[a]({{ site.baseurl }}/x)"),
+            "<p><a href=\"{{ site.baseurl }}/x\">a</a></p>\n"
+        );
+    }
+
+    #[test]
     fn options_read_from_config() {
         let config: serde_yaml::Value = serde_yaml::from_str(
             "kramdown:\n  auto_ids: false\n  smart_quotes: [\"apos\", \"apos\", \"quot\", \"quot\"]\n  syntax_highlighter: null\n",
@@ -1734,6 +2094,10 @@ mod tests {
         .unwrap();
         let options = KramdownOptions::from_config(&config);
         assert!(!options.auto_ids && !options.syntax_highlighting);
+        assert_eq!(options.toc_levels, (1..=6).collect::<Vec<u8>>());
+        let levels: serde_yaml::Value =
+            serde_yaml::from_str("kramdown:\n  toc_levels: 2..3\n").unwrap();
+        assert_eq!(KramdownOptions::from_config(&levels).toc_levels, vec![2, 3]);
         assert_eq!(to_html("# \"A\"", &options), "<h1>\"A\"</h1>\n");
         assert_eq!(
             to_html("```ruby\nx\n```\n", &options),

@@ -681,10 +681,12 @@ impl ThemeSite {
                     content: body.clone(),
                     content_first_line: body_first_line,
                 };
-                let url =
-                    site_vars::read_page(post_path, &relative, &self.index.config, &permalink)
-                        .map(|p| p.url)
-                        .unwrap_or_else(|| format!("/{relative}"));
+                let url = site_vars::page_url(
+                    &relative,
+                    &own,
+                    &permalink,
+                    &self.index.config.markdown_ext,
+                );
                 let mut page = page_file.object();
                 page.insert("url".into(), Value::scalar(url.clone()));
                 (own.clone(), page, url)
@@ -1157,6 +1159,58 @@ mod tests {
         let fixed = site.render_post(&path, "---\ntitle: Middle\n---\nFine line.\n");
         assert!(fixed.problems.is_empty(), "{:?}", fixed.problems);
         assert!(!fixed.html.contains(PROBLEM_BOX_ID));
+    }
+
+    #[test]
+    fn a_page_outside_posts_renders_with_its_own_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        let path = root.join("about.md");
+        write(root, "about.md", "---\nlayout: base\n---\nOld.\n");
+        let site = ThemeSite::open(root);
+        let page = site.render_post(&path, "---\nlayout: base\npermalink: /me/\n---\n*New*.\n");
+        assert_eq!(page.url, "/me/");
+        assert!(page.html.contains("<em>New</em>"), "{}", page.html);
+        assert!(page.html.starts_with("<html><body"), "{}", page.html);
+        let page = site.render_post(&path, "---\nlayout: base\n---\nx\n");
+        assert_eq!(page.url, "/about.html");
+    }
+
+    #[test]
+    fn a_missing_include_in_a_layout_is_located_in_the_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        site_with_layouts(root);
+        write(
+            root,
+            "_layouts/post.html",
+            "---\nlayout: base\n---\n<h1>{{ page.title }}</h1>\n{% include nowhere.html %}\n{{ content }}",
+        );
+        write(
+            root,
+            "_includes/there.html",
+            "<p>from {{ include.who }}</p>",
+        );
+        let site = ThemeSite::open(root);
+        let path = root.join("_posts/2024-02-01-middle.md");
+        let page = site.render_post(&path, "---\ntitle: Middle\n---\nBody.\n");
+        let problem = page
+            .problems
+            .iter()
+            .find(|p| p.diagnostic.message.contains("nowhere.html"))
+            .unwrap_or_else(|| panic!("{:?}", page.problems));
+        assert_eq!(
+            (problem.file.as_str(), problem.diagnostic.line),
+            ("_layouts/post.html", 5)
+        );
+        assert!(page.html.contains(PROBLEM_BOX_ID));
+        // The body's own include works, with its parameter.
+        let page = site.render_post(
+            &path,
+            "---\ntitle: Middle\n---\n{% include there.html who=\"me\" %}\n",
+        );
+        assert!(page.html.contains("<p>from me</p>"), "{}", page.html);
     }
 
     #[test]

@@ -147,11 +147,9 @@ pub fn compile(
     } else {
         grass::InputSyntax::Scss
     };
-    let style = if settings.style == CssStyle::Compressed {
-        grass::OutputStyle::Compressed
-    } else {
-        grass::OutputStyle::Expanded
-    };
+    // Always expanded: grass's own compressed style rewrites values sassc keeps as written
+    // (`transparent` → `rgba(0,0,0,0)`, `#f00` → `red`); Byline compresses the layout itself.
+    let style = grass::OutputStyle::Expanded;
     let options = grass::Options::default()
         .fs(&overlay)
         .logger(&grass::NullLogger)
@@ -204,7 +202,8 @@ pub fn compile(
     })?;
     Ok(match settings.style {
         CssStyle::Compact => compact(&css),
-        CssStyle::Expanded | CssStyle::Compressed => css,
+        CssStyle::Compressed => compressed(&css),
+        CssStyle::Expanded => css,
     })
 }
 
@@ -335,6 +334,93 @@ fn compact_block(header: &str, children: &[CssNode]) -> String {
     out
 }
 
+/// `text` without the spaces sassc's compressed style leaves out: runs of white space become
+/// one space, none around `,` (and, in selectors, around `>`, `+`, `~`); strings kept as
+/// written.
+fn squeeze(text: &str, is_selector: bool) -> String {
+    let tight = |c: char| c == ',' || (is_selector && matches!(c, '>' | '+' | '~'));
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut pending_space = false;
+    for c in text.chars() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() && !tight(c) && !out.ends_with(tight) {
+            out.push(' ');
+        }
+        pending_space = false;
+        if c == '"' || c == '\'' {
+            quote = Some(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Nodes in sassc's `compressed` style: no comments but `/*! … */`, no spaces or last
+/// semicolons, values as written.
+fn compressed_nodes(nodes: &[CssNode], out: &mut String) {
+    let mut first_in_block = true;
+    for node in nodes {
+        match node {
+            CssNode::Comment(c) if c.starts_with("/*!") => out.push_str(c),
+            CssNode::Comment(_) => {}
+            CssNode::Statement(s) if s.starts_with("@charset") => {}
+            CssNode::Statement(s) => {
+                if !first_in_block && !out.ends_with(['{', '}', ';']) {
+                    out.push(';');
+                }
+                match s.split_once(':') {
+                    Some((property, value)) if !s.starts_with('@') => {
+                        out.push_str(property.trim());
+                        out.push(':');
+                        out.push_str(&squeeze(value.trim(), false));
+                    }
+                    _ => out.push_str(&squeeze(s, false)),
+                }
+                if s.starts_with('@') {
+                    out.push(';');
+                }
+                first_in_block = false;
+            }
+            CssNode::Block(header, children) => {
+                if !out.is_empty() && !out.ends_with(['{', '}', ';']) {
+                    out.push(';');
+                }
+                if header.starts_with('@') {
+                    out.push_str(&one_line(header));
+                } else {
+                    out.push_str(&squeeze(header, true));
+                }
+                out.push('{');
+                compressed_nodes(children, out);
+                out.push('}');
+                first_in_block = false;
+            }
+        }
+    }
+}
+
+/// Expanded CSS in sassc's `compressed` style (`sass: style: compressed`).
+pub fn compressed(expanded: &str) -> String {
+    let chars: Vec<char> = expanded.chars().collect();
+    let mut at = 0;
+    let nodes = parse_css(&chars, &mut at);
+    let mut out = String::new();
+    compressed_nodes(&nodes, &mut out);
+    out.push('\n');
+    out
+}
+
 /// Expanded CSS laid out in sassc's `compact` style, Jekyll's default: each rule on one line,
 /// a blank line after each rule, comments on one line right above what follows them.
 pub fn compact(expanded: &str) -> String {
@@ -416,6 +502,18 @@ mod tests {
         assert_eq!(
             css,
             "/** Base */\nh1, h2 { margin: 0; padding: 0; }\n\nmain { display: block; /* IE 11 */ }\n\n@media screen and (max-width: 600px) { .w { a: b; c: url(\"x;y\"); } }\n\n.q::before { content: \"{;}\"; }\n"
+        );
+        let squeezed = compile(
+            &settings(root, "sass:\n  style: compressed\n"),
+            root,
+            &main,
+            "a > b, c{ color : transparent; font: 12px/1.5 \"A  B\", serif; } @media (min-width: 600px) { d { e: #f00 } }\n/*! keep */",
+            1,
+        )
+        .unwrap();
+        assert_eq!(
+            squeezed,
+            "a>b,c{color:transparent;font:12px/1.5 \"A  B\",serif}@media (min-width: 600px){d{e:#f00}}/*! keep */\n"
         );
         let expanded = compile(
             &settings(root, "sass:\n  style: expanded\n"),

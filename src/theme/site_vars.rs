@@ -452,7 +452,7 @@ pub fn jekyll_content(body: &str) -> (&str, usize) {
 
 /// The permalink template of pages for the site's `permalink` setting (Jekyll's
 /// `Page#template`): `/:path/:basename:output_ext`, or with a trailing `/` for pretty styles.
-fn page_url(
+pub fn page_url(
     relative: &str,
     data: &Mapping,
     permalink_setting: &str,

@@ -87,7 +87,7 @@ struct Row {
     url: String,
     words: usize,
     text_share: f64,
-    text_difference: Option<String>,
+    text_differences: Vec<String>,
     list_differences: Vec<String>,
     head_differences: Vec<String>,
     head_floor: bool,
@@ -392,9 +392,7 @@ fn byline_renders_posts_as_jekyll_builds_them() {
     let mut details = String::new();
     for row in &rows {
         let mut lines = Vec::new();
-        if let Some(text) = &row.text_difference {
-            lines.push(format!("text: {text}"));
-        }
+        lines.extend(row.text_differences.iter().map(|t| format!("text: {t}")));
         lines.extend(row.list_differences.iter().cloned());
         lines.extend(row.head_differences.iter().map(|d| format!("head: {d}")));
         lines.extend(
@@ -421,7 +419,9 @@ fn byline_renders_posts_as_jekyll_builds_them() {
     for (post, ms) in &render_ms {
         writeln!(timing, "render {post}: {ms:.1} ms").unwrap();
     }
-    let report = format!("{table}\nDetails (first difference of each kind):{details}{timing}");
+    let report = format!(
+        "{table}\nDetails (text: the first changes; lists: the first difference):{details}{timing}"
+    );
     let report_path = report_dir.join("report.txt");
     std::fs::write(&report_path, &report).unwrap();
     println!("{report}\nreport and screenshots: {}", report_dir.display());
@@ -443,14 +443,14 @@ fn compare_page(
     ours: &PageFacts,
     jekyll_css: &BTreeMap<String, Vec<String>>,
 ) -> Row {
-    let (text_share, text_difference) = word_share(&jekyll.words, &ours.words);
+    let (text_share, text_differences) = word_share(&jekyll.words, &ours.words, 8);
     let mut row = Row {
         site: case.name.clone(),
         post: page.post.clone(),
         url: page.url.clone(),
         words: jekyll.words.len(),
         text_share,
-        text_difference,
+        text_differences,
         // The SEO and feed tags are a floor on minima and tale, and on any site whose page
         // Jekyll gave them.
         head_floor: case.shared || page.jekyll_html.contains("Jekyll SEO tag"),

@@ -107,7 +107,7 @@ fn byline_pages(root: &Path) -> Vec<(String, String)> {
 fn probes_render_as_jekyll_renders_them() {
     let root = fixture();
     let pages = byline_pages(&root);
-    assert_eq!(pages.len(), 6, "the fixture's probes");
+    assert_eq!(pages.len(), 7, "the fixture's probes");
     if let Err(reason) = Command::new("jekyll").arg("--version").output() {
         let why = format!("`jekyll` cannot run ({reason})");
         assert!(!crate::common::in_ci(), "CI=true but {why}");

@@ -309,8 +309,9 @@ pub fn page_facts(html: &str) -> PageFacts {
 }
 
 /// The share of equal words of two word lists (similar's ratio: twice the words kept in order
-/// over the words of both), and the first place they differ, for the report.
-pub fn word_share(expected: &[String], actual: &[String]) -> (f64, Option<String>) {
+/// over the words of both), and where they differ — the first `hunks` changes, each with a little
+/// context — for the report.
+pub fn word_share(expected: &[String], actual: &[String], hunks: usize) -> (f64, Vec<String>) {
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     let actual: Vec<&str> = actual.iter().map(String::as_str).collect();
     let diff = similar::TextDiff::configure()
@@ -321,26 +322,38 @@ pub fn word_share(expected: &[String], actual: &[String]) -> (f64, Option<String
     } else {
         f64::from(diff.ratio())
     };
-    let first = diff.ops().iter().find_map(|op| {
-        let (tag, old, new) = op.as_tag_tuple();
-        (tag != similar::DiffTag::Equal).then(|| {
-            let start = old.start;
-            let context = |words: &[&str], range: std::ops::Range<usize>| {
-                let start = range.start.saturating_sub(3);
-                let end = (range.end.min(range.start + 8) + 3)
-                    .min(words.len())
-                    .max(start);
-                words.get(start..end).unwrap_or_default().join(" ")
-            };
-            format!(
-                "word {}: Jekyll «{}» Byline «{}»",
-                start,
-                context(&expected, old),
-                context(&actual, new)
-            )
+    let shown = |words: &[&str], range: std::ops::Range<usize>| {
+        let end = range.end.min(range.start + 12);
+        let mut text = words.get(range.start..end).unwrap_or_default().join(" ");
+        if end < range.end {
+            text.push_str(&format!(" …(+{} words)", range.end - end));
+        }
+        text
+    };
+    let changes: Vec<String> = diff
+        .ops()
+        .iter()
+        .filter_map(|op| {
+            let (tag, old, new) = op.as_tag_tuple();
+            (tag != similar::DiffTag::Equal).then(|| {
+                let at = old.start;
+                let before = expected
+                    .get(at.saturating_sub(3)..at)
+                    .unwrap_or_default()
+                    .join(" ");
+                format!(
+                    "word {at} after «{before}»: Jekyll «{}» Byline «{}»",
+                    shown(&expected, old),
+                    shown(&actual, new)
+                )
+            })
         })
-    });
-    (ratio, first)
+        .collect();
+    let mut out: Vec<String> = changes.iter().take(hunks).cloned().collect();
+    if changes.len() > hunks {
+        out.push(format!("… {} more changes", changes.len() - hunks));
+    }
+    (ratio, out)
 }
 
 /// The first difference of two lists, for the report (`None` when equal).
@@ -375,8 +388,9 @@ pub fn list_difference(what: &str, expected: &[String], actual: &[String]) -> Op
 // - numbers: rounded to 3 decimals without a leading or trailing zero difference (`.5` = `0.5`,
 //   `33.33333%` = `33.3333333333%`): libsass rounds to 5 digits and drops leading zeros when
 //   compressed, grass keeps 10 digits;
-// - colours in declaration values: `#fff`, `#ffffff`, `white` all become `#ffffff` (and 4/8-digit
-//   forms keep their alpha) — compressed libsass writes the shortest form, grass the long one;
+// - colours in declaration values: `#fff`, `#ffffff`, `white`, `rgb(255,255,255)` all become
+//   `#ffffff`, with alpha `#rrggbbaa` (`transparent` = `rgba(0,0,0,0)` = `#00000000`) —
+//   compressed libsass writes the shortest form, grass writes `transparent` as `rgba(0, 0, 0, 0)`;
 // - `@charset` is not a rule (a compiler adds it when the output has non-ASCII text) and is
 //   skipped.
 // A rule is its at-rule context (`@media (…){`), its selector list and its declarations in order.
@@ -445,6 +459,24 @@ fn hex_colour(r: u8, g: u8, b: u8, alpha: f32) -> String {
     }
 }
 
+/// `rgb(…)`/`rgba(…)` of plain numbers (already normalised) as the hex form.
+fn rgb_colour(name: &str, arguments: &str) -> Option<String> {
+    if name != "rgb" && name != "rgba" {
+        return None;
+    }
+    let parts: Vec<f32> = arguments
+        .split(',')
+        .map(|p| p.parse::<f32>().ok())
+        .collect::<Option<_>>()?;
+    let channel = |i: usize| parts.get(i).map(|v| v.round().clamp(0.0, 255.0) as u8);
+    let alpha = match parts.len() {
+        3 => 1.0,
+        4 => *parts.get(3)?,
+        _ => return None,
+    };
+    Some(hex_colour(channel(0)?, channel(1)?, channel(2)?, alpha))
+}
+
 /// Writes the tokens of `parser` (to its end) normalised; in declaration blocks, top-level `;`
 /// ends a declaration and goes to `declarations`.
 fn write_tokens<'i>(
@@ -464,8 +496,9 @@ fn write_tokens<'i>(
                 let lower = name.to_ascii_lowercase();
                 if mode == CssMode::Attribute && was_after_match {
                     writer.push(&css_string(&name));
+                } else if mode == CssMode::Value && lower == "transparent" {
+                    writer.push(&hex_colour(0, 0, 0, 0.0));
                 } else if mode == CssMode::Value
-                    && lower != "transparent"
                     && lower != "currentcolor"
                     && let Ok((r, g, b)) = cssparser::color::parse_named_color(&lower)
                 {
@@ -523,9 +556,13 @@ fn write_tokens<'i>(
             }
             CssToken::AtKeyword(name) => writer.push(&format!("@{}", name.to_ascii_lowercase())),
             CssToken::Function(name) => {
-                writer.push(&format!("{}(", name.to_ascii_lowercase()));
-                nested(parser, mode, writer);
-                writer.push(")");
+                let name = name.to_ascii_lowercase();
+                let mut inner = CssWriter::new();
+                nested(parser, mode, &mut inner);
+                match rgb_colour(&name, &inner.out) {
+                    Some(hex) if mode == CssMode::Value => writer.push(&hex),
+                    _ => writer.push(&format!("{name}({})", inner.out)),
+                }
             }
             CssToken::ParenthesisBlock => {
                 writer.push("(");
@@ -993,6 +1030,10 @@ fn css_normalisation_hides_only_what_a_browser_does_not_see() {
     assert_eq!(css_rules(libsass), css_rules(grass));
     assert_eq!(css_rules(grass).len(), 3, "{:?}", css_rules(grass));
     assert!(missing_rules(&css_rules("a{color:red}"), &css_rules("a{color:blue}")).len() == 1);
+    assert_eq!(
+        css_rules("p{background:transparent;color:rgba(255,255,255,.5)}"),
+        css_rules("p { background: rgba(0, 0, 0, 0); color: #ffffff80 }")
+    );
     assert!(missing_rules(&css_rules("a b{x:1}"), &css_rules("a>b{x:1}")).len() == 1);
 }
 
@@ -1009,6 +1050,7 @@ fn page_facts_read_what_a_reader_sees() {
     assert_eq!(facts.words, ["Hi", "there", "onetwo", "three", "x"]);
     assert_eq!(facts.links, ["/x"]);
     assert_eq!(facts.images, ["i.png"]);
-    let (share, first) = word_share(&facts.words, &facts.words[1..]);
-    assert!(share < 1.0 && share > 0.8 && first.is_some());
+    let (share, changes) = word_share(&facts.words, &facts.words[1..], 5);
+    assert!(share < 1.0 && share > 0.8);
+    assert_eq!(changes, ["word 0 after «»: Jekyll «Hi» Byline «»"]);
 }

@@ -35,6 +35,12 @@ pub struct Prepared {
     pub block_attributes: Vec<BlockAttributes>,
     /// Abbreviations: (text, title), in definition order.
     pub abbreviations: Vec<(String, String)>,
+    /// Inline math (`$$…$$` inside a paragraph) as kramdown writes it for MathJax, `\(…\)`;
+    /// the inline placeholder `<kramdown-math-N>` stands for `inline_math[N]`.
+    pub inline_math: Vec<String>,
+    /// Tables in kramdown's syntax; the placeholder block `<pre kramdown-table="N"></pre>`
+    /// stands for `tables[N]`.
+    pub tables: Vec<super::table::Table>,
     /// Raw HTML kept verbatim; placeholder `N` stands for `raw_html[N]`.
     pub raw_html: Vec<(String, RawKind)>,
 }
@@ -63,6 +69,149 @@ pub fn placeholder_index(html: &str) -> Option<usize> {
         .strip_suffix("\"></pre>")?
         .parse()
         .ok()
+}
+
+/// The table index of a placeholder block, if `html` is one.
+pub fn table_index(html: &str) -> Option<usize> {
+    html.trim()
+        .strip_prefix("<pre kramdown-table=\"")?
+        .strip_suffix("\"></pre>")?
+        .parse()
+        .ok()
+}
+
+/// The inline math index of a placeholder tag, if `html` is one.
+pub fn math_index(html: &str) -> Option<usize> {
+    html.strip_prefix("<kramdown-math-")?
+        .strip_suffix('>')?
+        .parse()
+        .ok()
+}
+
+/// kramdown's escaping of math text (`&`, `<`, `>`).
+fn escape_math(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A math block starting at line `start` (`$$` first on the line, after a block boundary):
+/// the line where it closes, and its content.
+fn math_block(lines: &[&str], start: usize) -> Option<(usize, String)> {
+    let first = lines.get(start)?;
+    if indent_of(first) > 3 {
+        return None;
+    }
+    let opened = first.trim_start().strip_prefix("$$")?;
+    let mut content = String::new();
+    let mut piece = opened.to_string();
+    for j in start..lines.len() {
+        if j > start {
+            piece = lines.get(j)?.to_string();
+        }
+        if let Some(close) = piece.find("$$") {
+            let (inside, after) = piece.split_at(close);
+            if !after.get(2..).unwrap_or_default().trim().is_empty() {
+                return None;
+            }
+            content.push_str(inside);
+            return Some((j, content));
+        }
+        content.push_str(&piece);
+    }
+    None
+}
+
+/// `line` with its inline `$$…$$` spans (outside code spans) replaced by placeholders.
+fn replace_inline_math(line: &str, math: &mut Vec<String>) -> Option<String> {
+    if !line.contains("$$") {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    let mut in_code = false;
+    let mut changed = false;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('`') {
+            in_code = !in_code;
+            out.push('`');
+            rest = after;
+            continue;
+        }
+        if !in_code
+            && let Some(after_open) = rest.strip_prefix("$$")
+            && let Some(close) = after_open.find("$$")
+        {
+            let inside = after_open.get(..close).unwrap_or_default();
+            if !inside.is_empty() && !inside.contains('`') {
+                out.push_str(&format!("<kramdown-math-{}>", math.len()));
+                math.push(format!("\\({}\\)", escape_math(inside.trim())));
+                rest = after_open.get(close + 2..).unwrap_or_default();
+                changed = true;
+                continue;
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    changed.then_some(out)
+}
+
+/// `line` with link destinations that hold Liquid (`[a]({{ site.baseurl }}/b)`, which
+/// kramdown reads as a link although it has spaces) put in angle brackets, so CommonMark
+/// reads them as links too. Reference definitions (`[a]: {% post_url x %}`) likewise.
+fn bracket_liquid_destinations(line: &str) -> Option<String> {
+    if !line.contains("{{") && !line.contains("{%") {
+        return None;
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('[')
+        && indent_of(line) <= 3
+        && let Some(close) = trimmed.find("]:")
+    {
+        let label = trimmed.get(1..close).unwrap_or_default();
+        let dest = trimmed.get(close + 2..).unwrap_or_default().trim();
+        if !label.contains('{') && (dest.starts_with("{{") || dest.starts_with("{%")) {
+            let head = line
+                .get(..line.len() - trimmed.len() + close + 2)
+                .unwrap_or_default();
+            return Some(format!("{head} <{dest}>\n"));
+        }
+    }
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut rest = line;
+    let mut changed = false;
+    while let Some(at) = rest.find("](") {
+        let (before, from) = rest.split_at(at + 2);
+        out.push_str(before);
+        rest = from;
+        if !(from.starts_with("{{") || from.starts_with("{%")) {
+            continue;
+        }
+        let Some(close) = from.find(')') else { break };
+        let inside = from.get(..close).unwrap_or_default();
+        if inside.contains('<') || inside.contains('>') {
+            continue;
+        }
+        let liquid_end = inside
+            .rfind("}}")
+            .or_else(|| inside.rfind("%}"))
+            .map_or(0, |e| e + 2);
+        let (dest, title) = match inside.get(liquid_end..).and_then(|tail| tail.find(" \"")) {
+            Some(t) => inside.split_at(liquid_end + t),
+            None => (inside, ""),
+        };
+        out.push('<');
+        out.push_str(dest);
+        out.push('>');
+        out.push_str(title);
+        out.push(')');
+        rest = from.get(close + 1..).unwrap_or_default();
+        changed = true;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 /// Elements kramdown treats as span-level: a line starting with one is a paragraph.
@@ -324,6 +473,30 @@ pub fn prepare(markdown: &str) -> Prepared {
             i += 1;
             continue;
         }
+        if (previous_blank || after_raw)
+            && let Some((table, end)) = super::table::read(&lines, i)
+        {
+            let n = prepared.tables.len();
+            prepared.tables.push(table);
+            if !prepared.text.is_empty() && !prepared.text.ends_with('\n') {
+                prepared.text.push('\n');
+            }
+            prepared
+                .text
+                .push_str(&format!("<pre kramdown-table=\"{n}\"></pre>\n"));
+            i = end;
+            previous_blank = false;
+            continue;
+        }
+        if (previous_blank || after_raw)
+            && let Some((end, inside)) = math_block(&lines, i)
+        {
+            let block = format!("\\[{}\\]\n", escape_math(inside.trim()));
+            push_raw(&mut prepared, block, RawKind::Whole);
+            i = end + 1;
+            previous_blank = false;
+            continue;
+        }
         let trimmed = content.trim();
         if trimmed.starts_with("{::options") && trimmed.ends_with("/}") {
             i += 1;
@@ -367,7 +540,8 @@ pub fn prepare(markdown: &str) -> Prepared {
                 continue;
             }
         }
-        if (previous_blank || after_raw)
+        // A block-level tag starts an HTML block even right after a paragraph line.
+        if (previous_blank || after_raw || !nesting.in_list())
             && let Some(name) = opening_tag(content)
             && !SPAN_ELEMENTS.contains(&name.as_str())
         {
@@ -385,7 +559,13 @@ pub fn prepare(markdown: &str) -> Prepared {
                     continue;
                 }
             } else if let Some(end) = html_block_end(&lines, i, &name) {
-                let raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                let mut raw: String = lines.get(i..=end).unwrap_or_default().concat();
+                // `markdown="0"` only says "no Markdown here"; kramdown drops it.
+                for attribute in [" markdown=\"0\"", " markdown='0'"] {
+                    if let Some(at) = raw.find(attribute) {
+                        raw.replace_range(at..at + attribute.len(), "");
+                    }
+                }
                 push_raw(&mut prepared, raw, RawKind::Whole);
                 i = end + 1;
                 previous_blank = false;
@@ -393,7 +573,12 @@ pub fn prepare(markdown: &str) -> Prepared {
             }
         }
         previous_blank = is_blank(content);
-        prepared.text.push_str(line);
+        let linked = bracket_liquid_destinations(line);
+        let line = linked.as_deref().unwrap_or(line);
+        match replace_inline_math(line, &mut prepared.inline_math) {
+            Some(replaced) => prepared.text.push_str(&replaced),
+            None => prepared.text.push_str(line),
+        }
         i += 1;
     }
     prepared
@@ -433,6 +618,11 @@ fn list_item(line: &str) -> Option<(usize, usize)> {
 }
 
 impl ListNesting {
+    /// True while lines may belong to a list item.
+    fn in_list(&self) -> bool {
+        self.item.is_some()
+    }
+
     /// The line re-indented, when it must be.
     fn line(&mut self, line: &str, previous_blank: bool) -> Option<String> {
         if is_blank(line) {
@@ -561,6 +751,31 @@ mod tests {
         );
         assert_eq!(close_void_tags("<pre><br></pre>"), "<pre><br></pre>");
         assert_eq!(close_void_tags("<b>x</b> 3 < 4"), "<b>x</b> 3 < 4");
+    }
+
+    #[test]
+    fn math_blocks_and_inline_math_as_kramdown_writes_them() {
+        let p = prepare("$$\na < b\n$$\n\nSee $$x_1$$ and `$$code$$`.\n");
+        assert_eq!(
+            p.raw_html,
+            vec![("\\[a &lt; b\\]\n".to_string(), RawKind::Whole)]
+        );
+        assert_eq!(p.inline_math, vec!["\\(x_1\\)".to_string()]);
+        assert!(p.text.contains("See <kramdown-math-0> and `$$code$$`."));
+    }
+
+    #[test]
+    fn liquid_link_destinations_are_bracketed() {
+        assert_eq!(
+            bracket_liquid_destinations("See [a]({{ site.baseurl }}/x \"T\") and [b](/c).\n")
+                .unwrap(),
+            "See [a](<{{ site.baseurl }}/x> \"T\") and [b](/c).\n"
+        );
+        assert_eq!(
+            bracket_liquid_destinations("[r]: {% post_url 2020-01-01-a %}\n").unwrap(),
+            "[r]: <{% post_url 2020-01-01-a %}>\n"
+        );
+        assert!(bracket_liquid_destinations("plain {{ x }}\n").is_none());
     }
 
     #[test]

@@ -5,6 +5,14 @@
 //! liquid-core's `ParseFilter`/`FilterReflection`/`Filter` traits, so the forty-odd filters share
 //! one argument check instead of forty derive blocks. Expectations in the tests are what
 //! Jekyll 4.3.1 wrote for the same input on this machine.
+//!
+//! liquid-lib's `jekyll` filters are not used: its `slugify` trims and transliterates every
+//! script, its `sort` fails on an empty list, its `pop`/`shift` take no count and its
+//! `array_to_sentence_string` puts a comma between two items — all unlike Jekyll.
+//!
+//! Known differences that cannot be removed here: liquid's objects are hash maps, so
+//! `jsonify` of a hash lists its keys in liquid's order, not the YAML order Jekyll keeps; Ruby's
+//! `sort` is not stable, this one is (equal keys keep their order).
 
 mod array;
 mod date;
@@ -40,6 +48,8 @@ pub(crate) struct FilterCall<'a> {
     pub input: &'a dyn ValueView,
     /// The arguments after `:`, evaluated (an undefined variable is nil, as in Jekyll).
     pub args: Vec<Value>,
+    /// The named arguments (`allow_false: true`), evaluated.
+    pub keywords: Vec<(String, Value)>,
     /// The rendering's variables (`site`, `page`, …).
     pub runtime: &'a dyn Runtime,
     /// Settings shared by all filters of the engine.
@@ -94,11 +104,16 @@ impl ParseFilter for JekyllFilter {
             positional,
             keyword,
         } = arguments;
-        if let Some((name, _)) = keyword.into_iter().next() {
-            return Err(Error::with_msg(format!(
-                "{}: unexpected named argument `{name}`",
-                self.name
-            )));
+        let allowed = named_arguments(self.name);
+        let mut keywords = Vec::new();
+        for (name, expression) in keyword {
+            if !allowed.contains(&name) {
+                return Err(Error::with_msg(format!(
+                    "{}: unexpected named argument `{name}`",
+                    self.name
+                )));
+            }
+            keywords.push((name.to_string(), expression));
         }
         let args: Vec<Expression> = positional.collect();
         if !self.arity.contains(&args.len()) {
@@ -112,6 +127,7 @@ impl ParseFilter for JekyllFilter {
         Ok(Box::new(ParsedJekyllFilter {
             name: self.name,
             args,
+            keywords,
             run: self.run,
             shared: self.shared.clone(),
         }))
@@ -119,6 +135,14 @@ impl ParseFilter for JekyllFilter {
 
     fn reflection(&self) -> &dyn FilterReflection {
         self
+    }
+}
+
+/// The named arguments a filter takes (Liquid 5's `default: x, allow_false: true`).
+fn named_arguments(filter: &str) -> &'static [&'static str] {
+    match filter {
+        "default" => &["allow_false"],
+        _ => &[],
     }
 }
 
@@ -134,6 +158,7 @@ fn arity_text(arity: &RangeInclusive<usize>) -> String {
 struct ParsedJekyllFilter {
     name: &'static str,
     args: Vec<Expression>,
+    keywords: Vec<(String, Expression)>,
     run: FilterFn,
     shared: Arc<FilterShared>,
 }
@@ -143,6 +168,7 @@ impl fmt::Debug for ParsedJekyllFilter {
         f.debug_struct("ParsedJekyllFilter")
             .field("name", &self.name)
             .field("args", &self.args)
+            .field("keywords", &self.keywords)
             .finish()
     }
 }
@@ -154,24 +180,35 @@ impl fmt::Display for ParsedJekyllFilter {
             let separator = if index == 0 { ": " } else { ", " };
             write!(f, "{separator}{arg}")?;
         }
+        for (index, (name, arg)) in self.keywords.iter().enumerate() {
+            let separator = if index == 0 && self.args.is_empty() {
+                ": "
+            } else {
+                ", "
+            };
+            write!(f, "{separator}{name}: {arg}")?;
+        }
         Ok(())
     }
 }
 
 impl Filter for ParsedJekyllFilter {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
-        let args = self
-            .args
+        let evaluate = |arg: &Expression| {
+            arg.try_evaluate(runtime)
+                .map(|value| value.into_owned())
+                .unwrap_or(Value::Nil)
+        };
+        let args = self.args.iter().map(evaluate).collect();
+        let keywords = self
+            .keywords
             .iter()
-            .map(|arg| {
-                arg.try_evaluate(runtime)
-                    .map(|value| value.into_owned())
-                    .unwrap_or(Value::Nil)
-            })
+            .map(|(name, arg)| (name.clone(), evaluate(arg)))
             .collect();
         let call = FilterCall {
             input,
             args,
+            keywords,
             runtime,
             shared: &self.shared,
         };
@@ -269,6 +306,54 @@ fn plain_filters() -> Vec<(&'static str, &'static str, RangeInclusive<usize>, Fi
         ),
         ("slugify", "A lowercase URL slug", 0..=1, text::slugify),
         ("jsonify", "The value as JSON", 0..=0, text::jsonify),
+        (
+            "default",
+            "The value, or the given default when nil, false or empty",
+            0..=1,
+            text::default,
+        ),
+        (
+            "split",
+            "Text split as Ruby's String#split splits it",
+            1..=1,
+            text::split,
+        ),
+        (
+            "capitalize",
+            "First letter upper-case, the rest lower-case",
+            0..=0,
+            text::capitalize,
+        ),
+        (
+            "newline_to_br",
+            "Each line break as <br /> and a newline",
+            0..=0,
+            text::newline_to_br,
+        ),
+        (
+            "base64_encode",
+            "The text in Base64",
+            0..=0,
+            text::base64_encode,
+        ),
+        (
+            "base64_decode",
+            "Base64 decoded",
+            0..=0,
+            text::base64_decode,
+        ),
+        (
+            "base64_url_safe_encode",
+            "The text in URL-safe Base64",
+            0..=0,
+            text::base64_url_safe_encode,
+        ),
+        (
+            "base64_url_safe_decode",
+            "URL-safe Base64 decoded",
+            0..=0,
+            text::base64_url_safe_decode,
+        ),
         (
             "strip_html",
             "The text without tags, scripts, styles and comments",

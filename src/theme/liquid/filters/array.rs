@@ -32,6 +32,13 @@ fn property_matches(property: &Value, target: &dyn ValueView) -> bool {
     if target.is_nil() {
         return property.is_nil();
     }
+    if target.is_state() {
+        // `empty` or `blank`: an empty text, or anything whose items join to nothing (nil too).
+        return match property.as_array() {
+            Some(array) => array.values().all(|item| ruby_to_s(item).is_empty()),
+            None => ruby_to_s(property).is_empty(),
+        };
+    }
     let target = ruby_to_s(target);
     if property.type_name() == "string" {
         return ruby_to_s(property) == target;
@@ -563,6 +570,18 @@ mod tests {
             ("{{ site.posts[0].tags | array_to_sentence_string: \"or\" }}".to_string(), "a or b"),
             ("{{ site.words | sample: 5 | size }}".to_string(), "5"),
             (
+                "{% assign x = site.posts | where: \"tags\", empty %}".to_string() + &titles("x"),
+                "Cd",
+            ),
+            (
+                "{% assign x = site.posts | where: \"n\", blank %}".to_string() + &titles("x"),
+                "C",
+            ),
+            (
+                "{% assign x = site.posts | where: \"cat\", \"\" %}".to_string() + &titles("x"),
+                "",
+            ),
+            (
                 "{% assign g = site.posts | group_by: \"tags\" %}{% for x in g %}[{{ x.name }}]{% endfor %}".to_string(),
                 "[[\"a\", \"b\"]][[\"b\"]][[]][]",
             ),
@@ -573,5 +592,37 @@ mod tests {
         }
         assert!(render_with("{{ site.mixed | sort }}", &globals).is_err());
         assert!(render_with("{{ site.nothing | sort }}", &globals).is_err());
+    }
+
+    /// The archive pattern themes use: posts grouped by year, sorted by date.
+    #[test]
+    fn posts_with_dates_group_by_year_and_sort_by_date() {
+        let date = |text: &str| {
+            liquid::model::Value::scalar(liquid::model::DateTime::from_str(text).unwrap())
+        };
+        let mut posts = Vec::new();
+        for (title, when) in [
+            ("b", "2016-05-20 00:00:00 +0000"),
+            ("a", "2015-01-02 00:00:00 +0000"),
+            ("c", "2016-01-01 00:00:00 +0000"),
+        ] {
+            let mut post = liquid::Object::new();
+            post.insert("title".into(), liquid::model::Value::scalar(title));
+            post.insert("date".into(), date(when));
+            posts.push(liquid::model::Value::Object(post));
+        }
+        let mut site = liquid::Object::new();
+        site.insert("posts".into(), liquid::model::Value::array(posts));
+        let globals = liquid::object!({ "site": site });
+        let grouped = render(
+            "{% assign g = site.posts | group_by_exp: \"p\", \"p.date | date: '%Y'\" %}{% for y in g %}[{{ y.name }}:{% for p in y.items %}{{ p.title }}{% endfor %}]{% endfor %}",
+            &globals,
+        );
+        assert_eq!(grouped, "[2016:bc][2015:a]");
+        let sorted = render(
+            "{% assign s = site.posts | sort: \"date\" %}{% for p in s %}{{ p.title }}{% endfor %}",
+            &globals,
+        );
+        assert_eq!(sorted, "acb");
     }
 }

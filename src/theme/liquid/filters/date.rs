@@ -200,10 +200,20 @@ pub(crate) fn parse_time_text(text: &str, local: &TimeZone) -> Option<RubyTime> 
     )
     .ok()?;
     match caps.get(zone_index).and_then(|m| zone_offset(m.as_str())) {
-        Some(offset) => civil
-            .to_zoned(TimeZone::fixed(offset))
-            .ok()
-            .map(|zoned| RubyTime::fixed(zoned.timestamp(), offset)),
+        Some(offset) => {
+            let zone = caps
+                .get(zone_index)
+                .map(|m| m.as_str().to_ascii_lowercase());
+            let named_utc = matches!(zone.as_deref(), Some("z" | "utc" | "gmt"));
+            civil.to_zoned(TimeZone::fixed(offset)).ok().map(|zoned| {
+                let mut time = RubyTime::fixed(zoned.timestamp(), offset);
+                if named_utc {
+                    // Ruby reads `Z`, `UTC` and `GMT` as a UTC time, which `%Z` names.
+                    time.zone_name = "UTC".to_string();
+                }
+                time
+            })
+        }
         None => civil.to_zoned(local.clone()).ok().map(RubyTime::local),
     }
 }
@@ -691,6 +701,62 @@ mod tests {
             assert_eq!(render(template, &globals), expected, "{template}");
         }
         assert!(render_with("{{ \"nonsense\" | date_to_xmlschema }}", &globals).is_err());
+        let shapes = [
+            (
+                "2016-05-20T10:11:12.345+02:00",
+                "2016-05-20 10:11:12 +0200||345 ## 2016-05-20T08:11:12+00:00",
+            ),
+            (
+                "Fri, 20 May 2016 10:11:12 +0200",
+                "2016-05-20 10:11:12 +0200||000 ## 2016-05-20T08:11:12+00:00",
+            ),
+            (
+                "2016/05/20",
+                "2016-05-20 00:00:00 +0000|UTC|000 ## 2016-05-20T00:00:00+00:00",
+            ),
+            (
+                "2016-05-20 10:11",
+                "2016-05-20 10:11:00 +0000|UTC|000 ## 2016-05-20T10:11:00+00:00",
+            ),
+            (
+                "20 May 2016 10:11:12 GMT",
+                "2016-05-20 10:11:12 +0000|UTC|000 ## 2016-05-20T10:11:12+00:00",
+            ),
+            (
+                "May 20, 2016",
+                "2016-05-20 00:00:00 +0000|UTC|000 ## 2016-05-20T00:00:00+00:00",
+            ),
+            (
+                "2016-5-2",
+                "2016-05-02 00:00:00 +0000|UTC|000 ## 2016-05-02T00:00:00+00:00",
+            ),
+            (
+                "2016-05-20 10:11:12 -0730",
+                "2016-05-20 10:11:12 -0730||000 ## 2016-05-20T17:41:12+00:00",
+            ),
+            (
+                "2016-05-20T10:11:12Z",
+                "2016-05-20 10:11:12 +0000|UTC|000 ## 2016-05-20T10:11:12+00:00",
+            ),
+            (
+                "December 1st, 2020",
+                "2020-12-01 00:00:00 +0000|UTC|000 ## 2020-12-01T00:00:00+00:00",
+            ),
+            (
+                "1 Dec 2020",
+                "2020-12-01 00:00:00 +0000|UTC|000 ## 2020-12-01T00:00:00+00:00",
+            ),
+            (
+                "2016-05-20 10:11:12 UTC",
+                "2016-05-20 10:11:12 +0000|UTC|000 ## 2016-05-20T10:11:12+00:00",
+            ),
+        ];
+        for (text, expected) in shapes {
+            let template = format!(
+                "{{{{ \"{text}\" | date: \"%Y-%m-%d %H:%M:%S %z|%Z|%L\" }}}} ## {{{{ \"{text}\" | date_to_xmlschema }}}}"
+            );
+            assert_eq!(render(&template, &globals), expected, "{text}");
+        }
     }
 
     #[test]

@@ -529,6 +529,126 @@ pub(crate) fn inspect(call: &FilterCall<'_>) -> Result<Value> {
     Ok(Value::scalar(xml_escape_text(&ruby_inspect(call.input))))
 }
 
+/// `{{ x | default: y }}`, `… | default: y, allow_false: true` (Liquid 5's).
+pub(crate) fn default(call: &FilterCall<'_>) -> Result<Value> {
+    let allow_false = call
+        .keywords
+        .iter()
+        .any(|(name, value)| name == "allow_false" && super::ruby::ruby_truthy(value));
+    let input = call.input;
+    let missing = if allow_false {
+        input.is_nil()
+    } else {
+        !super::ruby::ruby_truthy(input)
+    };
+    let empty = match (input.as_array(), input.type_name()) {
+        (Some(array), _) => array.size() == 0,
+        (None, "string") => input.to_kstr().is_empty(),
+        (None, "object") => input.as_object().is_some_and(|o| o.size() == 0),
+        _ => false,
+    };
+    if missing || empty {
+        Ok(if call.args.is_empty() {
+            Value::scalar("")
+        } else {
+            call.arg(0).to_value()
+        })
+    } else {
+        Ok(input.to_value())
+    }
+}
+
+/// Ruby's `String#split(pattern)`: `" "` splits on runs of whitespace, `""` into characters,
+/// anything else literally; trailing empty pieces dropped.
+pub(crate) fn split_text(text: &str, pattern: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = match pattern {
+        " " => text
+            .split(is_ruby_space)
+            .filter(|piece| !piece.is_empty())
+            .map(str::to_string)
+            .collect(),
+        "" => text.chars().map(String::from).collect(),
+        _ => text.split(pattern).map(str::to_string).collect(),
+    };
+    while pieces.last().is_some_and(|piece| piece.is_empty()) {
+        pieces.pop();
+    }
+    pieces
+}
+
+/// `{{ x | split: "," }}`.
+pub(crate) fn split(call: &FilterCall<'_>) -> Result<Value> {
+    let pieces = split_text(&ruby_to_s(call.input), &ruby_to_s(call.arg(0)));
+    Ok(Value::array(pieces.into_iter().map(Value::scalar)))
+}
+
+/// `{{ x | capitalize }}`: Ruby's `capitalize` (the rest lower-cased too).
+pub(crate) fn capitalize(call: &FilterCall<'_>) -> Result<Value> {
+    let text = ruby_to_s(call.input);
+    let mut chars = text.chars();
+    let out = match chars.next() {
+        Some(first) => {
+            let rest: String = chars.collect();
+            format!("{}{}", first.to_uppercase(), rest.to_lowercase())
+        }
+        None => String::new(),
+    };
+    Ok(Value::scalar(out))
+}
+
+/// `{{ x | newline_to_br }}`: each `\n` or `\r\n` as `<br />` and a newline.
+pub(crate) fn newline_to_br(call: &FilterCall<'_>) -> Result<Value> {
+    let text = ruby_to_s(call.input);
+    Ok(Value::scalar(
+        text.replace("\r\n", "\n").replace('\n', "<br />\n"),
+    ))
+}
+
+fn base64_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `{{ x | base64_encode }}`.
+pub(crate) fn base64_encode(call: &FilterCall<'_>) -> Result<Value> {
+    use base64::Engine as _;
+    let text = ruby_to_s(call.input);
+    Ok(Value::scalar(
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
+    ))
+}
+
+/// `{{ x | base64_decode }}`.
+pub(crate) fn base64_decode(call: &FilterCall<'_>) -> Result<Value> {
+    use base64::Engine as _;
+    let text = ruby_to_s(call.input);
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .map(|bytes| Value::scalar(base64_text(&bytes)))
+        .map_err(|_| liquid_core::Error::with_msg("invalid base64 provided to base64_decode"))
+}
+
+/// `{{ x | base64_url_safe_encode }}`.
+pub(crate) fn base64_url_safe_encode(call: &FilterCall<'_>) -> Result<Value> {
+    use base64::Engine as _;
+    let text = ruby_to_s(call.input);
+    Ok(Value::scalar(
+        base64::engine::general_purpose::URL_SAFE.encode(text.as_bytes()),
+    ))
+}
+
+/// `{{ x | base64_url_safe_decode }}` (padding optional, as Ruby's `urlsafe_decode64`).
+pub(crate) fn base64_url_safe_decode(call: &FilterCall<'_>) -> Result<Value> {
+    use base64::Engine as _;
+    let text = ruby_to_s(call.input);
+    let trimmed = text.trim_end_matches('=');
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(trimmed.as_bytes())
+        .map(|bytes| Value::scalar(base64_text(&bytes)))
+        .map_err(|_| {
+            liquid_core::Error::with_msg("invalid base64 provided to base64_url_safe_decode")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::render;
@@ -816,6 +936,49 @@ mod tests {
             ),
             ("{{ \"a b\" | truncatewords: 2 }}", "a b"),
             ("{{ \"a b \" | truncatewords: 2 }}", "a b..."),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(render(template, &globals), expected, "{template}");
+        }
+    }
+
+    /// Liquid 5.4's `default`, `split`, `capitalize`, `newline_to_br` and Base64 filters, where
+    /// liquid-lib's differ or are missing (Jekyll 4.3.1's output for the same template).
+    #[test]
+    fn liquid5_standard_filters_match_jekyll() {
+        let globals = liquid::model::object!({
+            "site": {
+                "s2": "a,b,,c,,",
+                "s4": "hELLO wORLD",
+                "s5": "line1\nline2\r\nline3",
+                "empty_list": [],
+            }
+        });
+        let cases = [
+            (
+                "{{ site.s2 | split: \",\" | size }}|{{ site.s2 | split: \",\" | join: \"-\" }}|{{ \"a b  c\" | split: \" \" | join: \"-\" }}|{{ \"abc\" | split: \"\" | join: \"-\" }}",
+                "4|a-b--c|a-b-c|a-b-c",
+            ),
+            (
+                "{{ \"\" | split: \",\" | size }}|{{ \",a,,b\" | split: \",\" | join: \"|\" }}|{{ \"  a  b \" | split: \" \" | join: \"|\" }}|{{ \"a1b2\" | split: \"1\" | join: \"|\" }}",
+                "0||a||b|a|b|a|b2",
+            ),
+            (
+                "{{ site.s4 | capitalize }}|{{ \"\u{e9}COLE \u{fc}ber\" | capitalize }}",
+                "Hello world|\u{c9}cole \u{fc}ber",
+            ),
+            (
+                "{{ site.s5 | newline_to_br }}",
+                "line1<br />\nline2<br />\nline3",
+            ),
+            (
+                "{{ false | default: \"d\", allow_false: true }}|{{ nil | default: \"d\", allow_false: true }}|{{ nil | default }}|{{ \" \" | default: \"d\" }}|{{ site.empty_list | default: \"e\" }}|{{ 0 | default: \"z\" }}|{{ false | default: \"d\" }}|{{ \"\" | default: \"d\" }}",
+                "false|d|| |e|0|d|d",
+            ),
+            (
+                "{{ \"Hello\" | base64_encode }}|{{ \"Hello?\" | base64_url_safe_encode }}|{{ \"SGVsbG8/\" | base64_decode }}|{{ \"SGVsbG8_\" | base64_url_safe_decode }}|{{ \"SGVsbG8\" | base64_url_safe_decode }}",
+                "SGVsbG8=|SGVsbG8_|Hello?|Hello?|Hello",
+            ),
         ];
         for (template, expected) in cases {
             assert_eq!(render(template, &globals), expected, "{template}");

@@ -15,10 +15,9 @@ pub(crate) fn site_string(runtime: &dyn Runtime, key: &str) -> Option<String> {
 /// True when `text` has a scheme (`https:`, `mailto:`), which is what Addressable calls
 /// absolute; `//host/path` is not.
 pub(crate) fn is_absolute_url(text: &str) -> bool {
-    let Some(colon) = text.find(':') else {
+    let Some((scheme, _)) = text.split_once(':') else {
         return false;
     };
-    let scheme = &text[..colon];
     if scheme.contains(['/', '?', '#']) {
         return false;
     }
@@ -166,65 +165,61 @@ fn normalize_component(text: &str, allowed: &str, kept_encoded: &str) -> String 
 
 /// RFC 3986's `remove_dot_segments`.
 fn remove_dot_segments(path: &str) -> String {
-    let mut input = path.to_string();
-    let mut output: Vec<String> = Vec::new();
-    let mut trailing = String::new();
+    let mut input = path;
+    let mut output: Vec<&str> = Vec::new();
     while !input.is_empty() {
         if let Some(rest) = input.strip_prefix("../") {
-            input = rest.to_string();
+            input = rest;
         } else if let Some(rest) = input.strip_prefix("./") {
-            input = rest.to_string();
+            input = rest;
         } else if input.starts_with("/./") {
-            input = input[2..].to_string();
+            input = input.get(2..).unwrap_or("");
         } else if input == "/." {
-            input = "/".to_string();
+            input = "/";
         } else if input.starts_with("/../") || input == "/.." {
             input = if input == "/.." {
-                "/".to_string()
+                "/"
             } else {
-                input[3..].to_string()
+                input.get(3..).unwrap_or("")
             };
             output.pop();
         } else if input == "." || input == ".." {
-            input.clear();
+            input = "";
         } else {
             let start = usize::from(input.starts_with('/'));
-            let end = input[start..]
-                .find('/')
-                .map(|i| i + start)
-                .unwrap_or(input.len());
-            output.push(input[..end].to_string());
-            input = input[end..].to_string();
+            let end = input
+                .get(start..)
+                .and_then(|rest| rest.find('/'))
+                .map_or(input.len(), |i| i + start);
+            let (segment, rest) = input.split_at(end);
+            output.push(segment);
+            input = rest;
         }
-        trailing.clear();
     }
-    let mut joined = output.concat();
-    joined.push_str(&trailing);
-    joined
+    output.concat()
 }
 
 /// `Addressable::URI.parse(url).normalize.to_s` for the URLs Jekyll builds: scheme and host
 /// lower-cased, default ports dropped, dot segments removed, escapes normalised, empty query
 /// and fragment dropped.
 pub(crate) fn normalize_url(url: &str) -> String {
-    let (scheme, rest) = match url.find(':') {
-        Some(colon) if is_absolute_url(url) => {
-            (Some(url[..colon].to_ascii_lowercase()), &url[colon + 1..])
-        }
+    let (scheme, rest) = match url.split_once(':') {
+        Some((scheme, rest)) if is_absolute_url(url) => (Some(scheme.to_ascii_lowercase()), rest),
         _ => (None, url),
     };
-    let (before_fragment, fragment) = match rest.find('#') {
-        Some(hash) => (&rest[..hash], Some(&rest[hash + 1..])),
+    let (before_fragment, fragment) = match rest.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
         None => (rest, None),
     };
-    let (before_query, query) = match before_fragment.find('?') {
-        Some(mark) => (&before_fragment[..mark], Some(&before_fragment[mark + 1..])),
+    let (before_query, query) = match before_fragment.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
         None => (before_fragment, None),
     };
     let (authority, path) = match before_query.strip_prefix("//") {
         Some(after) => {
             let end = after.find('/').unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
+            let (authority, path) = after.split_at(end);
+            (Some(authority), path)
         }
         None => (None, before_query),
     };
@@ -269,14 +264,12 @@ pub(crate) fn normalize_url(url: &str) -> String {
 }
 
 fn normalize_authority(authority: &str, scheme: Option<&str>) -> String {
-    let (userinfo, host_port) = match authority.rfind('@') {
-        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+    let (userinfo, host_port) = match authority.rsplit_once('@') {
+        Some((userinfo, host_port)) => (Some(userinfo), host_port),
         None => (None, authority),
     };
-    let (host, port) = match host_port.rfind(':') {
-        Some(colon) if !host_port[colon..].contains(']') => {
-            (&host_port[..colon], Some(&host_port[colon + 1..]))
-        }
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
         _ => (host_port, None),
     };
     let default_port = match scheme {

@@ -474,6 +474,33 @@ fn highlight_and_raw() {
 }
 
 #[test]
+fn liquid_5_inline_comments_and_echo() {
+    // Debian's Jekyll 4.3.1 runs Liquid 5.4; it wrote "abc E" for this text.
+    let engine = Site::new().engine();
+    assert_eq!(
+        render(
+            &engine,
+            "a{% # a comment\n  # on two lines %}b{%- # dash -%} c {% echo \"e\" | upcase %}"
+        ),
+        "abc E"
+    );
+}
+
+#[test]
+fn comparing_a_string_with_a_number_stops_as_in_jekyll() {
+    // Jekyll: "Liquid error (line 1): comparison of String with 1 failed".
+    let engine = Site::new().engine();
+    let problem = render_error(&engine, "x.md", "\n{% if \"a\" < 1 %}x{% endif %}");
+    assert_eq!(problem.line, 2);
+    assert!(
+        problem
+            .message
+            .contains("comparison of String with 1 failed"),
+        "{problem}"
+    );
+}
+
+#[test]
 fn whitespace_control_is_unchanged_by_line_markers() {
     let engine = Site::new().engine();
     let text = "a  \n  {%- if true -%}  \n b {{- page.title -}} \n\n{%- endif %}\n c";

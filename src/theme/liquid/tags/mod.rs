@@ -3,6 +3,8 @@
 //! `liquid` crate behave like Jekyll's Liquid (lenient variables, line tracking, the scan that
 //! prepares a template's text).
 
+pub mod conditions;
+pub mod echo;
 pub mod for_loop;
 pub mod highlight;
 pub mod include;
@@ -34,6 +36,9 @@ pub fn register_jekyll_tags(
         .tag(urls::LinkTag::new(engine.clone()))
         .block(highlight::HighlightBlock)
         .block(for_loop::ForBlock)
+        .block(conditions::ConditionalBlock::IF)
+        .block(conditions::ConditionalBlock::UNLESS)
+        .tag(echo::EchoTag)
         .tag(location::LineTag)
 }
 

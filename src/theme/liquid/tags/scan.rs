@@ -308,6 +308,21 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
         let (name, markup) = split_tag(found.inner);
         let tag_line = line;
         line += count_lines(original);
+        if found.inner.trim_start().starts_with('#') {
+            // Liquid 5's inline comment `{% # … %}`: an empty comment keeping the lines.
+            scanned.text.push_str(if found.strip_before {
+                "{%- comment %}"
+            } else {
+                "{% comment %}"
+            });
+            scanned.text.push_str(&"\n".repeat(count_lines(original)));
+            scanned.text.push_str(if found.strip_after {
+                "{% endcomment -%}"
+            } else {
+                "{% endcomment %}"
+            });
+            continue;
+        }
         // A tag that opens, continues or closes a block changes which markers run: mark the
         // next line's content again even when on the same line.
         if name == "raw" || name == "comment" {
@@ -487,6 +502,16 @@ mod tests {
             scanned.text,
             "a{% byline_line 2 %} \n{%- if true %}b{% byline_line 2 %}{% endif -%}\n\
              c|{% byline_line 3 %}{{- x -}}|"
+        );
+    }
+
+    #[test]
+    fn inline_comments_become_empty_comments_on_the_same_lines() {
+        let scanned = scan("a{% # one\n # two %}b{%- # x -%} c", &known());
+        assert_eq!(
+            scanned.text,
+            "a{% byline_line 1 %}{% comment %}\n{% endcomment %}b\
+             {% byline_line 2 %}{%- comment %}{% endcomment -%} c"
         );
     }
 
