@@ -9,8 +9,10 @@
 //! ≤ 3 % of the pixels differing, and Jekyll's title, description, canonical link, Open Graph
 //! tags and feed link in each page's `<head>`. The per-post table is printed (see it with
 //! `--nocapture`) and written to `$CARGO_TARGET_TMPDIR/theme-compare/report.txt`, beside the
-//! screenshots. Time: one `jekyll build` per site (all at once), then two Chromium runs per
-//! post and two per site for the page heights — about a second each.
+//! screenshots and both pages of each post that differs. `BYLINE_COMPARE_SITES=rules,tale`
+//! narrows a run. Time: one `jekyll build` per site (all at once), then, for each post whose
+//! page is not byte-identical to Jekyll's, two Chromium runs (plus two per site for the page
+//! heights), 1.5–4 s each on 2 busy cores: about 1–2 minutes for minima, tale and the fixtures.
 
 use crate::common::{in_ci, report_skip, shared_dir_or_skip};
 use crate::theme_support::{
@@ -94,6 +96,8 @@ struct Row {
     css_total: usize,
     css_missing: Vec<String>,
     pixel_share: Option<f64>,
+    /// HTML and compiled stylesheets byte-identical to Jekyll's (then no screenshot is taken).
+    identical: bool,
     notes: Vec<String>,
 }
 
@@ -160,6 +164,7 @@ fn byline_renders_posts_as_jekyll_builds_them() {
     let mut render_ms = Vec::new();
     let mut chromium_seconds = 0.0;
     let mut chromium_runs = 0;
+    let mut chromium_slowest: Vec<(std::time::Duration, String)> = Vec::new();
     for (case, source, destination) in &sites {
         let listing = std::fs::read_to_string(destination.join(LISTING_PAGE)).unwrap();
         let mut lines = listing.lines().filter(|l| !l.trim().is_empty());
@@ -249,12 +254,51 @@ fn byline_renders_posts_as_jekyll_builds_them() {
             ));
         }
 
-        // Pixels: both trees served at the baseurl, every post screenshot at 1280 px wide.
-        if let Some(browser) = &browser {
+        // A page whose HTML and compiled stylesheets are Jekyll's bytes is drawn identically
+        // (the same browser, the same static files): no screenshot needed. The others are
+        // kept beside the report, with their screenshots.
+        let shots = report_dir.join(&case.name);
+        std::fs::create_dir_all(&shots).unwrap();
+        let identical: Vec<bool> = rendered
+            .iter()
+            .map(|page| {
+                page.byline.html == page.jekyll_html
+                    && jekyll_css.keys().all(|path| {
+                        page.byline.generated.iter().any(|file| {
+                            file.site_path.trim_start_matches('/') == path
+                                && std::fs::read(destination.join(path))
+                                    .is_ok_and(|bytes| bytes == file.text.as_bytes())
+                        })
+                    })
+            })
+            .collect();
+        for ((page, row), same) in rendered
+            .iter()
+            .zip(rows.iter_mut().skip(site_row_start))
+            .zip(&identical)
+        {
+            row.identical = *same;
+            if *same {
+                row.pixel_share = Some(0.0);
+            } else {
+                let name = slug(&page.url);
+                std::fs::write(shots.join(format!("{name}-jekyll.html")), &page.jekyll_html)
+                    .unwrap();
+                std::fs::write(shots.join(format!("{name}-byline.html")), &page.byline.html)
+                    .unwrap();
+            }
+        }
+
+        // Pixels: both trees served at the baseurl, every other post screenshot at 1280 px wide.
+        if let Some(browser) = &browser
+            && identical.iter().any(|same| !same)
+        {
             let chromium_started = Instant::now();
             let request_paths: Vec<String> = rendered
                 .iter()
-                .map(|p| format!("{baseurl}{}", p.url))
+                .zip(&identical)
+                .filter(|(_, same)| !**same)
+                .map(|(p, _)| format!("{baseurl}{}", p.url))
                 .collect();
             let measure = "/__byline_measure.html".to_string();
             let mut jekyll_pages = HashMap::new();
@@ -288,15 +332,23 @@ fn byline_renders_posts_as_jekyll_builds_them() {
                 byline_pages,
                 Box::new(move |path| static_file(&byline_root, &below_mount(path, &byline_base)?)),
             );
-            let (jekyll_heights, byline_heights) = std::thread::scope(|scope| {
-                let j = scope.spawn(|| page_heights(browser, &jekyll_server, &measure));
-                let b = scope.spawn(|| page_heights(browser, &byline_server, &measure));
-                (j.join().unwrap(), b.join().unwrap())
-            });
+            let ((jekyll_heights, jekyll_took), (byline_heights, byline_took)) =
+                std::thread::scope(|scope| {
+                    let j = scope.spawn(|| page_heights(browser, &jekyll_server, &measure));
+                    let b = scope.spawn(|| page_heights(browser, &byline_server, &measure));
+                    (j.join().unwrap(), b.join().unwrap())
+                });
+            chromium_slowest.push((jekyll_took, format!("{}: heights, Jekyll", case.name)));
+            chromium_slowest.push((byline_took, format!("{}: heights, Byline", case.name)));
             chromium_runs += 2;
-            let shots = report_dir.join(&case.name);
-            std::fs::create_dir_all(&shots).unwrap();
-            for (page, row) in rendered.iter().zip(rows.iter_mut().skip(site_row_start)) {
+            for ((page, row), same) in rendered
+                .iter()
+                .zip(rows.iter_mut().skip(site_row_start))
+                .zip(&identical)
+            {
+                if *same {
+                    continue;
+                }
                 let path = format!("{baseurl}{}", page.url);
                 let height = jekyll_heights
                     .get(&path)
@@ -307,14 +359,17 @@ fn byline_renders_posts_as_jekyll_builds_them() {
                 let name = slug(&page.url);
                 let jekyll_png = shots.join(format!("{name}-jekyll.png"));
                 let byline_png = shots.join(format!("{name}-byline.png"));
-                std::thread::scope(|scope| {
-                    scope.spawn(|| {
+                let (jekyll_took, byline_took) = std::thread::scope(|scope| {
+                    let j = scope.spawn(|| {
                         screenshot(browser, &jekyll_server.url(&path), height, &jekyll_png)
                     });
-                    scope.spawn(|| {
+                    let b = scope.spawn(|| {
                         screenshot(browser, &byline_server.url(&path), height, &byline_png)
                     });
+                    (j.join().unwrap(), b.join().unwrap())
                 });
+                chromium_slowest.push((jekyll_took, format!("{path}: Jekyll")));
+                chromium_slowest.push((byline_took, format!("{path}: Byline")));
                 chromium_runs += 2;
                 row.pixel_share = Some(differing_pixel_share(&jekyll_png, &byline_png));
                 if jekyll_heights.get(&path) != byline_heights.get(&path) {
@@ -333,8 +388,8 @@ fn byline_renders_posts_as_jekyll_builds_them() {
     let mut table = String::new();
     writeln!(
         table,
-        "{:<8} {:<58} {:>6} {:>8} {:>8} {:>7} {:>11} {:>6}",
-        "site", "post", "words", "text %", "pixel %", "head ok", "CSS missing", "lists"
+        "{:<8} {:<58} {:>6} {:>8} {:>8} {:>7} {:>11} {:>6} {:>6}",
+        "site", "post", "words", "text %", "pixel %", "head ok", "CSS missing", "lists", "bytes"
     )
     .unwrap();
     let mut failures = Vec::new();
@@ -342,7 +397,7 @@ fn byline_renders_posts_as_jekyll_builds_them() {
         let head_ok = row.head_differences.is_empty();
         writeln!(
             table,
-            "{:<8} {:<58} {:>6} {:>8.2} {:>8} {:>7} {:>11} {:>6}",
+            "{:<8} {:<58} {:>6} {:>8.2} {:>8} {:>7} {:>11} {:>6} {:>6}",
             row.site,
             row.post,
             row.words,
@@ -356,6 +411,7 @@ fn byline_renders_posts_as_jekyll_builds_them() {
             } else {
                 "DIFF"
             },
+            if row.identical { "same" } else { "differ" },
         )
         .unwrap();
         let who = format!("{}/{}", row.site, row.post);
@@ -416,11 +472,21 @@ fn byline_renders_posts_as_jekyll_builds_them() {
         "\njekyll builds (all sites at once): {jekyll_seconds:.1} s; Chromium: {chromium_runs} runs in {chromium_seconds:.1} s; whole test {:.1} s\n",
         started.elapsed().as_secs_f64()
     );
+    chromium_slowest.sort_by_key(|run| std::cmp::Reverse(run.0));
+    for (took, what) in chromium_slowest.iter().take(3) {
+        writeln!(
+            timing,
+            "slow Chromium run: {what}: {:.1} s",
+            took.as_secs_f64()
+        )
+        .unwrap();
+    }
     for (post, ms) in &render_ms {
         writeln!(timing, "render {post}: {ms:.1} ms").unwrap();
     }
+    let legend = "text %: share of the visible words equal (floor 98); pixel %: share of the pixels differing at 1280 px (ceiling 3; 0 without a screenshot when the bytes are the same); head ok: Jekyll's title, description, canonical link, Open Graph tags and feed link; CSS missing: rules of Jekyll's compiled stylesheets not in Byline's (must be 0); lists: headings, links and images; bytes: HTML and compiled stylesheets byte-identical to Jekyll's\n";
     let report = format!(
-        "{table}\nDetails (text: the first changes; lists: the first difference):{details}{timing}"
+        "{table}{legend}\nDetails (text: the first changes; lists: the first difference):{details}{timing}"
     );
     let report_path = report_dir.join("report.txt");
     std::fs::write(&report_path, &report).unwrap();

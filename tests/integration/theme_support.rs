@@ -723,11 +723,16 @@ pub fn missing_rules(expected: &[String], actual: &[String]) -> Vec<String> {
 // Serving a tree over HTTP at a site's baseurl.
 
 /// Answers a request path (percent-decoded, without the query) with a file's bytes.
-pub type Resolve = Box<dyn Fn(&str) -> Option<Vec<u8>> + Send>;
+pub type Resolve = Box<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
 
-/// A local HTTP server (tiny_http) on 127.0.0.1 at a free port, until dropped.
+/// A local HTTP server on 127.0.0.1 at a free port, until dropped: one thread per connection,
+/// one request per connection (`Connection: close`).
+///
+/// Not tiny_http: its connection pool hands a new connection to a worker it counts as idle
+/// before that worker has taken the previous one, and Chromium's keep-alive connections then
+/// hold every worker — a page's last requests waited minutes (tiny_http 0.12, measured here).
 pub struct LocalServer {
-    server: Arc<tiny_http::Server>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Its port.
     pub port: u16,
@@ -754,32 +759,69 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+fn answer(
+    mut stream: std::net::TcpStream,
+    pages: &HashMap<String, Vec<u8>>,
+    fallback: &Resolve,
+) -> std::io::Result<()> {
+    use std::io::{Read as _, Write as _};
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+        let read = stream.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        head.extend_from_slice(buffer.get(..read).unwrap_or_default());
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
+    let method = request_line.next().unwrap_or_default().to_string();
+    let target = request_line.next().unwrap_or("/");
+    let raw = target.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    let body = pages.get(&path).cloned().or_else(|| fallback(&path));
+    let (status, kind, body) = match body {
+        Some(bytes) => ("200 OK", content_type(&path), bytes),
+        None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()?;
+    stream.shutdown(std::net::Shutdown::Write)
+}
+
 impl LocalServer {
     /// Starts serving `pages` (exact request paths) and then whatever `fallback` finds.
     pub fn start(pages: HashMap<String, Vec<u8>>, fallback: Resolve) -> LocalServer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let port = server.server_addr().to_ip().unwrap().port();
-        let serving = Arc::clone(&server);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let shared = Arc::new((pages, fallback));
         let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let raw = request.url().split(['?', '#']).next().unwrap_or("/");
-                let path = percent_encoding::percent_decode_str(raw)
-                    .decode_utf8_lossy()
-                    .into_owned();
-                let body = pages.get(&path).cloned().or_else(|| fallback(&path));
-                let response = match body {
-                    Some(bytes) => tiny_http::Response::from_data(bytes).with_header(
-                        tiny_http::Header::from_bytes("Content-Type", content_type(&path)).unwrap(),
-                    ),
-                    None => {
-                        tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404)
-                    }
-                };
-                let _ = request.respond(response);
+            for stream in listener.incoming() {
+                if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    let _ = answer(stream, &shared.0, &shared.1);
+                });
             }
         });
         LocalServer {
-            server,
+            stop,
             thread: Some(thread),
             port,
         }
@@ -793,7 +835,9 @@ impl LocalServer {
 
 impl Drop for LocalServer {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accepting thread so that it sees the stop.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -878,13 +922,14 @@ fn chromium(browser: &str, profile: &Path) -> Command {
 }
 
 /// The full-page heights (CSS px at 1280 px wide) of `paths` on `server`, measured in one
-/// Chromium run by a page that loads each of them in a 1280×800 frame.
+/// Chromium run by a page that loads each of them in a 1280×800 frame; how long it took.
 pub fn page_heights(
     browser: &str,
     server: &LocalServer,
     measure_path: &str,
-) -> BTreeMap<String, u32> {
+) -> (BTreeMap<String, u32>, std::time::Duration) {
     let profile = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
     let output = chromium(browser, profile.path())
         .args(["--window-size=1400,900", "--dump-dom"])
         .arg(server.url(measure_path))
@@ -906,7 +951,8 @@ pub fn page_heights(
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&");
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("heights {json}: {e}"))
+    let heights = serde_json::from_str(&json).unwrap_or_else(|e| panic!("heights {json}: {e}"));
+    (heights, started.elapsed())
 }
 
 /// The page that measures `paths` (request paths) for [`page_heights`].
@@ -933,9 +979,10 @@ for (const path of paths) {{
     .into_bytes()
 }
 
-/// Screenshots `url` at 1280×`height` into `out` (a PNG).
-pub fn screenshot(browser: &str, url: &str, height: u32, out: &Path) {
+/// Screenshots `url` at 1280×`height` into `out` (a PNG); how long Chromium took.
+pub fn screenshot(browser: &str, url: &str, height: u32, out: &Path) -> std::time::Duration {
     let profile = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
     let output = chromium(browser, profile.path())
         .args(["--run-all-compositor-stages-before-draw"])
         .arg(format!("--window-size=1280,{height}"))
@@ -948,6 +995,7 @@ pub fn screenshot(browser: &str, url: &str, height: u32, out: &Path) {
         "no screenshot of {url}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    started.elapsed()
 }
 
 /// The share of pixels that differ between two screenshots: a pixel differs when a channel
