@@ -44,10 +44,12 @@ struct LivePreview {
 /// Jekyll's page for the post, served as Jekyll wrote it.
 struct BuiltPreview {
     server: PreviewServer,
+    /// The post it shows (closed when another post is opened).
+    post: PathBuf,
 }
 
 /// What a Build with Jekyll thread sends back.
-type BuildOutcome = Result<PreviewServer, String>;
+type BuildOutcome = (PathBuf, Result<PreviewServer, String>);
 
 /// The theme preview's state in the window.
 pub struct ThemePreview {
@@ -277,6 +279,7 @@ impl BylineApp {
             return;
         }
         let text = self.doc.post().to_text();
+        let built_post = post.clone();
         let (send, receive) = mpsc::channel();
         let ctx = self.egui_ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -293,7 +296,7 @@ impl BylineApp {
                         PreviewServer::start_built(&dir, &baseurl, &url, Some(Box::new(build.temp)))
                             .map_err(|err| err.to_string())
                     });
-                let _ = send.send(outcome);
+                let _ = send.send((built_post, outcome));
                 ctx.request_repaint();
             });
         match spawned {
@@ -312,6 +315,15 @@ impl BylineApp {
     /// its problems, and picks up a finished Jekyll build.
     pub(super) fn theme_preview_upkeep(&mut self) {
         self.theme_preview.note_post(self.doc.path());
+        // Jekyll's page of another post is of no use any more.
+        if self
+            .theme_preview
+            .built
+            .as_ref()
+            .is_some_and(|built| self.doc.path() != Some(built.post.as_path()))
+        {
+            self.theme_preview.built = None;
+        }
         self.feed_live_preview();
         self.collect_jekyll_build();
     }
@@ -389,15 +401,21 @@ impl BylineApp {
         let Some(receive) = &self.theme_preview.building else {
             return;
         };
-        let outcome = match receive.try_recv() {
+        let (post, outcome) = match receive.try_recv() {
             Ok(outcome) => outcome,
             Err(mpsc::TryRecvError::Empty) => return,
-            Err(mpsc::TryRecvError::Disconnected) => Err("the Jekyll build stopped".into()),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                (PathBuf::new(), Err("the Jekyll build stopped".into()))
+            }
         };
         self.theme_preview.building = None;
         match outcome {
+            Ok(_) if self.doc.path() != Some(post.as_path()) => self.notifications.notify(
+                Severity::Info,
+                "Jekyll finished building a post that is no longer open",
+            ),
             Ok(server) => {
-                self.theme_preview.built = Some(BuiltPreview { server });
+                self.theme_preview.built = Some(BuiltPreview { server, post });
                 if let Some(address) = self.theme_preview.built_address() {
                     self.open_in_browser(&address, "Jekyll's page");
                 }

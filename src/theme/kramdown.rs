@@ -439,6 +439,45 @@ fn push_child(parent: &mut Node, child: Node) {
     parent.children.push(child);
 }
 
+/// kramdown keeps the indentation of a paragraph's later lines (CommonMark drops it): at the
+/// top level all of it, in a block quote what follows the `>` and one blank. `node` is text
+/// that starts a line of `paragraph`; its text gets the indentation back and its start moves
+/// to join the text before.
+fn keep_line_indent(paragraph: &Node, node: &mut Node, source: &str, container: Option<&Kind>) {
+    if paragraph.kind != Kind::Paragraph {
+        return;
+    }
+    let Some(Node {
+        kind: Kind::Text { text, plain: true },
+        end,
+        ..
+    }) = paragraph.children.last()
+    else {
+        return;
+    };
+    if !text.ends_with('\n') || *end > node.start {
+        return;
+    }
+    let gap = source.get(*end..node.start).unwrap_or_default();
+    let indent = match container {
+        Some(Kind::Root) => gap,
+        Some(Kind::BlockQuote) => {
+            let after_marker = gap.rsplit_once('>').map_or(gap, |(_, rest)| rest);
+            after_marker
+                .strip_prefix([' ', '\t'])
+                .unwrap_or(after_marker)
+        }
+        _ => "",
+    };
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return;
+    }
+    if let Kind::Text { text, .. } = &mut node.kind {
+        text.insert_str(0, indent);
+    }
+    node.start = *end;
+}
+
 /// pulldown-cmark's events as a tree.
 fn build_tree(text: &str) -> Node {
     let mut stack = vec![Node::new(Kind::Root, 0, text.len())];
@@ -470,15 +509,28 @@ fn build_tree(text: &str) -> Node {
                     Kind::HtmlBlock(html) => html.push_str(&t),
                     _ => {
                         let source = text.get(range.clone()).unwrap_or_default();
-                        let node = Node::new(
+                        let plain = source == t.as_ref();
+                        let mut node = Node::new(
                             Kind::Text {
                                 text: t.to_string(),
-                                plain: source == t.as_ref(),
+                                plain,
                             },
                             range.start,
                             range.end,
                         );
-                        push_child(top, node);
+                        if plain {
+                            let container = stack
+                                .len()
+                                .checked_sub(2)
+                                .and_then(|i| stack.get(i))
+                                .map(|n| n.kind.clone());
+                            if let Some(top) = stack.last_mut() {
+                                keep_line_indent(top, &mut node, text, container.as_ref());
+                            }
+                        }
+                        if let Some(top) = stack.last_mut() {
+                            push_child(top, node);
+                        }
                     }
                 }
             }
@@ -508,12 +560,22 @@ fn build_tree(text: &str) -> Node {
             }
             Event::SoftBreak => {
                 if let Some(top) = stack.last_mut() {
+                    // kramdown keeps a blank before the line end (two would be a break).
+                    let mut start = range.start;
+                    let mut line_end = "\n".to_string();
+                    if let Some(previous) = top.children.last() {
+                        let gap = text.get(previous.end..range.start).unwrap_or_default();
+                        if !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t') {
+                            line_end = format!("{gap}\n");
+                            start = previous.end;
+                        }
+                    }
                     let node = Node::new(
                         Kind::Text {
-                            text: "\n".to_string(),
+                            text: line_end,
                             plain: true,
                         },
-                        range.start,
+                        start,
                         range.end,
                     );
                     push_child(top, node);
@@ -974,6 +1036,7 @@ fn inline_pass(
     ) {
         return;
     }
+    emphasis_fallback(node);
     // Span attribute lists: `*em*{: .x}`.
     let mut i = 1;
     while i < node.children.len() {
@@ -1056,6 +1119,121 @@ fn inline_pass(
         }
         index += 1;
     }
+}
+
+/// kramdown's emphasis where CommonMark's flanking rules refused it (`**注意：**公式`): in
+/// plain text, `**x**` and `*x*` whose content neither starts nor ends with a blank become
+/// strong and emphasis. Underscores are left alone.
+fn emphasis_fallback(node: &mut Node) {
+    if matches!(node.kind, Kind::Link { .. } | Kind::Code(_)) {
+        return;
+    }
+    let inside_strong = node.kind == Kind::Strong;
+    let inside_em = node.kind == Kind::Emphasis;
+    let mut i = 0;
+    while i < node.children.len() {
+        let Some(child) = node.children.get(i) else {
+            break;
+        };
+        let Kind::Text { text, plain: true } = &child.kind else {
+            i += 1;
+            continue;
+        };
+        let Some((before, marker, inner, after)) = find_emphasis(text, inside_strong, inside_em)
+        else {
+            i += 1;
+            continue;
+        };
+        let (start, end) = (child.start, child.end);
+        let at = |offset: usize| (start + offset).min(end);
+        let text_node = |t: &str, s: usize, e: usize| {
+            Node::new(
+                Kind::Text {
+                    text: t.to_string(),
+                    plain: true,
+                },
+                s,
+                e,
+            )
+        };
+        let inner_start = before.len() + marker.len();
+        let mut span = Node::new(
+            if marker == "**" {
+                Kind::Strong
+            } else {
+                Kind::Emphasis
+            },
+            at(before.len()),
+            at(inner_start + inner.len() + marker.len()),
+        );
+        span.children.push(text_node(
+            inner,
+            at(inner_start),
+            at(inner_start + inner.len()),
+        ));
+        let mut replacement = Vec::new();
+        if !before.is_empty() {
+            replacement.push(text_node(before, start, at(before.len())));
+        }
+        replacement.push(span);
+        let after_start = at(inner_start + inner.len() + marker.len());
+        let has_after = !after.is_empty();
+        if has_after {
+            replacement.push(text_node(after, after_start, end));
+        }
+        let added = replacement.len();
+        node.children.splice(i..=i, replacement);
+        // Look again at the text after the new element.
+        i += if has_after { added - 1 } else { added };
+    }
+}
+
+/// The first `**x**` or `*x*` kramdown would read in `text`: (before, marker, inner, after).
+fn find_emphasis(
+    text: &str,
+    inside_strong: bool,
+    inside_em: bool,
+) -> Option<(&str, &'static str, &str, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) != Some(&b'*') {
+            i += 1;
+            continue;
+        }
+        let double = bytes.get(i + 1) == Some(&b'*');
+        let marker: &'static str = if double { "**" } else { "*" };
+        let open_end = i + marker.len();
+        let allowed = if double { !inside_strong } else { !inside_em };
+        let next = text.get(open_end..).and_then(|r| r.chars().next());
+        if !allowed
+            || next.is_none_or(char::is_whitespace)
+            || (double && bytes.get(open_end) == Some(&b'*'))
+        {
+            i = open_end;
+            continue;
+        }
+        let rest = text.get(open_end..)?;
+        let mut search = 0;
+        while let Some(found) = rest.get(search..).and_then(|r| r.find(marker)) {
+            let close = search + found;
+            let inner = rest.get(..close)?;
+            let ends_blank = inner.chars().next_back().is_none_or(char::is_whitespace);
+            let tripled = rest.as_bytes().get(close + marker.len()) == Some(&b'*');
+            if !inner.is_empty()
+                && !ends_blank
+                && (marker != "*" || !tripled)
+                && !inner.contains(marker)
+            {
+                let before = text.get(..i)?;
+                let after = rest.get(close + marker.len()..)?;
+                return Some((before, marker, inner, after));
+            }
+            search = close + marker.len();
+        }
+        i = open_end;
+    }
+    None
 }
 
 /// `text` cut around whole-word occurrences of the abbreviations: (piece, title if one).
@@ -2083,6 +2261,22 @@ mod tests {
         assert_eq!(
             html("[a]({{ site.baseurl }}/x)"),
             "<p><a href=\"{{ site.baseurl }}/x\">a</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn later_paragraph_lines_keep_their_indentation_as_in_kramdown() {
+        assert_eq!(
+            html("a \n  b\n\n* x\n  y\n\n> q\n>   r\n"),
+            "<p>a \n  b</p>\n\n<ul>\n  <li>x\ny</li>\n</ul>\n\n<blockquote>\n  <p>q\n  r</p>\n</blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn emphasis_that_commonmark_refuses_but_kramdown_reads() {
+        assert_eq!(
+            html("**注意：**公式 and ** no ** and 2 * 3 * 4"),
+            "<p><strong>注意：</strong>公式 and ** no ** and 2 * 3 * 4</p>\n"
         );
     }
 

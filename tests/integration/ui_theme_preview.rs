@@ -305,3 +305,57 @@ fn opening_another_post_of_the_site_moves_the_preview_to_it() {
     settle(&mut h);
     assert!(h.state().theme_preview().address().is_none());
 }
+
+#[test]
+fn build_with_jekyll_opens_the_page_jekyll_wrote_from_the_unsaved_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "_config.yml", "title: Site\n");
+    write(
+        &site,
+        "_layouts/post.html",
+        "<html><body>{{ content }}</body></html>\n",
+    );
+    let saved = "---\nlayout: post\ntitle: Alpha\n---\nSaved words.\n";
+    let post = write(&site, "_posts/2025-01-01-alpha.md", saved);
+    if byline::preview_server::jekyll_build::find_jekyll(&site).is_none() {
+        assert!(!crate::common::in_ci(), "CI=true but no jekyll on PATH");
+        crate::common::report_skip("build_with_jekyll (window)", "no jekyll on PATH");
+        return;
+    }
+    let (mut h, asked) = harness(&post, dir.path());
+    assert!(is_menu_item_enabled(&mut h, "Build with Jekyll"));
+    h.get_by_label("Body (Markdown)").click();
+    h.run_steps(1);
+    h.get_by_label("Body (Markdown)").focus();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.get_by_label("Body (Markdown)")
+        .type_text("Unsaved words.\n");
+    settle(&mut h);
+    h.state_mut()
+        .request(byline::app::command::Command::BuildWithJekyll);
+    h.run_steps(2);
+    assert!(h.state().theme_preview().is_building());
+    run_until(&mut h, "Jekyll finishes", |app| {
+        !app.theme_preview().is_building()
+    });
+    let address = h
+        .state()
+        .theme_preview()
+        .built_address()
+        .unwrap_or_else(|| panic!("no page: {}", h.state().status()));
+    assert_eq!(asked.lock().unwrap().last(), Some(&address));
+    h.get_by_label("Copy Jekyll's address");
+    let (status, location, cookie) = get(&address, None);
+    assert_eq!(status, 303);
+    let origin = address
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .unwrap()
+        .0
+        .to_string();
+    let (status, page, _) = get(&format!("{origin}{location}"), cookie.as_deref());
+    assert_eq!(status, 200);
+    assert!(page.contains("<p>Unsaved words.</p>"), "{page}");
+    assert_eq!(std::fs::read_to_string(&post).unwrap(), saved);
+}

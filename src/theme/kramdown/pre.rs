@@ -558,7 +558,18 @@ pub fn prepare(markdown: &str) -> Prepared {
                     previous_blank = false;
                     continue;
                 }
-            } else if let Some(end) = html_block_end(&lines, i, &name) {
+            } else if let Some(block_end) = html_block_end(&lines, i, &name) {
+                // An element inside that asks for Markdown ends the raw part before it; its
+                // own line is then read like a top-level `markdown="1"` block.
+                let end = (i + 1..=block_end)
+                    .find(|&j| {
+                        lines.get(j).is_some_and(|l| {
+                            opening_tag(l.trim_start()).is_some()
+                                && strip_markdown_attribute(l.trim_end_matches(['\n', '\r']))
+                                    .is_some()
+                        })
+                    })
+                    .map_or(block_end, |j| j - 1);
                 let mut raw: String = lines.get(i..=end).unwrap_or_default().concat();
                 // `markdown="0"` only says "no Markdown here"; kramdown drops it.
                 for attribute in [" markdown=\"0\"", " markdown='0'"] {
@@ -776,6 +787,20 @@ mod tests {
             "[r]: <{% post_url 2020-01-01-a %}>\n"
         );
         assert!(bracket_liquid_destinations("plain {{ x }}\n").is_none());
+    }
+
+    #[test]
+    fn markdown_element_inside_a_raw_block_is_opened() {
+        let p = prepare("<div class=\"grid\">\n  <div markdown=\"1\">\n*md*\n  </div>\n</div>\n");
+        assert_eq!(
+            p.raw_html,
+            vec![
+                ("<div class=\"grid\">\n".to_string(), RawKind::Whole),
+                ("<div>\n".to_string(), RawKind::Open),
+                ("</div>\n".to_string(), RawKind::Close),
+            ]
+        );
+        assert!(p.text.contains("*md*"));
     }
 
     #[test]
