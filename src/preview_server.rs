@@ -931,6 +931,25 @@ fn answer(shared: &Shared, head: &RequestHead) -> Reply {
     serve_site_path(shared, &site_path)
 }
 
+/// `path` as a Location on this server: one leading `/` (never `//host`, which would leave
+/// it), percent-encoded as a browser sends it (so it also compares equal to
+/// `location.pathname`).
+fn local_location(path: &str) -> String {
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    let trimmed = path.trim_start_matches(['/', '\\']);
+    format!(
+        "/{}",
+        percent_encoding::utf8_percent_encode(trimmed, ENCODED)
+    )
+}
+
 /// `/KEY/rest?query`: sets the cookie and sends the browser to `/rest?query` (or to the page
 /// for `/KEY/`).
 fn keyed_redirect(shared: &Shared, rest: &str, query: &str) -> Reply {
@@ -943,11 +962,7 @@ fn keyed_redirect(shared: &Shared, rest: &str, query: &str) -> Reply {
     } else {
         format!("/{rest}?{query}")
     };
-    let location = if location.is_empty() {
-        "/".to_string()
-    } else {
-        location
-    };
+    let location = local_location(&location);
     let cookie = format!(
         "{}={}; Path=/; HttpOnly; SameSite=Strict",
         cookie_name(shared.port),
@@ -972,7 +987,7 @@ fn internal_endpoint(shared: &Shared, name: &str, query: &str) -> Reply {
             let served = lock(&shared.served);
             let body = serde_json::json!({
                 "version": served.version,
-                "path": format!("{}{}", shared.baseurl, served.url),
+                "path": local_location(&format!("{}{}", shared.baseurl, served.url)),
             });
             Reply::bytes(200, "application/json", body.to_string())
         }
@@ -1314,6 +1329,18 @@ mod tests {
         assert!(!concerns_page(root, Path::new("/site/.jekyll-cache/x")));
         assert!(!concerns_page(root, Path::new("/site/.git/index")));
         assert!(!concerns_page(root, Path::new("/elsewhere/a.css")));
+    }
+
+    #[test]
+    fn redirects_stay_on_this_server_and_are_encoded() {
+        assert_eq!(local_location("//evil.example/x"), "/evil.example/x");
+        assert_eq!(local_location("/\\evil.example"), "/evil.example");
+        assert_eq!(local_location(""), "/");
+        assert_eq!(
+            local_location("/blog/2025/é t.html"),
+            "/blog/2025/%C3%A9%20t.html"
+        );
+        assert_eq!(local_location("/a/b?x=1"), "/a/b?x=1");
     }
 
     #[test]
