@@ -9,7 +9,8 @@
 //! - `nil` equals only `nil`; a boolean equals only the same boolean;
 //! - `<`, `>`, `<=`, `>=` with `nil` (or arrays, objects) are false; a string against a number
 //!   stops the rendering ("comparison of String with 1 failed");
-//! - `contains`: a substring of a string, an item of an array, a key of an object.
+//! - `contains`: a substring of a string, an item of an array, a key of an object;
+//! - `case`: every matching `when` renders, and an `else` when nothing before it matched.
 
 use liquid_core::model::{State, ValueView};
 use liquid_core::parser::{BlockElement, TagBlock, TagToken, TagTokenIter};
@@ -388,5 +389,150 @@ impl Renderable for Conditional {
             Some(otherwise) => otherwise.render_to(writer, runtime),
             None => Ok(()),
         }
+    }
+}
+
+/// `{% case value %}{% when a, b %}…{% when c or d %}…{% else %}…{% endcase %}` as Ruby's
+/// Liquid runs it: every `when` that matches renders (not only the first), and an `else`
+/// renders when no `when` before it matched (`jekyll build` wrote "abc" for
+/// `{% case 1 %}{% when 1 %}a{% when 1, 2 %}b{% when 3 or 1 %}c{% else %}e{% endcase %}` and
+/// "e1x" for `{% case "x" %}{% when "y" %}{% else %}e1{% when "x" %}x{% else %}e2{% endcase %}`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseBlock;
+
+impl BlockReflection for CaseBlock {
+    fn start_tag(&self) -> &str {
+        "case"
+    }
+    fn end_tag(&self) -> &str {
+        "endcase"
+    }
+    fn description(&self) -> &str {
+        "Renders the branches whose values equal the case's value"
+    }
+}
+
+/// One branch of a `case`.
+#[derive(Debug)]
+enum CaseBranch {
+    /// `when` with its values.
+    When(Vec<Expression>, Template),
+    /// `else`.
+    Else(Template),
+}
+
+/// A branch being parsed: its `when` values (`None` for `else`) and its body so far.
+type OpenBranch = (Option<Vec<Expression>>, Vec<Box<dyn Renderable>>);
+
+/// The values of a `when` (`a, b` or `a or b`).
+fn parse_when_values(arguments: &mut TagTokenIter<'_>) -> Result<Vec<Expression>> {
+    let mut values = vec![
+        arguments
+            .expect_next("Value expected.")?
+            .expect_value()
+            .into_result()?,
+    ];
+    while let Some(separator) = arguments.next() {
+        if separator.as_str() != "," && separator.as_str() != "or" {
+            return Err(separator.raise_custom_error("\"or\" or \",\" expected."));
+        }
+        values.push(
+            arguments
+                .expect_next("Value expected.")?
+                .expect_value()
+                .into_result()?,
+        );
+    }
+    Ok(values)
+}
+
+impl ParseBlock for CaseBlock {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut block: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let target = arguments
+            .expect_next("Value expected.")?
+            .expect_value()
+            .into_result()?;
+        arguments.expect_nothing()?;
+        let mut branches = Vec::new();
+        // What comes before the first `when` or `else` is not rendered.
+        let mut current: Option<OpenBranch> = None;
+        let finish = |current: Option<OpenBranch>, branches: &mut Vec<CaseBranch>| {
+            if let Some((values, body)) = current {
+                let body = Template::new(body);
+                branches.push(match values {
+                    Some(values) => CaseBranch::When(values, body),
+                    None => CaseBranch::Else(body),
+                });
+            }
+        };
+        while let Some(element) = block.next()? {
+            match element {
+                BlockElement::Tag(mut tag) if tag.name() == "when" => {
+                    let values = parse_when_values(tag.tokens())?;
+                    finish(current.take(), &mut branches);
+                    current = Some((Some(values), Vec::new()));
+                }
+                BlockElement::Tag(mut tag) if tag.name() == "else" => {
+                    tag.tokens().expect_nothing()?;
+                    finish(current.take(), &mut branches);
+                    current = Some((None, Vec::new()));
+                }
+                element => {
+                    let parsed = element.parse(&mut block, options)?;
+                    if let Some((_, body)) = current.as_mut() {
+                        body.push(parsed);
+                    }
+                }
+            }
+        }
+        finish(current, &mut branches);
+        block.assert_empty();
+        Ok(Box::new(Case { target, branches }))
+    }
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+/// A parsed `case`.
+#[derive(Debug)]
+struct Case {
+    target: Expression,
+    branches: Vec<CaseBranch>,
+}
+
+impl Renderable for Case {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let target = self.target.evaluate(runtime)?;
+        let mut nothing_matched = true;
+        for branch in &self.branches {
+            match branch {
+                CaseBranch::When(values, body) => {
+                    let mut matched = false;
+                    for value in values {
+                        let value = value.evaluate(runtime)?;
+                        if ruby_equal(target.as_view(), value.as_view()) {
+                            matched = true;
+                            break;
+                        }
+                    }
+                    if matched {
+                        nothing_matched = false;
+                        body.render_to(writer, runtime)?;
+                    }
+                }
+                CaseBranch::Else(body) => {
+                    if nothing_matched {
+                        body.render_to(writer, runtime)?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -38,6 +38,7 @@ pub fn register_jekyll_tags(
         .block(for_loop::ForBlock)
         .block(conditions::ConditionalBlock::IF)
         .block(conditions::ConditionalBlock::UNLESS)
+        .block(conditions::CaseBlock)
         .tag(echo::EchoTag)
         .tag(location::LineTag)
 }
