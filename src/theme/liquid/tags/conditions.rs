@@ -12,6 +12,7 @@
 //! - `contains`: a substring of a string, an item of an array, a key of an object;
 //! - `case`: every matching `when` renders, and an `else` when nothing before it matched.
 
+use super::blank::{Body, record_block_blank};
 use liquid_core::model::{State, ValueView};
 use liquid_core::parser::{BlockElement, TagBlock, TagToken, TagTokenIter};
 use liquid_core::runtime::Template;
@@ -332,31 +333,37 @@ impl ParseBlock for ConditionalBlock {
     ) -> Result<Box<dyn Renderable>> {
         let mut branches = Vec::new();
         let mut condition = parse_condition(&mut arguments)?;
-        let mut body = Vec::new();
-        let mut otherwise = None;
+        let mut body = Body::new();
+        let mut otherwise: Option<Body> = None;
         while let Some(element) = block.next()? {
-            match element {
-                BlockElement::Tag(mut tag) if tag.name() == "elsif" => {
+            match (element, otherwise.as_mut()) {
+                (BlockElement::Tag(mut tag), None) if tag.name() == "elsif" => {
                     let next = parse_condition(tag.tokens())?;
                     branches.push((
                         std::mem::replace(&mut condition, next),
-                        Template::new(std::mem::take(&mut body)),
+                        std::mem::replace(&mut body, Body::new()),
                     ));
                 }
-                BlockElement::Tag(mut tag) if tag.name() == "else" => {
+                (BlockElement::Tag(mut tag), None) if tag.name() == "else" => {
                     tag.tokens().expect_nothing()?;
-                    otherwise = Some(Template::new(block.parse_all(options)?));
-                    break;
+                    otherwise = Some(Body::new());
                 }
-                element => body.push(element.parse(&mut block, options)?),
+                (element, Some(otherwise)) => otherwise.push(element, &mut block, options)?,
+                (element, None) => body.push(element, &mut block, options)?,
             }
         }
-        branches.push((condition, Template::new(body)));
+        branches.push((condition, body));
         block.assert_empty();
+        let blank = branches.iter().all(|(_, body)| body.is_blank())
+            && otherwise.as_ref().is_none_or(Body::is_blank);
+        record_block_blank(blank);
         Ok(Box::new(Conditional {
             negated: self.negated,
-            branches,
-            otherwise,
+            branches: branches
+                .into_iter()
+                .map(|(condition, body)| (condition, body.build(blank)))
+                .collect(),
+            otherwise: otherwise.map(|otherwise| otherwise.build(blank)),
         }))
     }
     fn reflection(&self) -> &dyn BlockReflection {
@@ -422,7 +429,7 @@ enum CaseBranch {
 }
 
 /// A branch being parsed: its `when` values (`None` for `else`) and its body so far.
-type OpenBranch = (Option<Vec<Expression>>, Vec<Box<dyn Renderable>>);
+type OpenBranch = (Option<Vec<Expression>>, Body);
 
 /// The values of a `when` (`a, b` or `a or b`).
 fn parse_when_values(arguments: &mut TagTokenIter<'_>) -> Result<Vec<Expression>> {
@@ -458,40 +465,38 @@ impl ParseBlock for CaseBlock {
             .expect_value()
             .into_result()?;
         arguments.expect_nothing()?;
-        let mut branches = Vec::new();
+        let mut open: Vec<OpenBranch> = Vec::new();
         // What comes before the first `when` or `else` is not rendered.
-        let mut current: Option<OpenBranch> = None;
-        let finish = |current: Option<OpenBranch>, branches: &mut Vec<CaseBranch>| {
-            if let Some((values, body)) = current {
-                let body = Template::new(body);
-                branches.push(match values {
-                    Some(values) => CaseBranch::When(values, body),
-                    None => CaseBranch::Else(body),
-                });
-            }
-        };
+        let mut before_first = Body::new();
         while let Some(element) = block.next()? {
             match element {
                 BlockElement::Tag(mut tag) if tag.name() == "when" => {
                     let values = parse_when_values(tag.tokens())?;
-                    finish(current.take(), &mut branches);
-                    current = Some((Some(values), Vec::new()));
+                    open.push((Some(values), Body::new()));
                 }
                 BlockElement::Tag(mut tag) if tag.name() == "else" => {
                     tag.tokens().expect_nothing()?;
-                    finish(current.take(), &mut branches);
-                    current = Some((None, Vec::new()));
+                    open.push((None, Body::new()));
                 }
-                element => {
-                    let parsed = element.parse(&mut block, options)?;
-                    if let Some((_, body)) = current.as_mut() {
-                        body.push(parsed);
-                    }
-                }
+                element => match open.last_mut() {
+                    Some((_, body)) => body.push(element, &mut block, options)?,
+                    None => before_first.push(element, &mut block, options)?,
+                },
             }
         }
-        finish(current, &mut branches);
         block.assert_empty();
+        let blank = open.iter().all(|(_, body)| body.is_blank());
+        record_block_blank(blank);
+        let branches = open
+            .into_iter()
+            .map(|(values, body)| {
+                let body = body.build(blank);
+                match values {
+                    Some(values) => CaseBranch::When(values, body),
+                    None => CaseBranch::Else(body),
+                }
+            })
+            .collect();
         Ok(Box::new(Case { target, branches }))
     }
     fn reflection(&self) -> &dyn BlockReflection {

@@ -3,6 +3,7 @@
 //! `liquid` crate behave like Jekyll's Liquid (lenient variables, line tracking, the scan that
 //! prepares a template's text).
 
+pub mod blank;
 pub mod conditions;
 pub mod echo;
 pub mod for_loop;
