@@ -9,8 +9,10 @@
 //! - `nil` equals only `nil`; a boolean equals only the same boolean;
 //! - `<`, `>`, `<=`, `>=` with `nil` (or arrays, objects) are false; a string against a number
 //!   stops the rendering ("comparison of String with 1 failed");
-//! - `contains`: a substring of a string, an item of an array, a key of an object.
+//! - `contains`: a substring of a string, an item of an array, a key of an object;
+//! - `case`: every matching `when` renders, and an `else` when nothing before it matched.
 
+use super::blank::{Body, record_block_blank};
 use liquid_core::model::{State, ValueView};
 use liquid_core::parser::{BlockElement, TagBlock, TagToken, TagTokenIter};
 use liquid_core::runtime::Template;
@@ -331,31 +333,37 @@ impl ParseBlock for ConditionalBlock {
     ) -> Result<Box<dyn Renderable>> {
         let mut branches = Vec::new();
         let mut condition = parse_condition(&mut arguments)?;
-        let mut body = Vec::new();
-        let mut otherwise = None;
+        let mut body = Body::new();
+        let mut otherwise: Option<Body> = None;
         while let Some(element) = block.next()? {
-            match element {
-                BlockElement::Tag(mut tag) if tag.name() == "elsif" => {
+            match (element, otherwise.as_mut()) {
+                (BlockElement::Tag(mut tag), None) if tag.name() == "elsif" => {
                     let next = parse_condition(tag.tokens())?;
                     branches.push((
                         std::mem::replace(&mut condition, next),
-                        Template::new(std::mem::take(&mut body)),
+                        std::mem::replace(&mut body, Body::new()),
                     ));
                 }
-                BlockElement::Tag(mut tag) if tag.name() == "else" => {
+                (BlockElement::Tag(mut tag), None) if tag.name() == "else" => {
                     tag.tokens().expect_nothing()?;
-                    otherwise = Some(Template::new(block.parse_all(options)?));
-                    break;
+                    otherwise = Some(Body::new());
                 }
-                element => body.push(element.parse(&mut block, options)?),
+                (element, Some(otherwise)) => otherwise.push(element, &mut block, options)?,
+                (element, None) => body.push(element, &mut block, options)?,
             }
         }
-        branches.push((condition, Template::new(body)));
+        branches.push((condition, body));
         block.assert_empty();
+        let blank = branches.iter().all(|(_, body)| body.is_blank())
+            && otherwise.as_ref().is_none_or(Body::is_blank);
+        record_block_blank(blank);
         Ok(Box::new(Conditional {
             negated: self.negated,
-            branches,
-            otherwise,
+            branches: branches
+                .into_iter()
+                .map(|(condition, body)| (condition, body.build(blank)))
+                .collect(),
+            otherwise: otherwise.map(|otherwise| otherwise.build(blank)),
         }))
     }
     fn reflection(&self) -> &dyn BlockReflection {
@@ -388,5 +396,148 @@ impl Renderable for Conditional {
             Some(otherwise) => otherwise.render_to(writer, runtime),
             None => Ok(()),
         }
+    }
+}
+
+/// `{% case value %}{% when a, b %}…{% when c or d %}…{% else %}…{% endcase %}` as Ruby's
+/// Liquid runs it: every `when` that matches renders (not only the first), and an `else`
+/// renders when no `when` before it matched (`jekyll build` wrote "abc" for
+/// `{% case 1 %}{% when 1 %}a{% when 1, 2 %}b{% when 3 or 1 %}c{% else %}e{% endcase %}` and
+/// "e1x" for `{% case "x" %}{% when "y" %}{% else %}e1{% when "x" %}x{% else %}e2{% endcase %}`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseBlock;
+
+impl BlockReflection for CaseBlock {
+    fn start_tag(&self) -> &str {
+        "case"
+    }
+    fn end_tag(&self) -> &str {
+        "endcase"
+    }
+    fn description(&self) -> &str {
+        "Renders the branches whose values equal the case's value"
+    }
+}
+
+/// One branch of a `case`.
+#[derive(Debug)]
+enum CaseBranch {
+    /// `when` with its values.
+    When(Vec<Expression>, Template),
+    /// `else`.
+    Else(Template),
+}
+
+/// A branch being parsed: its `when` values (`None` for `else`) and its body so far.
+type OpenBranch = (Option<Vec<Expression>>, Body);
+
+/// The values of a `when` (`a, b` or `a or b`).
+fn parse_when_values(arguments: &mut TagTokenIter<'_>) -> Result<Vec<Expression>> {
+    let mut values = vec![
+        arguments
+            .expect_next("Value expected.")?
+            .expect_value()
+            .into_result()?,
+    ];
+    while let Some(separator) = arguments.next() {
+        if separator.as_str() != "," && separator.as_str() != "or" {
+            return Err(separator.raise_custom_error("\"or\" or \",\" expected."));
+        }
+        values.push(
+            arguments
+                .expect_next("Value expected.")?
+                .expect_value()
+                .into_result()?,
+        );
+    }
+    Ok(values)
+}
+
+impl ParseBlock for CaseBlock {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut block: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let target = arguments
+            .expect_next("Value expected.")?
+            .expect_value()
+            .into_result()?;
+        arguments.expect_nothing()?;
+        let mut open: Vec<OpenBranch> = Vec::new();
+        // What comes before the first `when` or `else` is not rendered.
+        let mut before_first = Body::new();
+        while let Some(element) = block.next()? {
+            match element {
+                BlockElement::Tag(mut tag) if tag.name() == "when" => {
+                    let values = parse_when_values(tag.tokens())?;
+                    open.push((Some(values), Body::new()));
+                }
+                BlockElement::Tag(mut tag) if tag.name() == "else" => {
+                    tag.tokens().expect_nothing()?;
+                    open.push((None, Body::new()));
+                }
+                element => match open.last_mut() {
+                    Some((_, body)) => body.push(element, &mut block, options)?,
+                    None => before_first.push(element, &mut block, options)?,
+                },
+            }
+        }
+        block.assert_empty();
+        let blank = open.iter().all(|(_, body)| body.is_blank());
+        record_block_blank(blank);
+        let branches = open
+            .into_iter()
+            .map(|(values, body)| {
+                let body = body.build(blank);
+                match values {
+                    Some(values) => CaseBranch::When(values, body),
+                    None => CaseBranch::Else(body),
+                }
+            })
+            .collect();
+        Ok(Box::new(Case { target, branches }))
+    }
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+/// A parsed `case`.
+#[derive(Debug)]
+struct Case {
+    target: Expression,
+    branches: Vec<CaseBranch>,
+}
+
+impl Renderable for Case {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let target = self.target.evaluate(runtime)?;
+        let mut nothing_matched = true;
+        for branch in &self.branches {
+            match branch {
+                CaseBranch::When(values, body) => {
+                    let mut matched = false;
+                    for value in values {
+                        let value = value.evaluate(runtime)?;
+                        if ruby_equal(target.as_view(), value.as_view()) {
+                            matched = true;
+                            break;
+                        }
+                    }
+                    if matched {
+                        nothing_matched = false;
+                        body.render_to(writer, runtime)?;
+                    }
+                }
+                CaseBranch::Else(body) => {
+                    if nothing_matched {
+                        body.render_to(writer, runtime)?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

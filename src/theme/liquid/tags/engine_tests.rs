@@ -619,3 +619,49 @@ fn loop_variables_are_lenient_too() {
         "Welcome"
     );
 }
+
+#[test]
+fn conditions_case_and_blank_blocks_as_jekyll() {
+    let engine = Site::new().engine();
+    // `jekyll build` wrote "F T": and/or group from the right.
+    assert_eq!(
+        render(
+            &engine,
+            "{% if false and false or true %}T{% else %}F{% endif %} \
+             {% if true or false and false %}T{% else %}F{% endif %}"
+        ),
+        "F T"
+    );
+    // Jekyll wrote "nil-not-empty|ne|not-blank": nil is not empty, nothing is blank.
+    assert_eq!(
+        render(
+            &engine,
+            "{% if page.none == empty %}x{% else %}nil-not-empty{% endif %}|\
+             {% if page.none != empty %}ne{% endif %}|\
+             {% if \"\" == blank %}x{% else %}not-blank{% endif %}"
+        ),
+        "nil-not-empty|ne|not-blank"
+    );
+    // Jekyll wrote "abc|ok|e1x".
+    assert_eq!(
+        render(
+            &engine,
+            "{% case 1 %}{% when 1 %}a{% when 1, 2 %}b{% when 3 or 1 %}c{% else %}e{% endcase %}|\
+             {% case true %}{% when \"x\" %}bad{% else %}ok{% endcase %}|\
+             {% case \"x\" %}{% when \"y\" %}{% else %}e1{% when \"x\" %}x{% else %}e2{% endcase %}"
+        ),
+        "abc|ok|e1x"
+    );
+    // Jekyll wrote "[||\n  1\n|  |]": blocks holding only whitespace and silent tags write
+    // nothing; others keep their whitespace.
+    assert_eq!(
+        render(
+            &engine,
+            "[{% if true %}\n   {% assign x = 1 %}\n{% endif %}|{% for i in (1..3) %}\n  \
+             {% capture c %}{{ i }}{% endcapture %}\n{% endfor %}|{% if true %}\n  {{ x }}\n\
+             {% endif %}|{% if true %} {% if false %}x{% endif %} {% endif %}|\
+             {% if true %} {% if true %} {% endif %} {% endif %}]"
+        ),
+        "[||\n  1\n|  |]"
+    );
+}

@@ -4,6 +4,7 @@
 //! with `nil`, a string is one item, a number none, and `forloop` has Liquid's keys
 //! (`name`, `length`, `index`, `index0`, `rindex`, `rindex0`, `first`, `last`, `parentloop`).
 
+use super::blank::{Body, record_block_blank};
 use super::lenient::{LenientValue, lenient_find, missing};
 use liquid_core::model::{
     KString, KStringCow, KStringRef, Object, ScalarCow, Value, ValueCow, ValueView,
@@ -93,19 +94,21 @@ impl ParseBlock for ForBlock {
                 }
             }
         }
-        let mut body = Vec::new();
-        let mut otherwise = None;
+        let mut body = Body::new();
+        let mut otherwise: Option<Body> = None;
         while let Some(element) = block.next()? {
-            match element {
-                BlockElement::Tag(mut tag) if tag.name() == "else" => {
+            match (element, otherwise.as_mut()) {
+                (BlockElement::Tag(mut tag), None) if tag.name() == "else" => {
                     tag.tokens().expect_nothing()?;
-                    otherwise = Some(Template::new(block.parse_all(options)?));
-                    break;
+                    otherwise = Some(Body::new());
                 }
-                element => body.push(element.parse(&mut block, options)?),
+                (element, Some(otherwise)) => otherwise.push(element, &mut block, options)?,
+                (element, None) => body.push(element, &mut block, options)?,
             }
         }
         block.assert_empty();
+        let blank = body.is_blank() && otherwise.as_ref().is_none_or(Body::is_blank);
+        record_block_blank(blank);
         Ok(Box::new(ForLoop {
             name: format!("{variable}-{collection_text}"),
             variable: KString::from_ref(variable),
@@ -113,8 +116,8 @@ impl ParseBlock for ForBlock {
             limit,
             offset,
             reversed,
-            body: Template::new(body),
-            otherwise,
+            body: body.build(blank),
+            otherwise: otherwise.map(|otherwise| otherwise.build(blank)),
         }))
     }
     fn reflection(&self) -> &dyn BlockReflection {

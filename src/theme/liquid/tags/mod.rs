@@ -3,6 +3,7 @@
 //! `liquid` crate behave like Jekyll's Liquid (lenient variables, line tracking, the scan that
 //! prepares a template's text).
 
+pub mod blank;
 pub mod conditions;
 pub mod echo;
 pub mod for_loop;
@@ -38,6 +39,7 @@ pub fn register_jekyll_tags(
         .block(for_loop::ForBlock)
         .block(conditions::ConditionalBlock::IF)
         .block(conditions::ConditionalBlock::UNLESS)
+        .block(conditions::CaseBlock)
         .tag(echo::EchoTag)
         .tag(location::LineTag)
 }
