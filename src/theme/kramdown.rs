@@ -1335,8 +1335,9 @@ fn assign_header_ids(node: &mut Node, prefix: &str, counters: &mut HashMap<Strin
     }
 }
 
-/// kramdown's escaping of text (`&`, `<`, `>`).
-fn escape_text(text: &str, out: &mut String) {
+/// kramdown's escaping of text (`&`, `<`, `>`); Rouge escapes highlighted code the same way,
+/// so [`super::highlight`] uses it too.
+pub(crate) fn escape_text(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
