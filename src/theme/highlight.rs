@@ -498,17 +498,8 @@ fn span(class: &str, text: &str, out: &mut String) {
     }
 }
 
-/// Rouge's escaping: `&`, `<`, `>`.
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
+// Rouge escapes `&`, `<`, `>`, the same as kramdown.
+use super::kramdown::escape_text as escape;
 
 #[cfg(test)]
 mod tests {

@@ -156,6 +156,67 @@ fn toc_levels(value: &serde_yaml::Value) -> Option<Vec<u8>> {
 
 /// `markdown` as HTML, the way Jekyll's kramdown converter writes it.
 pub fn to_html(markdown: &str, options: &KramdownOptions) -> String {
+    let depth = nesting_depth(markdown);
+    if depth <= SHALLOW_NESTING {
+        return convert(markdown, options);
+    }
+    if depth <= MAX_NESTING {
+        // The tree is built, walked and dropped recursively: deep text gets a stack sized
+        // for it (reserved, not touched, until used), so it cannot overflow the caller's.
+        let stack_bytes = BASE_STACK_BYTES + depth * STACK_BYTES_PER_LEVEL;
+        let converted = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("byline-kramdown-deep".into())
+                .stack_size(stack_bytes)
+                .spawn_scoped(scope, || convert(markdown, options))
+                .map(|handle| handle.join())
+        });
+        match converted {
+            Ok(Ok(html)) => return html,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => {}
+        }
+    }
+    // Deeper than any real text (kramdown itself runs out of stack first): shown as text.
+    let mut out = String::from("<p>");
+    escape_text(markdown, &mut out);
+    out.push_str("</p>\n");
+    out
+}
+
+/// Nesting up to this depth (block quotes, lists, emphasis, links) converts on the caller's
+/// stack; a 2 MiB thread has room for it.
+const SHALLOW_NESTING: usize = 32;
+
+/// Nesting deeper than this is not converted (a 10 000-level quote needs ~650 MiB of stack).
+const MAX_NESTING: usize = 10_000;
+
+/// The stack of a thread converting deeply nested text: this much plus
+/// [`STACK_BYTES_PER_LEVEL`] per level.
+const BASE_STACK_BYTES: usize = 8 << 20;
+
+/// Generous stack per nesting level of the recursive tree passes (unoptimised builds use most).
+const STACK_BYTES_PER_LEVEL: usize = 64 << 10;
+
+/// How deep pulldown-cmark's elements nest in `markdown` (it reads without recursion).
+fn nesting_depth(markdown: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for event in Parser::new_ext(markdown, Options::all()) {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// [`to_html`] on the current thread's stack.
+fn convert(markdown: &str, options: &KramdownOptions) -> String {
     let prepared = pre::prepare(markdown);
     let typography = Typography {
         quotes: Some(options.quotes.clone()),
@@ -1335,8 +1396,9 @@ fn assign_header_ids(node: &mut Node, prefix: &str, counters: &mut HashMap<Strin
     }
 }
 
-/// kramdown's escaping of text (`&`, `<`, `>`).
-fn escape_text(text: &str, out: &mut String) {
+/// kramdown's escaping of text (`&`, `<`, `>`); Rouge escapes highlighted code the same way,
+/// so [`super::highlight`] uses it too.
+pub(crate) fn escape_text(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -2296,6 +2358,44 @@ mod tests {
         assert_eq!(
             to_html("```ruby\nx\n```\n", &options),
             "<pre><code class=\"language-ruby\">x\n</code></pre>\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod deep_nesting_tests {
+    use super::*;
+
+    /// Deeply nested quotes and lists convert on a thread with a 2 MiB stack (the preview
+    /// server's render worker) instead of overflowing it and aborting Byline.
+    #[test]
+    fn deep_nesting_converts_without_overflowing_a_small_stack() {
+        let quotes = format!("{} q\n", ">".repeat(2000));
+        let list: String = (0..2000)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        for text in [quotes, list] {
+            let html = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || to_html(&text, &KramdownOptions::default()))
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(
+                html.matches("<blockquote>").count() == 2000
+                    || html.matches("<ul>").count() == 2000,
+                "{}",
+                &html[..200]
+            );
+        }
+    }
+
+    #[test]
+    fn absurd_nesting_is_shown_as_text() {
+        let text = format!("{}q", ">".repeat(MAX_NESTING + 1));
+        assert_eq!(
+            to_html(&text, &KramdownOptions::default()),
+            format!("<p>{}q</p>\n", "&gt;".repeat(MAX_NESTING + 1))
         );
     }
 }

@@ -629,3 +629,87 @@ mod engine_tests {
         assert!(problems.is_empty(), "{problems:?}");
     }
 }
+
+#[cfg(test)]
+mod hostile_input_tests {
+    //! Jekyll's filters fed extreme values: each gives an output or a Liquid error, never a
+    //! panic, a hang or an output out of proportion to its input.
+
+    use super::test_support::render_with;
+
+    #[test]
+    fn extreme_values_give_an_output_or_an_error() {
+        let globals = liquid::object!({
+            "page": {
+                "big": i64::MAX,
+                "small": i64::MIN,
+                "huge": 1e308,
+                "tiny": -1e308,
+                "nan_text": "NaN",
+                "items": [{"a": 1}, {"a": "x"}, {"b": [1, 2]}, 3, "s", false],
+                "deep": {"a": {"b": {"c": {"d": {"e": "f"}}}}},
+            },
+            "site": {"url": "http://x", "baseurl": "/b"},
+        });
+        let inputs = [
+            "page.big",
+            "page.small",
+            "page.huge",
+            "page.tiny",
+            "page.nan_text",
+            "page.items",
+            "page.deep",
+            "\"9999999999-01-01\"",
+            "\"-999999-12-31T25:61:61+99:99\"",
+            "\"\u{feff}\u{202e}é\u{0301}\"",
+            "\"%\"",
+        ];
+        let filters = [
+            "date: \"%Y %s %-999999999d %10000000Y %:::z %E %O\"",
+            "date_to_xmlschema",
+            "date_to_rfc822",
+            "date_to_string: \"ordinal\", \"US\"",
+            "date_to_long_string: \"ordinal\"",
+            "slugify: \"latin\"",
+            "jsonify",
+            "xml_escape",
+            "uri_escape",
+            "cgi_escape",
+            "relative_url",
+            "absolute_url",
+            "number_of_words: \"cjk\"",
+            "array_to_sentence_string",
+            "where: \"a\", 1",
+            "where_exp: \"i\", \"i.a > 0\"",
+            "group_by: \"a\"",
+            "group_by_exp: \"i\", \"i.a | plus: 1\"",
+            "sort: \"a\", \"last\"",
+            "sample: 99999999999",
+            "pop: -5",
+            "shift: 99999999999",
+            "truncatewords: -99999999999",
+            "to_integer",
+            "inspect",
+            "base64_decode",
+            "base64_url_safe_decode",
+            "smartify",
+            "normalize_whitespace",
+            "markdownify",
+        ];
+        let mut rendered = 0;
+        for input in inputs {
+            for filter in filters {
+                let template = format!("{{{{ {input} | {filter} }}}}");
+                if let Ok(out) = render_with(&template, &globals) {
+                    rendered += 1;
+                    assert!(out.len() < 100_000, "{template} wrote {} bytes", out.len());
+                }
+            }
+        }
+        // Most combinations render; the rest are Liquid errors, as in Jekyll.
+        assert!(
+            rendered * 2 > inputs.len() * filters.len(),
+            "{rendered} rendered"
+        );
+    }
+}
