@@ -184,6 +184,22 @@ impl Walker {
     }
 }
 
+/// The entries of `dir` in name order, each with its name, leaving out names that start with
+/// `.` (hidden files, which Jekyll and Ruby's `Dir["**/*"]` skip too); empty when the folder
+/// cannot be read. One listing rule for the site index and the theme's readers.
+pub fn visible_entries(dir: &Path) -> Vec<(String, fs::DirEntry)> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<(String, fs::DirEntry)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| (entry.file_name().to_string_lossy().into_owned(), entry))
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    entries.sort_by_key(|(_, entry)| entry.file_name());
+    entries
+}
+
 /// Every post file under `paths`: a path that is a file is taken as given; a folder is searched
 /// recursively (in sorted order, skipping `_site`, `.git` and the like) for `*.md`,
 /// `*.markdown` and `*.html`, visiting each real folder and file once whatever symbolic links

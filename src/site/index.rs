@@ -206,16 +206,7 @@ fn join_relative(dir: &str, name: &str) -> String {
 /// Every file below `dir` (names starting with `.` skipped, as Ruby's `Dir["**/*"]` does),
 /// as paths relative to `dir`.
 fn files_below(dir: &Path, prefix: &str, out: &mut Vec<(PathBuf, String, bool)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
+    for (name, entry) in crate::walk::visible_entries(dir) {
         let path = entry.path();
         let relative = join_relative(prefix, &name);
         if path.is_dir() {

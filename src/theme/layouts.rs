@@ -129,16 +129,7 @@ impl Layouts {
 
 /// Files below `dir` (relative, `/`-separated), names starting with `.` skipped.
 fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
+    for (name, entry) in crate::walk::visible_entries(dir) {
         let relative = if prefix.is_empty() {
             name
         } else {

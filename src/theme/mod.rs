@@ -881,15 +881,7 @@ fn site_post_entry(globals: &mut ::liquid::Object, i: usize) -> Option<&mut Valu
 
 /// Calls `stat` on every file below `dir` (names starting with `.` skipped), in name order.
 fn stat_tree(dir: &Path, stat: &mut impl FnMut(&Path)) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
+    for (_, entry) in crate::walk::visible_entries(dir) {
         let path = entry.path();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             stat_tree(&path, stat);
@@ -944,16 +936,7 @@ fn collect_theme_assets(
     permalink: &str,
     out: &mut Vec<PageFile>,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
+    for (name, entry) in crate::walk::visible_entries(dir) {
         let child = format!("{relative}/{name}");
         let path = entry.path();
         if path.is_dir() {

@@ -577,16 +577,7 @@ pub fn read_page(
 /// `site.data`: every YAML, JSON, CSV and TSV file of `dir` (folders become nested objects),
 /// plus problems for files that do not read.
 pub fn read_data(dir: &Path, into: &mut liquid::Object, problems: &mut Vec<(PathBuf, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
+    for (name, entry) in crate::walk::visible_entries(dir) {
         let path = entry.path();
         if path.is_dir() {
             let mut nested = match into.remove(name.as_str()) {
