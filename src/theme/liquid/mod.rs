@@ -308,6 +308,29 @@ impl Engine {
     /// Scans and parses `text`, the content of `file` (as problems name it).
     fn prepare_text(&self, file: &str, text: &str) -> Result<Prepared, LiquidProblem> {
         let scanned = scan(text, &self.known);
+        if let Some(line) = scanned.nesting_too_deep_line {
+            return Err(LiquidProblem {
+                file: file.to_string(),
+                line,
+                message: format!(
+                    "Liquid error: Nesting too deep (this block is inside {} others, Liquid's \
+                     limit; Jekyll stops with the same error)",
+                    tags::scan::MAX_BLOCK_DEPTH
+                ),
+            });
+        }
+        if let Some(number) = &scanned.oversized_integer {
+            return Err(LiquidProblem {
+                file: file.to_string(),
+                line: number.line,
+                message: format!(
+                    "Byline cannot use the number {} in Liquid: it is beyond the 64-bit integers \
+                     Byline handles (-9223372036854775808 to 9223372036854775807); Jekyll would \
+                     use it as it is",
+                    number.name
+                ),
+            });
+        }
         let language = self.language_for(&scanned);
         let mut problems = Vec::new();
         for tag in &scanned.unknown_tags {

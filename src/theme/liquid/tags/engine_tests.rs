@@ -665,3 +665,125 @@ fn conditions_case_and_blank_blocks_as_jekyll() {
         "[||\n  1\n|  |]"
     );
 }
+
+/// Runs `work` on a thread with the 2 MiB stack of the preview's render worker (and of Rust's
+/// default threads): a stack overflow there would abort the test run, not fail one test.
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(work)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn nested_ifs(levels: usize) -> String {
+    format!(
+        "a\n{}x{}",
+        "{% if true %}".repeat(levels),
+        "{% endif %}".repeat(levels)
+    )
+}
+
+#[test]
+fn blocks_nest_as_deep_as_liquid_allows() {
+    // Liquid 5.4 accepts 100 blocks inside each other (jekyll build wrote "x" for 99).
+    let rendered = on_small_stack(|| {
+        let site = Site::new();
+        let engine = site.engine();
+        render(&engine, &nested_ifs(100))
+    });
+    assert_eq!(rendered, "a\nx");
+}
+
+#[test]
+fn blocks_nested_too_deep_are_a_located_problem_not_an_abort() {
+    for levels in [101, 600, 5000] {
+        let problem = on_small_stack(move || {
+            let site = Site::new();
+            let engine = site.engine();
+            render_error(&engine, "_posts/a.md", &nested_ifs(levels))
+        });
+        // jekyll build: "Liquid Exception: Liquid error: Nesting too deep in …/_posts/…md".
+        assert!(
+            problem
+                .message
+                .starts_with("Liquid error: Nesting too deep"),
+            "{problem}"
+        );
+        assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    }
+    // Any block counts, and unknown (plugin) blocks too.
+    let mixed = format!(
+        "{}{{% unknownblock %}}x{{% endunknownblock %}}{}",
+        "{% for i in (1..1) %}{% unless false %}".repeat(50),
+        "{% endunless %}{% endfor %}".repeat(50)
+    );
+    let problem = on_small_stack(move || {
+        let site = Site::new();
+        let engine = site.engine();
+        render_error(&engine, "_posts/a.md", &mixed)
+    });
+    assert!(problem.message.contains("Nesting too deep"), "{problem}");
+}
+
+#[test]
+fn endless_loops_stop_with_a_located_problem() {
+    let engine = Site::new().engine();
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\n{% for i in (1..10000000) %}{% for j in (1..2) %}\n{{ j }}{% endfor %}{% endfor %}",
+    );
+    assert_eq!(
+        problem.message,
+        "Liquid error: this page's loops ran more than 1000000 times; Byline stopped rendering it"
+    );
+    // The loops' line (where the budget ran out: the inner loop starting again).
+    assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    // A huge range is not listed in memory: leaving it early is quick, and its slices are right.
+    assert_eq!(
+        render(
+            &engine,
+            "{% for i in (1..999999999999999) %}{{ i }}{% if forloop.index == 3 %}{% break %}\
+             {% endif %}{% endfor %}|{% for i in (-5..999999999999999) offset: 2 limit: 3 %}\
+             {{ i }},{% endfor %}|{% for i in (1..5) reversed limit: 2 %}{{ i }}{% endfor %}\
+             |{% for i in (1..5) offset: 9 %}{{ i }}{% else %}none{% endfor %}"
+        ),
+        "123|-3,-2,-1,|21|none"
+    );
+    // The budget is per rendering: a page that loops a lot, rendered again, still renders.
+    let many = "{% for i in (1..600000) %}{% endfor %}done";
+    assert_eq!(render(&engine, many), "done");
+    assert_eq!(render(&engine, many), "done");
+}
+
+#[test]
+fn integers_beyond_64_bits_are_a_located_problem_not_a_panic() {
+    let engine = Site::new().engine();
+    // jekyll build wrote "3168873852651" (a Ruby bignum); the `liquid` crate's parser panics.
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\n{{ 99999999999999999999 | date: \"%Y\" }}",
+    );
+    assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    assert!(
+        problem.message.contains("99999999999999999999"),
+        "{problem}"
+    );
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\nb\n{% if x > -9223372036854775809 %}{% endif %}",
+    );
+    assert_eq!(problem.line, 3, "{problem}");
+    // Within 64 bits or in quotes they render as in Jekyll.
+    assert_eq!(
+        render(
+            &engine,
+            "{{ 9223372036854775807 }}|{{ '99999999999999999999' }}"
+        ),
+        "9223372036854775807|99999999999999999999"
+    );
+}

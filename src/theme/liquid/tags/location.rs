@@ -18,6 +18,12 @@ pub const LINE_TAG: &str = "byline_line";
 /// How deep includes may nest before the rendering stops (Liquid's own limit is 100).
 pub const MAX_INCLUDE_DEPTH: usize = 100;
 
+/// How many loop iterations one rendering (a page, or one layout) may run before Byline stops
+/// it: `{% for i in (1..10000000) %}` would otherwise keep the preview busy for minutes with no
+/// way out. Generous for real sites: a 10 000-post archive looping over posts and their tags
+/// runs well under it.
+pub const MAX_LOOP_ITERATIONS: u64 = 1_000_000;
+
 /// A file being rendered and the line reached in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileLine {
@@ -38,6 +44,8 @@ pub struct RenderTrace {
     /// Problems met on the way that did not stop the rendering (unknown tags in includes,
     /// deprecated `post_url` names).
     notes: Vec<LiquidProblem>,
+    /// Loop iterations run so far (see [`MAX_LOOP_ITERATIONS`]).
+    loop_iterations: u64,
 }
 
 /// What a finished rendering left behind.
@@ -67,6 +75,7 @@ impl RenderTrace {
                     }],
                     failure: None,
                     notes: Vec::new(),
+                    loop_iterations: 0,
                 },
             )
         })
@@ -116,6 +125,16 @@ impl RenderTrace {
                 }
             }
         });
+    }
+
+    /// Counts one loop iteration; false when the rendering has run more than
+    /// [`MAX_LOOP_ITERATIONS`] and must stop.
+    pub fn count_loop_iteration() -> bool {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            trace.loop_iterations = trace.loop_iterations.saturating_add(1);
+            trace.loop_iterations <= MAX_LOOP_ITERATIONS
+        })
     }
 
     /// Records the line reached in the innermost file.
