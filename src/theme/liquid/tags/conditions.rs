@@ -381,6 +381,7 @@ struct Conditional {
 
 impl Renderable for Conditional {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         for (position, (condition, body)) in self.branches.iter().enumerate() {
             let holds = condition.evaluate(runtime)?;
             let holds = if position == 0 && self.negated {
@@ -513,6 +514,7 @@ struct Case {
 
 impl Renderable for Case {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         let target = self.target.evaluate(runtime)?;
         let mut nothing_matched = true;
         for branch in &self.branches {

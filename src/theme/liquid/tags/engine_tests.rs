@@ -787,3 +787,29 @@ fn integers_beyond_64_bits_are_a_located_problem_not_a_panic() {
         "9223372036854775807|99999999999999999999"
     );
 }
+
+#[test]
+fn blocks_nested_through_includes_stop_instead_of_overflowing() {
+    // Each file keeps within Liquid's 100 nested blocks, but 99 includes of 98 levels each
+    // would render 9 800 levels deep: a 2 MiB stack overflowed at under 2 000.
+    let problem = on_small_stack(|| {
+        let site = Site::new();
+        let includes = 99;
+        for level in 0..includes {
+            site.write(
+                &format!("_includes/d{level}.html"),
+                &format!(
+                    "{}{{% include d{}.html %}}{}",
+                    "{% for i in (1..1) %}{% if true %}".repeat(49),
+                    level + 1,
+                    "{% endif %}{% endfor %}".repeat(49)
+                ),
+            );
+        }
+        site.write(&format!("_includes/d{includes}.html"), "end");
+        let engine = site.engine();
+        render_error(&engine, "_posts/a.md", "{% include d0.html %}")
+    });
+    assert!(problem.message.contains("Nesting too deep"), "{problem}");
+    assert!(problem.file.starts_with("_includes/d"), "{problem}");
+}

@@ -284,6 +284,7 @@ impl ForLoop {
 
 impl Renderable for ForLoop {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         let mut evaluated = None;
         let items = self.items(runtime, &mut evaluated)?;
         if items.count() == 0 {

@@ -24,6 +24,13 @@ pub const MAX_INCLUDE_DEPTH: usize = 100;
 /// runs well under it.
 pub const MAX_LOOP_ITERATIONS: u64 = 1_000_000;
 
+/// How deep blocks (`if`, `for`, `case`, …) and includes may be inside each other while
+/// rendering. The scan keeps each file within Liquid's 100 nested blocks, but includes nest
+/// files inside each other (Ruby's Liquid allows 100 files × 99 `if`s) and the `liquid` crate
+/// renders recursively: 2 000 levels overflowed a 2 MiB stack and aborted Byline. Real themes
+/// nest a few dozen levels.
+pub const MAX_RENDER_DEPTH: usize = 400;
+
 /// A file being rendered and the line reached in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileLine {
@@ -46,6 +53,24 @@ pub struct RenderTrace {
     notes: Vec<LiquidProblem>,
     /// Loop iterations run so far (see [`MAX_LOOP_ITERATIONS`]).
     loop_iterations: u64,
+    /// Blocks being rendered inside each other (see [`MAX_RENDER_DEPTH`]).
+    block_depth: usize,
+}
+
+/// One level of [`RenderTrace::deeper`]; leaving it (when dropped) gives the level back.
+#[derive(Debug)]
+pub struct DepthGuard {
+    /// Keeps the guard from being made elsewhere.
+    _private: (),
+}
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            trace.block_depth = trace.block_depth.saturating_sub(1);
+        });
+    }
 }
 
 /// What a finished rendering left behind.
@@ -76,6 +101,7 @@ impl RenderTrace {
                     failure: None,
                     notes: Vec::new(),
                     loop_iterations: 0,
+                    block_depth: 0,
                 },
             )
         })
@@ -137,6 +163,22 @@ impl RenderTrace {
         })
     }
 
+    /// Enters a block being rendered; an error (Liquid's "Nesting too deep") when blocks and
+    /// includes are already [`MAX_RENDER_DEPTH`] deep.
+    pub fn deeper() -> Result<DepthGuard> {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            if trace.block_depth + trace.files.len() >= MAX_RENDER_DEPTH {
+                return Err(liquid_core::Error::with_msg(format!(
+                    "Nesting too deep: blocks and includes inside each other went {MAX_RENDER_DEPTH} \
+                     levels deep"
+                )));
+            }
+            trace.block_depth += 1;
+            Ok(DepthGuard { _private: () })
+        })
+    }
+
     /// Records the line reached in the innermost file.
     fn set_line(line: usize) {
         TRACE.with(|trace| {
@@ -150,7 +192,9 @@ impl RenderTrace {
     pub fn enter(file: &str) -> bool {
         TRACE.with(|trace| {
             let mut trace = trace.borrow_mut();
-            if trace.files.len() > MAX_INCLUDE_DEPTH {
+            if trace.files.len() > MAX_INCLUDE_DEPTH
+                || trace.block_depth + trace.files.len() >= MAX_RENDER_DEPTH
+            {
                 return false;
             }
             trace.files.push(FileLine {
