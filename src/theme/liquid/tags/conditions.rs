@@ -276,25 +276,17 @@ impl Comparison {
 
 impl Condition {
     /// Evaluates as Ruby's Liquid: `a op1 b op2 c` is `a op1 (b op2 c)`, left side first.
+    /// (A loop, not recursion: a condition of 100 000 comparisons must not overflow the stack.)
     fn evaluate(&self, runtime: &dyn Runtime) -> Result<bool> {
-        self.evaluate_from(&self.first, &self.rest, runtime)
-    }
-
-    fn evaluate_from(
-        &self,
-        first: &Comparison,
-        rest: &[(Joint, Comparison)],
-        runtime: &dyn Runtime,
-    ) -> Result<bool> {
-        let value = first.evaluate(runtime)?;
-        let Some(((joint, next), after)) = rest.split_first() else {
-            return Ok(value);
-        };
-        match joint {
-            Joint::And if !value => Ok(false),
-            Joint::Or if value => Ok(true),
-            _ => self.evaluate_from(next, after, runtime),
+        let mut value = self.first.evaluate(runtime)?;
+        for (joint, next) in &self.rest {
+            match joint {
+                Joint::And if !value => return Ok(false),
+                Joint::Or if value => return Ok(true),
+                _ => value = next.evaluate(runtime)?,
+            }
         }
+        Ok(value)
     }
 }
 

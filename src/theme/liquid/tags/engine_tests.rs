@@ -813,3 +813,21 @@ fn blocks_nested_through_includes_stop_instead_of_overflowing() {
     assert!(problem.message.contains("Nesting too deep"), "{problem}");
     assert!(problem.file.starts_with("_includes/d"), "{problem}");
 }
+
+#[test]
+fn long_conditions_and_filter_chains_do_not_overflow_a_small_stack() {
+    let rendered = on_small_stack(|| {
+        let engine = Site::new().engine();
+        let long_and = format!(
+            "{{% if {} %}}and{{% endif %}}",
+            vec!["true"; 100_000].join(" and ")
+        );
+        let long_or = format!(
+            "{{% if {} %}}or{{% else %}}none{{% endif %}}",
+            vec!["false"; 100_000].join(" or ")
+        );
+        let long_chain = format!("{{{{ 1{} }}}}", " | plus: 1".repeat(100_000));
+        [long_and, long_or, long_chain].map(|text| render(&engine, &text))
+    });
+    assert_eq!(rendered, ["and", "none", "100001"]);
+}
