@@ -831,3 +831,28 @@ fn long_conditions_and_filter_chains_do_not_overflow_a_small_stack() {
     });
     assert_eq!(rendered, ["and", "none", "100001"]);
 }
+
+#[test]
+fn blocks_nested_too_deep_inside_comments_and_raw() {
+    // Ruby's Liquid parses a comment's body (so its blocks count), not a raw one's; the
+    // `liquid` crate's parser recursed into 5 000 levels inside a comment and overflowed.
+    let wrap = |open: &str, close: &str| format!("{open}\n{}{close}", nested_ifs(5000));
+    let (comment, raw) = on_small_stack(move || {
+        let engine = Site::new().engine();
+        let comment = render_error(
+            &engine,
+            "_posts/a.md",
+            &wrap("{% comment %}", "{% endcomment %}"),
+        );
+        let raw = render(&engine, &wrap("{% raw %}", "{% endraw %}"));
+        (comment, raw)
+    });
+    assert!(
+        comment
+            .message
+            .starts_with("Liquid error: Nesting too deep"),
+        "{comment}"
+    );
+    assert_eq!(comment.line, 3);
+    assert!(raw.ends_with("{% endif %}"), "{raw}");
+}

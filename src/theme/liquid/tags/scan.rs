@@ -171,6 +171,29 @@ fn find_block_end(text: &str, from: usize, name: &str, end_name: &str) -> Option
     None
 }
 
+/// When `body` (inside `depth` blocks) opens a block beyond [`MAX_BLOCK_DEPTH`]: how many lines
+/// into `body` it is.
+fn too_deep_inside(body: &str, depth: usize, known: &KnownNames) -> Option<usize> {
+    let mut depth = depth;
+    let mut position = 0usize;
+    while let Some(found) = next_delimited(body, position) {
+        position = found.end;
+        if !found.is_tag {
+            continue;
+        }
+        let (name, _) = split_tag(found.inner);
+        if known.blocks.contains_key(name) && name != "raw" {
+            if depth >= MAX_BLOCK_DEPTH {
+                return Some(count_lines(body.get(..found.start).unwrap_or("")));
+            }
+            depth += 1;
+        } else if known.blocks.values().any(|end| end == name) {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    None
+}
+
 /// Whitespace the parser's `{%-` strips (spaces and line breaks).
 fn is_strippable(character: char) -> bool {
     matches!(character, ' ' | '\n' | '\r')
@@ -418,6 +441,13 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
             };
             if let Some((_, end)) = find_block_end(text, position, name, end_name) {
                 let body = text.get(position..end).unwrap_or("");
+                // The parser reads the blocks inside a comment too (as Ruby's Liquid does).
+                if name == "comment"
+                    && let Some(too_deep) = too_deep_inside(body, block_depth + 1, known)
+                {
+                    scanned.nesting_too_deep_line = Some(line + too_deep);
+                    return scanned;
+                }
                 scanned.text.push_str(body);
                 line += count_lines(body);
                 position = end;
