@@ -15,6 +15,12 @@
 //! `{% # %}` (Debian's Jekyll 4.3.1 runs Liquid 5.4). Every behaviour was checked with
 //! `jekyll build`: tests/integration/theme_liquid.rs renders the probes of
 //! tests/fixtures/theme-sites/liquid with both and wants the same bytes.
+//!
+//! Hostile or broken templates stop with a located problem instead of taking Byline down: more
+//! than Liquid's 100 nested blocks (`scan::MAX_BLOCK_DEPTH`, Jekyll's "Nesting too deep"),
+//! blocks and includes rendered more than `location::MAX_RENDER_DEPTH` deep, loops running more
+//! than `location::MAX_LOOP_ITERATIONS` times in one rendering, and integer literals beyond 64
+//! bits (the `liquid` crate's parser panics on them).
 
 pub mod filters;
 pub mod seo;
