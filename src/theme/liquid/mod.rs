@@ -15,6 +15,12 @@
 //! `{% # %}` (Debian's Jekyll 4.3.1 runs Liquid 5.4). Every behaviour was checked with
 //! `jekyll build`: tests/integration/theme_liquid.rs renders the probes of
 //! tests/fixtures/theme-sites/liquid with both and wants the same bytes.
+//!
+//! Hostile or broken templates stop with a located problem instead of taking Byline down: more
+//! than Liquid's 100 nested blocks (`scan::MAX_BLOCK_DEPTH`, Jekyll's "Nesting too deep"),
+//! blocks and includes rendered more than `location::MAX_RENDER_DEPTH` deep, loops running more
+//! than `location::MAX_LOOP_ITERATIONS` times in one rendering, and integer literals beyond 64
+//! bits (the `liquid` crate's parser panics on them).
 
 pub mod filters;
 pub mod seo;
@@ -308,6 +314,29 @@ impl Engine {
     /// Scans and parses `text`, the content of `file` (as problems name it).
     fn prepare_text(&self, file: &str, text: &str) -> Result<Prepared, LiquidProblem> {
         let scanned = scan(text, &self.known);
+        if let Some(line) = scanned.nesting_too_deep_line {
+            return Err(LiquidProblem {
+                file: file.to_string(),
+                line,
+                message: format!(
+                    "Liquid error: Nesting too deep (this block is inside {} others, Liquid's \
+                     limit; Jekyll stops with the same error)",
+                    tags::scan::MAX_BLOCK_DEPTH
+                ),
+            });
+        }
+        if let Some(number) = &scanned.oversized_integer {
+            return Err(LiquidProblem {
+                file: file.to_string(),
+                line: number.line,
+                message: format!(
+                    "Byline cannot use the number {} in Liquid: it is beyond the 64-bit integers \
+                     Byline handles (-9223372036854775808 to 9223372036854775807); Jekyll would \
+                     use it as it is",
+                    number.name
+                ),
+            });
+        }
         let language = self.language_for(&scanned);
         let mut problems = Vec::new();
         for tag in &scanned.unknown_tags {

@@ -276,25 +276,17 @@ impl Comparison {
 
 impl Condition {
     /// Evaluates as Ruby's Liquid: `a op1 b op2 c` is `a op1 (b op2 c)`, left side first.
+    /// (A loop, not recursion: a condition of 100 000 comparisons must not overflow the stack.)
     fn evaluate(&self, runtime: &dyn Runtime) -> Result<bool> {
-        self.evaluate_from(&self.first, &self.rest, runtime)
-    }
-
-    fn evaluate_from(
-        &self,
-        first: &Comparison,
-        rest: &[(Joint, Comparison)],
-        runtime: &dyn Runtime,
-    ) -> Result<bool> {
-        let value = first.evaluate(runtime)?;
-        let Some(((joint, next), after)) = rest.split_first() else {
-            return Ok(value);
-        };
-        match joint {
-            Joint::And if !value => Ok(false),
-            Joint::Or if value => Ok(true),
-            _ => self.evaluate_from(next, after, runtime),
+        let mut value = self.first.evaluate(runtime)?;
+        for (joint, next) in &self.rest {
+            match joint {
+                Joint::And if !value => return Ok(false),
+                Joint::Or if value => return Ok(true),
+                _ => value = next.evaluate(runtime)?,
+            }
         }
+        Ok(value)
     }
 }
 
@@ -381,6 +373,7 @@ struct Conditional {
 
 impl Renderable for Conditional {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         for (position, (condition, body)) in self.branches.iter().enumerate() {
             let holds = condition.evaluate(runtime)?;
             let holds = if position == 0 && self.negated {
@@ -513,6 +506,7 @@ struct Case {
 
 impl Renderable for Case {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         let target = self.target.evaluate(runtime)?;
         let mut nothing_matched = true;
         for branch in &self.branches {

@@ -665,3 +665,194 @@ fn conditions_case_and_blank_blocks_as_jekyll() {
         "[||\n  1\n|  |]"
     );
 }
+
+/// Runs `work` on a thread with the 2 MiB stack of the preview's render worker (and of Rust's
+/// default threads): a stack overflow there would abort the test run, not fail one test.
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(work)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn nested_ifs(levels: usize) -> String {
+    format!(
+        "a\n{}x{}",
+        "{% if true %}".repeat(levels),
+        "{% endif %}".repeat(levels)
+    )
+}
+
+#[test]
+fn blocks_nest_as_deep_as_liquid_allows() {
+    // Liquid 5.4 accepts 100 blocks inside each other (jekyll build wrote "x" for 99).
+    let rendered = on_small_stack(|| {
+        let site = Site::new();
+        let engine = site.engine();
+        render(&engine, &nested_ifs(100))
+    });
+    assert_eq!(rendered, "a\nx");
+}
+
+#[test]
+fn blocks_nested_too_deep_are_a_located_problem_not_an_abort() {
+    for levels in [101, 600, 5000] {
+        let problem = on_small_stack(move || {
+            let site = Site::new();
+            let engine = site.engine();
+            render_error(&engine, "_posts/a.md", &nested_ifs(levels))
+        });
+        // jekyll build: "Liquid Exception: Liquid error: Nesting too deep in …/_posts/…md".
+        assert!(
+            problem
+                .message
+                .starts_with("Liquid error: Nesting too deep"),
+            "{problem}"
+        );
+        assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    }
+    // Any block counts, and unknown (plugin) blocks too.
+    let mixed = format!(
+        "{}{{% unknownblock %}}x{{% endunknownblock %}}{}",
+        "{% for i in (1..1) %}{% unless false %}".repeat(50),
+        "{% endunless %}{% endfor %}".repeat(50)
+    );
+    let problem = on_small_stack(move || {
+        let site = Site::new();
+        let engine = site.engine();
+        render_error(&engine, "_posts/a.md", &mixed)
+    });
+    assert!(problem.message.contains("Nesting too deep"), "{problem}");
+}
+
+#[test]
+fn endless_loops_stop_with_a_located_problem() {
+    let engine = Site::new().engine();
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\n{% for i in (1..10000000) %}{% for j in (1..2) %}\n{{ j }}{% endfor %}{% endfor %}",
+    );
+    assert_eq!(
+        problem.message,
+        "Liquid error: this page's loops ran more than 1000000 times; Byline stopped rendering it"
+    );
+    // The loops' line (where the budget ran out: the inner loop starting again).
+    assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    // A huge range is not listed in memory: leaving it early is quick, and its slices are right.
+    assert_eq!(
+        render(
+            &engine,
+            "{% for i in (1..999999999999999) %}{{ i }}{% if forloop.index == 3 %}{% break %}\
+             {% endif %}{% endfor %}|{% for i in (-5..999999999999999) offset: 2 limit: 3 %}\
+             {{ i }},{% endfor %}|{% for i in (1..5) reversed limit: 2 %}{{ i }}{% endfor %}\
+             |{% for i in (1..5) offset: 9 %}{{ i }}{% else %}none{% endfor %}"
+        ),
+        "123|-3,-2,-1,|21|none"
+    );
+    // The budget is per rendering: a page that loops a lot, rendered again, still renders.
+    let many = "{% for i in (1..600000) %}{% endfor %}done";
+    assert_eq!(render(&engine, many), "done");
+    assert_eq!(render(&engine, many), "done");
+}
+
+#[test]
+fn integers_beyond_64_bits_are_a_located_problem_not_a_panic() {
+    let engine = Site::new().engine();
+    // jekyll build wrote "3168873852651" (a Ruby bignum); the `liquid` crate's parser panics.
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\n{{ 99999999999999999999 | date: \"%Y\" }}",
+    );
+    assert_eq!((problem.file.as_str(), problem.line), ("_posts/a.md", 2));
+    assert!(
+        problem.message.contains("99999999999999999999"),
+        "{problem}"
+    );
+    let problem = render_error(
+        &engine,
+        "_posts/a.md",
+        "a\nb\n{% if x > -9223372036854775809 %}{% endif %}",
+    );
+    assert_eq!(problem.line, 3, "{problem}");
+    // Within 64 bits or in quotes they render as in Jekyll.
+    assert_eq!(
+        render(
+            &engine,
+            "{{ 9223372036854775807 }}|{{ '99999999999999999999' }}"
+        ),
+        "9223372036854775807|99999999999999999999"
+    );
+}
+
+#[test]
+fn blocks_nested_through_includes_stop_instead_of_overflowing() {
+    // Each file keeps within Liquid's 100 nested blocks, but 99 includes of 98 levels each
+    // would render 9 800 levels deep: a 2 MiB stack overflowed at under 2 000.
+    let problem = on_small_stack(|| {
+        let site = Site::new();
+        let includes = 99;
+        for level in 0..includes {
+            site.write(
+                &format!("_includes/d{level}.html"),
+                &format!(
+                    "{}{{% include d{}.html %}}{}",
+                    "{% for i in (1..1) %}{% if true %}".repeat(49),
+                    level + 1,
+                    "{% endif %}{% endfor %}".repeat(49)
+                ),
+            );
+        }
+        site.write(&format!("_includes/d{includes}.html"), "end");
+        let engine = site.engine();
+        render_error(&engine, "_posts/a.md", "{% include d0.html %}")
+    });
+    assert!(problem.message.contains("Nesting too deep"), "{problem}");
+    assert!(problem.file.starts_with("_includes/d"), "{problem}");
+}
+
+#[test]
+fn long_conditions_and_filter_chains_do_not_overflow_a_small_stack() {
+    let rendered = on_small_stack(|| {
+        let engine = Site::new().engine();
+        let long_and = format!(
+            "{{% if {} %}}and{{% endif %}}",
+            vec!["true"; 100_000].join(" and ")
+        );
+        let long_or = format!(
+            "{{% if {} %}}or{{% else %}}none{{% endif %}}",
+            vec!["false"; 100_000].join(" or ")
+        );
+        let long_chain = format!("{{{{ 1{} }}}}", " | plus: 1".repeat(100_000));
+        [long_and, long_or, long_chain].map(|text| render(&engine, &text))
+    });
+    assert_eq!(rendered, ["and", "none", "100001"]);
+}
+
+#[test]
+fn blocks_nested_too_deep_inside_comments_and_raw() {
+    // Ruby's Liquid parses a comment's body (so its blocks count), not a raw one's; the
+    // `liquid` crate's parser recursed into 5 000 levels inside a comment and overflowed.
+    let wrap = |open: &str, close: &str| format!("{open}\n{}{close}", nested_ifs(5000));
+    let (comment, raw) = on_small_stack(move || {
+        let engine = Site::new().engine();
+        let comment = render_error(
+            &engine,
+            "_posts/a.md",
+            &wrap("{% comment %}", "{% endcomment %}"),
+        );
+        let raw = render(&engine, &wrap("{% raw %}", "{% endraw %}"));
+        (comment, raw)
+    });
+    assert!(
+        comment
+            .message
+            .starts_with("Liquid error: Nesting too deep"),
+        "{comment}"
+    );
+    assert_eq!(comment.line, 3);
+    assert!(raw.ends_with("{% endif %}"), "{raw}");
+}

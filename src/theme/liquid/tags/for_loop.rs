@@ -6,6 +6,7 @@
 
 use super::blank::{Body, record_block_blank};
 use super::lenient::{LenientValue, lenient_find, missing};
+use super::location::{MAX_LOOP_ITERATIONS, RenderTrace};
 use liquid_core::model::{
     KString, KStringCow, KStringRef, Object, ScalarCow, Value, ValueCow, ValueView,
 };
@@ -183,39 +184,110 @@ fn items_of<'v>(collection: &'v dyn ValueView) -> Vec<ValueCow<'v>> {
     }
 }
 
-impl Renderable for ForLoop {
-    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let evaluated;
-        let mut items: Vec<ValueCow<'_>> = match &self.collection {
-            Collection::Value(expression) => {
-                evaluated = expression.evaluate(runtime)?;
-                items_of(evaluated.as_view())
+/// What a loop runs over after `offset`, `limit` and `reversed`: listed items, or the numbers
+/// of a range (never listed: `(1..10000000000)` would not fit in memory).
+enum Items<'v> {
+    /// A collection's items.
+    Listed(Vec<ValueCow<'v>>),
+    /// `count` numbers from `first`, going up (or down when reversed).
+    Numbers {
+        first: i64,
+        count: u64,
+        reversed: bool,
+    },
+}
+
+impl Items<'_> {
+    /// How many items there are.
+    fn count(&self) -> u64 {
+        match self {
+            Items::Listed(items) => u64::try_from(items.len()).unwrap_or(u64::MAX),
+            Items::Numbers { count, .. } => *count,
+        }
+    }
+
+    /// The item at `position` (below `count`).
+    fn item(&self, position: u64) -> ValueCow<'_> {
+        match self {
+            Items::Listed(items) => usize::try_from(position)
+                .ok()
+                .and_then(|index| items.get(index))
+                .map(|item| ValueCow::Borrowed(item.as_view()))
+                .unwrap_or_else(|| ValueCow::Borrowed(missing())),
+            Items::Numbers {
+                first,
+                count,
+                reversed,
+            } => {
+                let step = i64::try_from(position).unwrap_or(i64::MAX);
+                let number = if *reversed {
+                    let last = i64::try_from(count.saturating_sub(1)).unwrap_or(i64::MAX);
+                    first.saturating_add(last).saturating_sub(step)
+                } else {
+                    first.saturating_add(step)
+                };
+                ValueCow::Owned(Value::scalar(number))
             }
-            Collection::Range(start, stop) => {
-                let start = integer_of(start, runtime)?.unwrap_or(0);
-                let stop = integer_of(stop, runtime)?.unwrap_or(0);
-                (start..=stop)
-                    .map(|number| ValueCow::Owned(Value::scalar(number)))
-                    .collect()
-            }
-        };
+        }
+    }
+}
+
+impl ForLoop {
+    /// The items this loop runs over in `runtime`.
+    fn items<'r>(
+        &'r self,
+        runtime: &'r dyn Runtime,
+        evaluated: &'r mut Option<ValueCow<'r>>,
+    ) -> Result<Items<'r>> {
         let offset = match &self.offset {
             Some(offset) => integer_of(offset, runtime)?.unwrap_or(0).max(0),
             None => 0,
         };
-        let offset = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(items.len());
-        items.drain(..offset);
-        if let Some(limit) = &self.limit
-            && let Some(limit) = integer_of(limit, runtime)?
-        {
-            items.truncate(usize::try_from(limit.max(0)).unwrap_or(usize::MAX));
+        let limit = match &self.limit {
+            Some(limit) => integer_of(limit, runtime)?.map(|limit| limit.max(0)),
+            None => None,
+        };
+        match &self.collection {
+            Collection::Value(expression) => {
+                let value = evaluated.insert(expression.evaluate(runtime)?);
+                let mut items = items_of(value.as_view());
+                let offset = usize::try_from(offset)
+                    .unwrap_or(usize::MAX)
+                    .min(items.len());
+                items.drain(..offset);
+                if let Some(limit) = limit {
+                    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+                }
+                if self.reversed {
+                    items.reverse();
+                }
+                Ok(Items::Listed(items))
+            }
+            Collection::Range(start, stop) => {
+                let start = i128::from(integer_of(start, runtime)?.unwrap_or(0));
+                let stop = i128::from(integer_of(stop, runtime)?.unwrap_or(0));
+                let length = (stop - start + 1).max(0);
+                let offset = i128::from(offset).min(length);
+                let mut count = length - offset;
+                if let Some(limit) = limit {
+                    count = count.min(i128::from(limit));
+                }
+                Ok(Items::Numbers {
+                    first: i64::try_from(start + offset).unwrap_or(i64::MAX),
+                    count: u64::try_from(count).unwrap_or(u64::MAX),
+                    reversed: self.reversed,
+                })
+            }
         }
-        if self.reversed {
-            items.reverse();
-        }
-        if items.is_empty() {
+    }
+}
+
+impl Renderable for ForLoop {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
+        let mut evaluated = None;
+        let items = self.items(runtime, &mut evaluated)?;
+        if items.count() == 0 {
             if let Some(otherwise) = &self.otherwise {
                 otherwise.render_to(writer, runtime)?;
             }
@@ -225,8 +297,15 @@ impl Renderable for ForLoop {
             .try_get(&[ScalarCow::new("forloop")])
             .map(|value| value.to_value())
             .unwrap_or(Value::Nil);
-        let length = i64::try_from(items.len()).unwrap_or(i64::MAX);
-        for (position, item) in items.iter().enumerate() {
+        let length = i64::try_from(items.count()).unwrap_or(i64::MAX);
+        for position in 0..items.count() {
+            if !RenderTrace::count_loop_iteration() {
+                return Err(Error::with_msg(format!(
+                    "this page's loops ran more than {MAX_LOOP_ITERATIONS} times; Byline stopped \
+                     rendering it"
+                )));
+            }
+            let item = items.item(position);
             let index0 = i64::try_from(position).unwrap_or(i64::MAX);
             let mut forloop = Object::new();
             forloop.insert("name".into(), Value::scalar(self.name.clone()));

@@ -153,6 +153,7 @@ pub fn highlight_figure(code: &str, language: &str, linenos: bool) -> String {
 
 impl Renderable for Highlight {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let _level = super::location::RenderTrace::deeper()?;
         let code = self.body.render(runtime)?;
         writer
             .write_all(highlight_figure(&code, &self.language, self.linenos).as_bytes())

@@ -337,8 +337,10 @@ impl Renderable for Include {
         RenderTrace::note_problems(&prepared.problems);
         if !RenderTrace::enter(&shown) {
             return Err(tag_error(format!(
-                "Nesting too deep: includes inside includes went {} levels deep (at {shown})",
-                super::location::MAX_INCLUDE_DEPTH
+                "Nesting too deep: includes inside includes went {} levels deep, or {} with the \
+                 blocks around them (at {shown})",
+                super::location::MAX_INCLUDE_DEPTH,
+                super::location::MAX_RENDER_DEPTH
             )));
         }
         let result = match &self.parameters {

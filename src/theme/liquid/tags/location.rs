@@ -18,6 +18,19 @@ pub const LINE_TAG: &str = "byline_line";
 /// How deep includes may nest before the rendering stops (Liquid's own limit is 100).
 pub const MAX_INCLUDE_DEPTH: usize = 100;
 
+/// How many loop iterations one rendering (a page, or one layout) may run before Byline stops
+/// it: `{% for i in (1..10000000) %}` would otherwise keep the preview busy for minutes with no
+/// way out. Generous for real sites: a 10 000-post archive looping over posts and their tags
+/// runs well under it.
+pub const MAX_LOOP_ITERATIONS: u64 = 1_000_000;
+
+/// How deep blocks (`if`, `for`, `case`, …) and includes may be inside each other while
+/// rendering. The scan keeps each file within Liquid's 100 nested blocks, but includes nest
+/// files inside each other (Ruby's Liquid allows 100 files × 99 `if`s) and the `liquid` crate
+/// renders recursively: 2 000 levels overflowed a 2 MiB stack and aborted Byline. Real themes
+/// nest a few dozen levels.
+pub const MAX_RENDER_DEPTH: usize = 400;
+
 /// A file being rendered and the line reached in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileLine {
@@ -38,6 +51,26 @@ pub struct RenderTrace {
     /// Problems met on the way that did not stop the rendering (unknown tags in includes,
     /// deprecated `post_url` names).
     notes: Vec<LiquidProblem>,
+    /// Loop iterations run so far (see [`MAX_LOOP_ITERATIONS`]).
+    loop_iterations: u64,
+    /// Blocks being rendered inside each other (see [`MAX_RENDER_DEPTH`]).
+    block_depth: usize,
+}
+
+/// One level of [`RenderTrace::deeper`]; leaving it (when dropped) gives the level back.
+#[derive(Debug)]
+pub struct DepthGuard {
+    /// Keeps the guard from being made elsewhere.
+    _private: (),
+}
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            trace.block_depth = trace.block_depth.saturating_sub(1);
+        });
+    }
 }
 
 /// What a finished rendering left behind.
@@ -67,6 +100,8 @@ impl RenderTrace {
                     }],
                     failure: None,
                     notes: Vec::new(),
+                    loop_iterations: 0,
+                    block_depth: 0,
                 },
             )
         })
@@ -118,6 +153,32 @@ impl RenderTrace {
         });
     }
 
+    /// Counts one loop iteration; false when the rendering has run more than
+    /// [`MAX_LOOP_ITERATIONS`] and must stop.
+    pub fn count_loop_iteration() -> bool {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            trace.loop_iterations = trace.loop_iterations.saturating_add(1);
+            trace.loop_iterations <= MAX_LOOP_ITERATIONS
+        })
+    }
+
+    /// Enters a block being rendered; an error (Liquid's "Nesting too deep") when blocks and
+    /// includes are already [`MAX_RENDER_DEPTH`] deep.
+    pub fn deeper() -> Result<DepthGuard> {
+        TRACE.with(|trace| {
+            let mut trace = trace.borrow_mut();
+            if trace.block_depth + trace.files.len() >= MAX_RENDER_DEPTH {
+                return Err(liquid_core::Error::with_msg(format!(
+                    "Nesting too deep: blocks and includes inside each other went {MAX_RENDER_DEPTH} \
+                     levels deep"
+                )));
+            }
+            trace.block_depth += 1;
+            Ok(DepthGuard { _private: () })
+        })
+    }
+
     /// Records the line reached in the innermost file.
     fn set_line(line: usize) {
         TRACE.with(|trace| {
@@ -131,7 +192,9 @@ impl RenderTrace {
     pub fn enter(file: &str) -> bool {
         TRACE.with(|trace| {
             let mut trace = trace.borrow_mut();
-            if trace.files.len() > MAX_INCLUDE_DEPTH {
+            if trace.files.len() > MAX_INCLUDE_DEPTH
+                || trace.block_depth + trace.files.len() >= MAX_RENDER_DEPTH
+            {
                 return false;
             }
             trace.files.push(FileLine {

@@ -69,7 +69,18 @@ pub struct Scanned {
     pub unknown_tags: Vec<UnknownName>,
     /// Filters that are not registered, in order of appearance (each name once).
     pub unknown_filters: Vec<UnknownName>,
+    /// The line of the first block that opens inside [`MAX_BLOCK_DEPTH`] others (Liquid stops
+    /// there with "Nesting too deep"; the scan stops too, so `text` is then incomplete).
+    pub nesting_too_deep_line: Option<usize>,
+    /// The first integer literal too large for the `liquid` crate (beyond 64 bits: its parser
+    /// would panic on it; Ruby keeps it as a bignum), with its line.
+    pub oversized_integer: Option<UnknownName>,
 }
+
+/// How many blocks may nest inside each other: Ruby Liquid's `Block::MAX_DEPTH` (5.4 refuses
+/// the 101st nested block with "Nesting too deep"). Deeper templates would also overflow the
+/// `liquid` crate's recursive parser and renderer and abort Byline.
+pub const MAX_BLOCK_DEPTH: usize = 100;
 
 /// Encodes `markup` as a Liquid string literal's content (no `"` inside).
 pub fn encode_markup(markup: &str) -> String {
@@ -155,6 +166,29 @@ fn find_block_end(text: &str, from: usize, name: &str, end_name: &str) -> Option
             }
         } else if tag_name == name && name != "raw" {
             depth += 1;
+        }
+    }
+    None
+}
+
+/// When `body` (inside `depth` blocks) opens a block beyond [`MAX_BLOCK_DEPTH`]: how many lines
+/// into `body` it is.
+fn too_deep_inside(body: &str, depth: usize, known: &KnownNames) -> Option<usize> {
+    let mut depth = depth;
+    let mut position = 0usize;
+    while let Some(found) = next_delimited(body, position) {
+        position = found.end;
+        if !found.is_tag {
+            continue;
+        }
+        let (name, _) = split_tag(found.inner);
+        if known.blocks.contains_key(name) && name != "raw" {
+            if depth >= MAX_BLOCK_DEPTH {
+                return Some(count_lines(body.get(..found.start).unwrap_or("")));
+            }
+            depth += 1;
+        } else if known.blocks.values().any(|end| end == name) {
+            depth = depth.saturating_sub(1);
         }
     }
     None
@@ -246,6 +280,64 @@ fn collect_filters(
     }
 }
 
+/// The first integer literal in `expression` (outside quotes) that does not fit in an `i64`,
+/// with its sign.
+fn find_oversized_integer(expression: &str) -> Option<&str> {
+    let bytes = expression.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut index = 0usize;
+    while let Some(&byte) = bytes.get(index) {
+        match quote {
+            Some(open) if byte == open => quote = None,
+            Some(_) => {}
+            None if byte == b'"' || byte == b'\'' => quote = Some(byte),
+            None if byte.is_ascii_digit() => {
+                let start = index;
+                while bytes.get(index).is_some_and(u8::is_ascii_digit) {
+                    index += 1;
+                }
+                let before = start.checked_sub(1).and_then(|at| bytes.get(at)).copied();
+                let before_that = start.checked_sub(2).and_then(|at| bytes.get(at)).copied();
+                let after = bytes.get(index).copied();
+                let after_that = bytes.get(index + 1).copied();
+                // Part of a name (`a99`), a float's fraction (`1.99`) or a float (`99.5`).
+                let in_name = before.is_some_and(|at| at.is_ascii_alphanumeric() || at == b'_')
+                    || after.is_some_and(|at| at.is_ascii_alphanumeric() || at == b'_');
+                let fraction = before == Some(b'.') && before_that != Some(b'.');
+                let float = after == Some(b'.') && after_that.is_some_and(|at| at.is_ascii_digit());
+                if !(in_name || fraction || float) {
+                    let signed_start = if before == Some(b'-') {
+                        start - 1
+                    } else {
+                        start
+                    };
+                    let literal = expression.get(signed_start..index)?;
+                    if literal.parse::<i64>().is_err() {
+                        return Some(literal);
+                    }
+                }
+                continue;
+            }
+            None => {}
+        }
+        index += 1;
+    }
+    None
+}
+
+/// Records in `scanned` the first over-long integer literal of `expression` (at `line`).
+fn note_oversized_integer(scanned: &mut Scanned, expression: &str, line: usize) {
+    if scanned.oversized_integer.is_none()
+        && let Some(literal) = find_oversized_integer(expression)
+    {
+        scanned.oversized_integer = Some(UnknownName {
+            name: literal.to_string(),
+            line,
+            is_block: false,
+        });
+    }
+}
+
 /// Counts the lines `text` advances by.
 fn count_lines(text: &str) -> usize {
     text.bytes().filter(|byte| *byte == b'\n').count()
@@ -272,6 +364,8 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
     let mut line = 1usize;
     let mut marked_line = 0usize;
     let mut strip_next = false;
+    // Blocks open around the current position (as Ruby's `parse_context.depth`).
+    let mut block_depth = 0usize;
     while let Some(found) = next_delimited(text, position) {
         let before = strip_tabs_at_edges(
             text.get(position..found.start).unwrap_or(""),
@@ -301,6 +395,7 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
         strip_next = found.strip_after;
         if !found.is_tag {
             collect_filters(found.inner, line, known, &mut scanned.unknown_filters);
+            note_oversized_integer(&mut scanned, found.inner, line);
             scanned.text.push_str(original);
             line += count_lines(original);
             continue;
@@ -308,6 +403,18 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
         let (name, markup) = split_tag(found.inner);
         let tag_line = line;
         line += count_lines(original);
+        if name != "raw" && known.blocks.contains_key(name) {
+            if block_depth >= MAX_BLOCK_DEPTH {
+                scanned.nesting_too_deep_line = Some(tag_line);
+                return scanned;
+            }
+            // A comment's body is not scanned (its end tag is skipped with it).
+            if name != "comment" {
+                block_depth += 1;
+            }
+        } else if known.blocks.values().any(|end| end == name) {
+            block_depth = block_depth.saturating_sub(1);
+        }
         if found.inner.trim_start().starts_with('#') {
             // Liquid 5's inline comment `{% # … %}`: an empty comment keeping the lines.
             scanned.text.push_str(if found.strip_before {
@@ -334,6 +441,13 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
             };
             if let Some((_, end)) = find_block_end(text, position, name, end_name) {
                 let body = text.get(position..end).unwrap_or("");
+                // The parser reads the blocks inside a comment too (as Ruby's Liquid does).
+                if name == "comment"
+                    && let Some(too_deep) = too_deep_inside(body, block_depth + 1, known)
+                {
+                    scanned.nesting_too_deep_line = Some(line + too_deep);
+                    return scanned;
+                }
                 scanned.text.push_str(body);
                 line += count_lines(body);
                 position = end;
@@ -346,6 +460,7 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
             }
         } else if known.knows_tag(name) || name.is_empty() {
             collect_filters(markup, tag_line, known, &mut scanned.unknown_filters);
+            note_oversized_integer(&mut scanned, markup, tag_line);
             scanned.text.push_str(original);
             if !known.tags.contains(name) {
                 marked_line = 0;
@@ -353,6 +468,10 @@ pub fn scan(text: &str, known: &KnownNames) -> Scanned {
         } else {
             let end_name = format!("end{name}");
             let block_end = find_block_end(text, position, name, &end_name);
+            if block_end.is_some() && block_depth >= MAX_BLOCK_DEPTH {
+                scanned.nesting_too_deep_line = Some(tag_line);
+                return scanned;
+            }
             if !scanned.unknown_tags.iter().any(|seen| seen.name == name) {
                 scanned.unknown_tags.push(UnknownName {
                     name: name.to_string(),
@@ -513,6 +632,33 @@ mod tests {
             "a{% byline_line 1 %}{% comment %}\n{% endcomment %}b\
              {% byline_line 2 %}{%- comment %}{% endcomment -%} c"
         );
+    }
+
+    #[test]
+    fn integer_literals_beyond_64_bits_are_found() {
+        assert_eq!(
+            find_oversized_integer("99999999999999999999 | date: \"%Y\""),
+            Some("99999999999999999999")
+        );
+        assert_eq!(
+            find_oversized_integer("x == -9223372036854775809"),
+            Some("-9223372036854775809")
+        );
+        assert_eq!(
+            find_oversized_integer("i in (1..99999999999999999999)"),
+            Some("99999999999999999999")
+        );
+        for fine in [
+            "-9223372036854775808",
+            "9223372036854775807",
+            "99999999999999999999.5",
+            "1.99999999999999999999",
+            "a99999999999999999999",
+            "'99999999999999999999'",
+            "x | append: \"99999999999999999999\"",
+        ] {
+            assert_eq!(find_oversized_integer(fine), None, "{fine}");
+        }
     }
 
     #[test]
