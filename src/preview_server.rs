@@ -18,6 +18,12 @@
 //! `SameSite=Strict` keeps other web sites' pages from using it; the `Host` header must name
 //! 127.0.0.1 or localhost at this port, which stops DNS-rebinding pages.
 //!
+//! # HTTP
+//! A small HTTP/1.1 layer of its own (`preview_server::http`): one request per connection
+//! (`Connection: close`), so a browser's keep-alive connections can never queue a page's
+//! requests behind its waiting reload script; at most 64 connections at once; a request head
+//! must arrive within 10 s and stay under 32 KiB.
+//!
 //! # What is served
 //! Under the site's `baseurl`: the post at its page URL, the stylesheets the renderer compiled,
 //! and files of the site root that Jekyll would copy as they are (not `_`-, `.`-folders or
