@@ -18,6 +18,12 @@
 //! `SameSite=Strict` keeps other web sites' pages from using it; the `Host` header must name
 //! 127.0.0.1 or localhost at this port, which stops DNS-rebinding pages.
 //!
+//! # HTTP
+//! A small HTTP/1.1 layer of its own (`preview_server::http`): one request per connection
+//! (`Connection: close`), so a browser's keep-alive connections can never queue a page's
+//! requests behind its waiting reload script; at most 64 connections at once; a request head
+//! must arrive within 10 s and stay under 32 KiB.
+//!
 //! # What is served
 //! Under the site's `baseurl`: the post at its page URL, the stylesheets the renderer compiled,
 //! and files of the site root that Jekyll would copy as they are (not `_`-, `.`-folders or
@@ -34,11 +40,11 @@
 //! any other page reloads. `/_byline/` cannot clash with a site file: Jekyll never writes a
 //! `_`-folder.
 
+mod http;
 pub mod jekyll_build;
 
 use std::collections::HashMap;
-use std::io::Cursor;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -226,7 +232,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A running preview server; dropping it stops it.
 pub struct PreviewServer {
     shared: Arc<Shared>,
-    http: Arc<tiny_http::Server>,
+    /// Where the server listens.
+    addr: SocketAddr,
     accept_thread: Option<JoinHandle<()>>,
     /// Watches the site once [`PreviewServer::follow_disk`] was called; dropped with it.
     watcher: Option<notify::RecommendedWatcher>,
@@ -326,17 +333,12 @@ impl PreviewServer {
         keep_alive: Option<Box<dyn Send + Sync>>,
     ) -> Result<PreviewServer, PreviewServerError> {
         let token = random_token()?;
-        let http =
-            tiny_http::Server::http("127.0.0.1:0").map_err(|err| PreviewServerError::Bind {
-                reason: err.to_string(),
-            })?;
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|addr| addr.port())
-            .ok_or_else(|| PreviewServerError::Bind {
-                reason: "the server has no IP address".into(),
-            })?;
+        let bind_error = |err: std::io::Error| PreviewServerError::Bind {
+            reason: err.to_string(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let port = addr.port();
         let shared = Arc::new(Shared {
             token,
             port,
@@ -355,18 +357,16 @@ impl PreviewServer {
             theme_assets: Mutex::new(None),
             post: Mutex::new(None),
         });
-        let http = Arc::new(http);
         let accept_thread = {
             let shared = Arc::clone(&shared);
-            let http = Arc::clone(&http);
             std::thread::Builder::new()
                 .name("byline-preview-http".into())
-                .spawn(move || accept_loop(&shared, &http))
+                .spawn(move || accept_loop(&shared, &listener))
                 .map_err(PreviewServerError::Thread)?
         };
         Ok(PreviewServer {
             shared,
-            http,
+            addr,
             accept_thread: Some(accept_thread),
             watcher: None,
             _keep_alive: keep_alive,
@@ -428,7 +428,7 @@ impl PreviewServer {
 
     /// The address the server listens on.
     pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.http.server_addr().to_ip()
+        Some(self.addr)
     }
 
     /// The secret key in the addresses handed out.
@@ -485,9 +485,12 @@ impl Drop for PreviewServer {
             let _served = lock(&self.shared.served);
             self.shared.served_changed.notify_all();
         }
-        self.http.unblock();
         if let Some(thread) = self.accept_thread.take() {
-            let _ = thread.join();
+            // Wakes the accept, which then sees `stopping`. Without that connection (none could
+            // be made) the thread is left to end with the process rather than block the caller.
+            if std::net::TcpStream::connect_timeout(&self.addr, Duration::from_secs(1)).is_ok() {
+                let _ = thread.join();
+            }
         }
         // The render worker is not joined: a slow render must not hold up the window; it
         // sees `stopping` and ends by itself.
@@ -741,7 +744,7 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// The page shown when the renderer failed outright.
 fn failed_render_page(message: &str) -> RenderedPage {
-    let escaped = html_escape(message);
+    let escaped = crate::export::escape_html(message);
     RenderedPage {
         html: format!(
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Preview failed</title>\
@@ -762,64 +765,24 @@ fn failed_render_page(message: &str) -> RenderedPage {
     }
 }
 
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 // --- HTTP ---
 
-fn accept_loop(shared: &Arc<Shared>, http: &tiny_http::Server) {
-    while !shared.stopping.load(Ordering::SeqCst) {
-        let request = match http.recv() {
-            Ok(request) => request,
-            Err(_) => continue,
-        };
-        if shared.stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        // Each request on its own thread: a waiting reload script must not hold up the page's
-        // stylesheets and images.
-        let shared = Arc::clone(shared);
-        let _ = std::thread::Builder::new()
-            .name("byline-preview-request".into())
-            .spawn(move || {
-                let reply = answer(&shared, &RequestHead::of(&request));
-                let _ = request.respond(reply.into_response());
-            });
-    }
+fn accept_loop(shared: &Arc<Shared>, listener: &TcpListener) {
+    // Each connection on its own thread (at most `http::MAX_CONNECTIONS`): a waiting reload
+    // script must not hold up the page's stylesheets and images.
+    let answering = Arc::clone(shared);
+    let answer: Arc<dyn Fn(&RequestHead) -> http::Response + Send + Sync> =
+        Arc::new(move |head: &RequestHead| answer(&answering, head).into_response());
+    http::accept_loop(
+        listener,
+        &|| shared.stopping.load(Ordering::SeqCst),
+        &answer,
+    );
 }
 
-/// What the answer needs from a request.
-#[derive(Debug, Clone, Default)]
-struct RequestHead {
-    method: String,
-    url: String,
-    host: Option<String>,
-    cookie: Option<String>,
-}
+use http::RequestHead;
 
-impl RequestHead {
-    fn of(request: &tiny_http::Request) -> RequestHead {
-        let header = |name: &'static str| {
-            request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv(name))
-                .map(|h| h.value.as_str().to_string())
-        };
-        RequestHead {
-            method: request.method().as_str().to_string(),
-            url: request.url().to_string(),
-            host: header("Host"),
-            cookie: header("Cookie"),
-        }
-    }
-}
-
-/// An answer, built apart from tiny_http so it can be tested without sockets.
+/// An answer, built apart from the HTTP layer so it can be tested without sockets.
 #[derive(Debug)]
 struct Reply {
     status: u16,
@@ -850,31 +813,18 @@ impl Reply {
         )
     }
 
-    fn into_response(self) -> tiny_http::ResponseBox {
+    fn into_response(self) -> http::Response {
         let mut headers = self.headers;
         headers.push(("Cache-Control", "no-store".into()));
         headers.push(("X-Content-Type-Options", "nosniff".into()));
         headers.push(("Referrer-Policy", "same-origin".into()));
-        let headers: Vec<tiny_http::Header> = headers
-            .into_iter()
-            .filter_map(|(name, value)| {
-                tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-            })
-            .collect();
-        let status = tiny_http::StatusCode(self.status);
-        match self.body {
-            ReplyBody::Bytes(bytes) => {
-                let length = bytes.len();
-                tiny_http::Response::new(status, headers, Cursor::new(bytes), Some(length), None)
-                    .boxed()
-            }
-            ReplyBody::File(file) => {
-                let length = file
-                    .metadata()
-                    .ok()
-                    .and_then(|m| usize::try_from(m.len()).ok());
-                tiny_http::Response::new(status, headers, file, length, None).boxed()
-            }
+        http::Response {
+            status: self.status,
+            headers,
+            body: match self.body {
+                ReplyBody::Bytes(bytes) => http::Body::Bytes(bytes),
+                ReplyBody::File(file) => http::Body::File(file),
+            },
         }
     }
 }
@@ -909,6 +859,21 @@ fn answer(shared: &Shared, head: &RequestHead) -> Reply {
     let (first, rest) = path.split_once('/').unwrap_or((path, ""));
     if same_key(first, &shared.token) {
         return keyed_redirect(shared, rest, query);
+    }
+    // Cookies ignore ports: the browser also sends the key's cookie with requests that
+    // pages of other servers on 127.0.0.1 make here. Browsers say where a request comes from
+    // (`Sec-Fetch-Site`); only this server's own pages (`same-origin`) and the user's own
+    // navigation (`none`) are served. `same-site` is refused too: another port of 127.0.0.1
+    // is the same site. A missing header is let through (curl, tests, older browsers), as are
+    // what this cannot stop: the cookie itself still reaches other servers on 127.0.0.1
+    // when the user visits them, and a browser without Fetch Metadata (Safari before 16.4)
+    // sends no header at all.
+    if head
+        .fetch_site
+        .as_deref()
+        .is_some_and(|site| !matches!(site, "same-origin" | "none"))
+    {
+        return Reply::refused(403, "requests from other sites are not served");
     }
     let has_key = head
         .cookie

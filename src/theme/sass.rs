@@ -88,6 +88,8 @@ pub struct SassProblem {
 /// so its relative imports and error locations use its real path.
 #[derive(Debug)]
 struct RenderedOverlay<'a> {
+    /// The site root (to name files in errors).
+    root: &'a Path,
     path: &'a Path,
     text: &'a str,
 }
@@ -103,9 +105,35 @@ impl grass::Fs for RenderedOverlay<'_> {
 
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         if path == self.path {
-            Ok(self.text.as_bytes().to_vec())
-        } else {
-            std::fs::read(path)
+            return Ok(self.text.as_bytes().to_vec());
+        }
+        // grass panics when reading an imported file fails or gives bytes that are not UTF-8
+        // (grass 0.13.4: `unable to get raw of …`): hand it a stylesheet that fails with the
+        // reason instead, placed on the line of the first bad byte, so the problem is located.
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                let why = format!("{} cannot be read: {err}", display_path(self.root, path));
+                return Ok(sass_error_at(1, &why));
+            }
+        };
+        match std::str::from_utf8(&bytes) {
+            Ok(_) => Ok(bytes),
+            Err(err) => {
+                let before = bytes.get(..err.valid_up_to()).unwrap_or_default();
+                let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+                let column = 1 + before.len()
+                    - before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |at| at + 1);
+                let why = format!(
+                    "{} is not UTF-8 text (a bad byte at line {line}, byte {column} of the line); \
+                     save it as UTF-8",
+                    display_path(self.root, path)
+                );
+                Ok(sass_error_at(line, &why))
+            }
         }
     }
 
@@ -116,6 +144,26 @@ impl grass::Fs for RenderedOverlay<'_> {
             std::fs::canonicalize(path)
         }
     }
+}
+
+/// A stylesheet (SCSS or indented Sass) that fails with `message` at the start of `line`.
+fn sass_error_at(line: usize, message: &str) -> Vec<u8> {
+    let mut quoted = String::new();
+    for c in message.chars() {
+        match c {
+            // CSS escapes: no string end, no `#{` interpolation, no escape of our own.
+            '"' => quoted.push_str("\\22 "),
+            '#' => quoted.push_str("\\23 "),
+            '\\' => quoted.push_str("\\5c "),
+            c if c.is_control() => quoted.push(' '),
+            c => quoted.push(c),
+        }
+    }
+    format!(
+        "{}@error \"{quoted}\"\n",
+        "\n".repeat(line.saturating_sub(1))
+    )
+    .into_bytes()
 }
 
 /// The path of `file` for problems: from `root` when inside it.
@@ -136,6 +184,7 @@ pub fn compile(
     content_first_line: usize,
 ) -> Result<String, SassProblem> {
     let overlay = RenderedOverlay {
+        root,
         path,
         text: content,
     };
@@ -545,6 +594,37 @@ mod tests {
             err.message.contains("Undefined variable"),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn a_partial_that_is_not_utf8_is_named_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("_sass")).unwrap();
+        std::fs::write(root.join("_sass/_bad.scss"), b"a { b: c }\n  \xff\xfe").unwrap();
+        let main = root.join("assets/main.scss");
+        let err = compile(&settings(root, ""), root, &main, "@import 'bad';\n", 3).unwrap_err();
+        assert_eq!(err.file, "_sass/_bad.scss");
+        assert_eq!(err.line, 2);
+        assert!(
+            err.message.contains("_sass/_bad.scss is not UTF-8"),
+            "{err:?}"
+        );
+        // Indented syntax too, and a name with characters Sass strings treat specially.
+        std::fs::write(root.join("_sass/_q\"#{x}.sass"), b"\xff").unwrap();
+        let err = compile(
+            &settings(root, ""),
+            root,
+            &main,
+            "@import 'q\"\\#{x}';\n",
+            3,
+        );
+        let err = err.unwrap_err();
+        assert_eq!(err.line, 1, "{err:?}");
+        assert!(
+            err.message.contains("_q\"#{x}.sass is not UTF-8"),
+            "{err:?}"
         );
     }
 }

@@ -691,3 +691,128 @@ fn another_post_takes_over_the_same_address() {
         Some("/blog/2025/02/02/other.html")
     );
 }
+
+/// Sends `head` (a whole request head, written as given) and reads the answer to its end.
+fn send_head(port: u16, head: &str) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn requests_other_sites_make_with_the_cookie_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    let server = start(&root, "Hello");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let with_site = |site: &str| {
+        send_head(
+            port,
+            &format!(
+                "GET /blog/2025/01/01/hello.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+                 Cookie: {cookie}\r\nSec-Fetch-Site: {site}\r\n\r\n"
+            ),
+        )
+        .status
+    };
+    // Another web site, and a page of another server on 127.0.0.1 (the same site to a
+    // browser, and cookies ignore ports).
+    assert_eq!(with_site("cross-site"), 403);
+    assert_eq!(with_site("same-site"), 403);
+    // The page itself, and the user opening the address.
+    assert_eq!(with_site("same-origin"), 200);
+    assert_eq!(with_site("none"), 200);
+}
+
+#[test]
+fn the_keyed_address_never_leads_off_this_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    let server = start(&root, "Hello");
+    let port = server.port();
+    let key = server.token().to_string();
+    for (target, location) in [
+        (format!("/{key}//evil.example/"), "/evil.example/"),
+        (format!("/{key}/\\evil.example"), "/evil.example"),
+        (
+            format!("/{key}/\\/evil.example/a?b=1"),
+            "/evil.example/a?b=1",
+        ),
+        (
+            format!("/{key}/blog/assets/site.css"),
+            "/blog/assets/site.css",
+        ),
+    ] {
+        let answer = get(port, &target, None);
+        assert_eq!(answer.status, 303, "{target}");
+        assert_eq!(answer.header("Location"), Some(location), "{target}");
+    }
+}
+
+#[test]
+fn an_oversized_request_head_is_refused_and_open_connections_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, _, _) = site(dir.path());
+    let server = start(&root, "Hello");
+    let port = server.port();
+    let cookie = cookie_of(&server);
+    let huge = "a".repeat(40 * 1024);
+    let answer = send_head(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Huge: {huge}\r\n\r\n"),
+    );
+    assert_eq!(answer.status, 431);
+    // Connections that send nothing: past the cap, new ones are closed unanswered at once
+    // instead of each holding a thread.
+    let idle: Vec<TcpStream> = (0..80)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    let mut closed = 0;
+    for mut stream in idle.iter().skip(70) {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut byte = [0u8; 1];
+        match stream.read(&mut byte) {
+            Ok(0) => closed += 1,
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => closed += 1,
+            other => panic!("an idle connection past the cap was kept: {other:?}"),
+        }
+    }
+    assert_eq!(closed, 10);
+    // Once they go, the page is served again.
+    drop(idle);
+    let page = "/blog/2025/01/01/hello.html";
+    let status = (0..100)
+        .map(|_| {
+            let status = get(port, page, Some(&cookie)).status;
+            if status != 200 {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            status
+        })
+        .find(|&status| status == 200);
+    assert_eq!(status, Some(200));
+}

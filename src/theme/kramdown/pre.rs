@@ -90,9 +90,9 @@ pub fn math_index(html: &str) -> Option<usize> {
 
 /// kramdown's escaping of math text (`&`, `<`, `>`).
 fn escape_math(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    super::escape_text(text, &mut out);
+    out
 }
 
 /// A math block starting at line `start` (`$$` first on the line, after a block boundary):

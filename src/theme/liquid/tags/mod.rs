@@ -58,22 +58,6 @@ pub fn literal_markup<'a>(arguments: &mut TagTokenIter<'a>) -> Result<(String, T
     Ok((markup, token))
 }
 
-/// `s` escaped for HTML text and attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
 /// The value at `path` (e.g. `["site", "baseurl"]`) as text; empty when undefined.
 pub fn lookup_text(runtime: &dyn Runtime, path: &[&str]) -> String {
     let path: Vec<ScalarCow<'_>> = path

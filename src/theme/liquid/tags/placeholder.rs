@@ -3,7 +3,8 @@
 //! (`<span class="byline-unsupported" title="…">{% name args %}</span>`), an unknown filter
 //! passes its input through unchanged (Jekyll's `strict_filters: false` does the same).
 
-use super::{escape_html, literal_markup};
+use super::literal_markup;
+use crate::export::escape_html;
 use liquid_core::parser::{FilterArguments, ParameterReflection, TagBlock, TagTokenIter};
 use liquid_core::{
     BlockReflection, Filter, FilterReflection, Language, ParseBlock, ParseFilter, ParseTag,
