@@ -116,27 +116,20 @@ fn has_liquid(text: &str) -> bool {
     text.contains("{{") || text.contains("{%")
 }
 
-/// The `_config.yml` of `root` as a map (empty when missing or unreadable; the index reports
-/// why).
-fn read_own_config(root: &Path) -> Mapping {
-    std::fs::read_to_string(root.join("_config.yml"))
-        .ok()
-        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
-        .and_then(|value| match value {
-            serde_yaml::Value::Mapping(mapping) => Some(mapping),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// `text` (the site's `_config.yml`) as a map (empty when it does not parse as one; the index
+/// reports why).
+fn parse_own_config(text: &str) -> Mapping {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(serde_yaml::Value::Mapping(mapping)) => mapping,
+        _ => Mapping::new(),
+    }
 }
 
-/// The 1-based line of `key:` at the start of a line of `_config.yml` (1 when absent).
-fn config_line(root: &Path, key: &str) -> usize {
-    std::fs::read_to_string(root.join("_config.yml"))
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .position(|line| line.starts_with(&format!("{key}:")))
-        })
+/// The 1-based line of `key:` at the start of a line of `config_text` (1 when absent).
+fn config_line(config_text: &str, key: &str) -> usize {
+    config_text
+        .lines()
+        .position(|line| line.starts_with(&format!("{key}:")))
         .map_or(1, |i| i + 1)
 }
 
@@ -150,7 +143,8 @@ impl ThemeSite {
     pub fn open(root: &Path) -> ThemeSite {
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let index = Site::open(&root, &IndexOptions::default());
-        let own = read_own_config(&root);
+        let config_text = std::fs::read_to_string(root.join("_config.yml")).unwrap_or_default();
+        let own = parse_own_config(&config_text);
         let mut site_problems = Vec::new();
         let mut is_theme_missing = false;
         let theme = match index.config.theme.as_deref() {
@@ -160,7 +154,7 @@ impl ThemeSite {
                     is_theme_missing = true;
                     site_problems.push(RenderProblem::new(
                         "_config.yml",
-                        config_line(&root, "theme"),
+                        config_line(&config_text, "theme"),
                         Severity::Error,
                         format!(
                             "the theme gem `{name}` is not installed on this machine (Jekyll stops with \"The {name} theme could not be found.\"); install it with `gem install {name}` or `bundle install`"
@@ -174,7 +168,7 @@ impl ThemeSite {
         if let Some(remote) = &index.config.remote_theme {
             site_problems.push(RenderProblem::new(
                 "_config.yml",
-                config_line(&root, "remote_theme"),
+                config_line(&config_text, "remote_theme"),
                 Severity::Warning,
                 format!(
                     "remote_theme `{remote}` is fetched from GitHub at build time: Byline renders with the site's own layouts only"

@@ -61,25 +61,33 @@ impl fmt::Debug for LenientArray {
     }
 }
 
+/// The `ValueView` methods every lenient wrapper answers exactly as the value it wraps
+/// (`self.0`); only how it reaches keys and items differs.
+macro_rules! delegate_value_view {
+    () => {
+        fn as_debug(&self) -> &dyn fmt::Debug {
+            &self.0
+        }
+        fn render(&self) -> DisplayCow<'_> {
+            self.0.render()
+        }
+        fn source(&self) -> DisplayCow<'_> {
+            self.0.source()
+        }
+        fn type_name(&self) -> &'static str {
+            self.0.type_name()
+        }
+        fn query_state(&self, state: State) -> bool {
+            self.0.query_state(state)
+        }
+        fn to_kstr(&self) -> KStringCow<'_> {
+            self.0.to_kstr()
+        }
+    };
+}
+
 impl ValueView for LenientValue {
-    fn as_debug(&self) -> &dyn fmt::Debug {
-        &self.0
-    }
-    fn render(&self) -> DisplayCow<'_> {
-        self.0.render()
-    }
-    fn source(&self) -> DisplayCow<'_> {
-        self.0.source()
-    }
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-    fn query_state(&self, state: State) -> bool {
-        self.0.query_state(state)
-    }
-    fn to_kstr(&self) -> KStringCow<'_> {
-        self.0.to_kstr()
-    }
+    delegate_value_view!();
     fn to_value(&self) -> Value {
         self.0.clone()
     }
@@ -135,24 +143,7 @@ impl ObjectView for LenientValue {
 }
 
 impl ValueView for LenientObject {
-    fn as_debug(&self) -> &dyn fmt::Debug {
-        &self.0
-    }
-    fn render(&self) -> DisplayCow<'_> {
-        self.0.render()
-    }
-    fn source(&self) -> DisplayCow<'_> {
-        self.0.source()
-    }
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-    fn query_state(&self, state: State) -> bool {
-        self.0.query_state(state)
-    }
-    fn to_kstr(&self) -> KStringCow<'_> {
-        self.0.to_kstr()
-    }
+    delegate_value_view!();
     fn to_value(&self) -> Value {
         Value::Object(self.0.clone())
     }
@@ -200,24 +191,7 @@ impl ObjectView for LenientObject {
 }
 
 impl ValueView for LenientArray {
-    fn as_debug(&self) -> &dyn fmt::Debug {
-        &self.0
-    }
-    fn render(&self) -> DisplayCow<'_> {
-        self.0.render()
-    }
-    fn source(&self) -> DisplayCow<'_> {
-        self.0.source()
-    }
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-    fn query_state(&self, state: State) -> bool {
-        self.0.query_state(state)
-    }
-    fn to_kstr(&self) -> KStringCow<'_> {
-        self.0.to_kstr()
-    }
+    delegate_value_view!();
     fn to_value(&self) -> Value {
         Value::Array(self.0.clone())
     }
